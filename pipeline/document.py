@@ -1,0 +1,97 @@
+"""The one record that flows through the pipeline: a Document of blocks and Segments.
+
+Each stage reads segments and fills in its own fields; nothing else carries state between
+stages. Offsets are character offsets into ``Document.text`` (the decoded source, BOM removed).
+Every character that is not inside a segment is copied to the output unchanged, which is what
+makes the identity round trip byte-exact.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Literal
+
+
+class SpanKind(str, Enum):
+    """How a piece of inline markup inside a segment is carried through translation."""
+
+    ATOMIC = "atomic"  # copied verbatim: URL, code span, image, HTML, escape, math
+    OPEN = "open"  # opening markup whose inner text is translated: "[", "**"
+    CLOSE = "close"  # the matching closing markup: "](https://...)", "**"
+    TERM = "term"  # a glossary term, restored in its pinned target form
+
+
+@dataclass
+class Span:
+    """Markup inside a segment, offsets relative to ``Segment.source``."""
+
+    start: int
+    end: int
+    kind: SpanKind
+    text: str  # the original markup (or the term as written in the source)
+    pair: int | None = None  # OPEN/CLOSE spans of one pair share this id
+    target: str | None = None  # TERM spans: the pinned form to write in the translation
+
+
+@dataclass
+class Flag:
+    """Something doubtful about a segment, with the check that raised it."""
+
+    check: str
+    severity: Literal["error", "warning"]
+    message: str
+    evidence: str = ""
+
+
+@dataclass
+class Segment:
+    """One sentence (or front-matter value) sent to an engine, and everything learnt about it."""
+
+    index: int
+    block: str  # path of the block it sits in, e.g. "list[3]/item[2]/paragraph[1]"
+    start: int  # offsets of the source text in Document.text
+    end: int
+    source: str
+    spans: list[Span] = field(default_factory=list)
+    yaml_quote: str = ""  # front-matter values: the YAML quote style to re-escape for
+    # protect
+    masked: str | None = None
+    placeholders: dict[str, str] = field(default_factory=dict)  # placeholder -> original span
+    # translate
+    target: str | None = None
+    origin: str | None = None  # "engine:model" that produced the target, or "memory"
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        """Stable id: hash of the source text and where it sits."""
+        digest = hashlib.sha1(f"{self.block}\x00{self.source}".encode()).hexdigest()
+        return f"s{self.index:04d}-{digest[:8]}"
+
+    def flag(self, check: str, severity: Literal["error", "warning"], message: str, evidence: str = "") -> None:
+        self.flags.append(Flag(check, severity, message, evidence))
+
+
+@dataclass
+class Block:
+    """A structural unit of the source (heading, paragraph, table cell, code, front matter...)."""
+
+    kind: str
+    path: str
+    start: int
+    end: int
+    translatable: bool
+
+
+@dataclass
+class Document:
+    """A source issue: its text, structure and segments."""
+
+    text: str
+    name: str = "<stdin>"
+    bom: bool = False
+    src_lang: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # things segmentation left untouched, and why

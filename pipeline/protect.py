@@ -1,0 +1,119 @@
+"""Protection: markup and glossary terms inside a segment become placeholders the engine copies.
+
+``protect`` fills ``Segment.masked`` and ``Segment.placeholders``; ``unmask`` turns an engine's
+output back into text with the original markup (and the pinned form of each term), and reports
+every placeholder that did not come back exactly once, in order.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .document import Document, Segment, Span, SpanKind
+
+# Placeholder shapes chosen by measurement on the real en<->pt engine (bench/placeholder_study.py):
+# capitalised pseudo-words with a number are copied like names; open/close tags around a
+# translated stretch keep their order. See tests/test_protect.py for the recorded rates.
+ATOMIC = "ZX{n}"
+OPEN = "ZA{n}"
+CLOSE = "ZB{n}"
+_TOKEN = re.compile(r"(?<![^\W\d_])Z\s?([XAB])\s?(\d+)(?!\d)", re.IGNORECASE)
+_WORD_CHAR = re.compile(r"\w")
+
+
+@dataclass
+class Unmasked:
+    """An engine output with its placeholders restored, and what went wrong doing so."""
+
+    text: str
+    problems: list[str]
+
+
+def _placeholder(span: Span, number: int) -> str:
+    shape = {SpanKind.OPEN: OPEN, SpanKind.CLOSE: CLOSE}.get(span.kind, ATOMIC)
+    return shape.format(n=number)
+
+
+def mask(segment: Segment) -> None:
+    """Replace the segment's spans by placeholders.
+
+    Each placeholder stands apart from its neighbours as a word of its own. Where that needs a
+    space the source did not have (a span glued to a word, and always on the inner side of a
+    pair), the key records it (``"ZA1 "``, ``" ZB1"``) and ``unmask`` strips whitespace there;
+    whitespace just inside a pair travels with the markup, so nothing is lost either way.
+    """
+    source, pieces, cursor = segment.source, [], 0
+    segment.placeholders = {}
+    numbers: dict[object, int] = {}  # an OPEN and its CLOSE share a number
+    for span in sorted(segment.spans, key=lambda s: s.start):
+        number = numbers[span.pair] if span.kind is SpanKind.CLOSE else len(numbers) + 1
+        numbers[span.pair if span.kind is SpanKind.OPEN else ("span", span.start)] = number
+        before = source[cursor : span.start]
+        value = span.target if span.kind is SpanKind.TERM and span.target is not None else span.text
+        start, end = span.start, span.end
+        if span.kind is SpanKind.CLOSE:  # whitespace before a closing mark belongs to it
+            start -= len(before) - len(before.rstrip())
+            value, before = before[len(before.rstrip()) :] + value, before.rstrip()
+        if span.kind is SpanKind.OPEN:
+            inner_space = len(source[end:]) - len(source[end:].lstrip())
+            value, end = value + source[end : end + inner_space], end + inner_space
+        pieces.append(before)
+        pad_left = span.kind is SpanKind.CLOSE or (start > 0 and _WORD_CHAR.match(source[start - 1]))
+        pad_right = span.kind is SpanKind.OPEN or (end < len(source) and _WORD_CHAR.match(source[end]))
+        key = (" " if pad_left else "") + _placeholder(span, number) + (" " if pad_right else "")
+        pieces.append(key)
+        segment.placeholders[key] = value
+        cursor = end
+    pieces.append(source[cursor:])
+    segment.masked = "".join(pieces)
+
+
+def unmask(output: str, placeholders: dict[str, str]) -> Unmasked:
+    """Restore placeholders in an engine output; tolerate case and spaces the engine added."""
+    keys = {key.strip(): key for key in placeholders}
+    found: dict[str, list[re.Match[str]]] = {}
+    for match in _TOKEN.finditer(output):
+        found.setdefault(_core(match), []).append(match)
+    problems = [f"engine invented placeholder {token}" for token in found if token not in keys]
+    for token, key in keys.items():
+        if len(found.get(token, [])) != 1:
+            problems.append(f"placeholder {token} for {placeholders[key]!r} came back {len(found.get(token, []))} times")
+        elif token.startswith("ZA"):
+            closer = found.get("ZB" + token[2:], [])
+            if len(closer) == 1 and closer[0].start() < found[token][0].start():
+                problems.append(f"placeholders {token} and ZB{token[2:]} came back in the wrong order")
+            elif len(closer) == 1 and not output[found[token][0].end() : closer[0].start()].strip():
+                problems.append(f"the engine moved every word out of {placeholders[key]!r}...{token}")
+    if problems:
+        return Unmasked(output, problems)
+    pieces, cursor = [], 0
+    for match in sorted((m[0] for m in found.values()), key=lambda m: m.start()):
+        key = keys[_core(match)]
+        before = output[cursor : match.start()]
+        pieces.append(before.rstrip() if key.startswith(" ") else before)
+        pieces.append(placeholders[key])
+        cursor = match.end()
+        if key.endswith(" "):
+            cursor += len(output[cursor:]) - len(output[cursor:].lstrip())
+    pieces.append(output[cursor:])
+    return Unmasked("".join(pieces), [])
+
+
+def _core(match: re.Match[str]) -> str:
+    return f"Z{match[1].upper()}{int(match[2])}"
+
+
+def protect(document: Document, glossary=None) -> None:
+    """Add glossary term spans (when a glossary is given) and mask every segment."""
+    for segment in document.segments:
+        if glossary is not None:
+            segment.spans.extend(_term_spans(segment, glossary))
+        mask(segment)
+
+
+def _term_spans(segment: Segment, glossary) -> list[Span]:
+    taken = [(span.start, span.end) for span in segment.spans]
+    return [
+        Span(match.start, match.end, SpanKind.TERM, match.text, target=match.target)
+        for match in glossary.find(segment.source, exclude=taken)
+    ]

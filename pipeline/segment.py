@@ -1,0 +1,446 @@
+"""Segmentation: a Markdown (or plain-text) issue becomes a Document of blocks and sentences.
+
+Block structure comes from markdown-it-py's token source maps; inline structure from each inline
+token's children, which are located back in the source so that every segment knows the exact
+characters it covers. Everything that is not prose (front matter outside the configured keys,
+code, HTML, URLs, link destinations, markup) stays outside segments or becomes a span inside one,
+and is therefore never sent to a model.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkDestination, parseLinkTitle
+from markdown_it.token import Token
+
+from .document import Block, Document, Segment, Span, SpanKind
+from .errors import UserError
+from .language import detect_language
+from .sentences import split_sentences
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+_PICTOGRAPH = "\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
+# Inline math and emoji: no engine vocabulary has them, so they travel as atomic spans.
+_UNTRANSLATABLE = re.compile(
+    r"(?<![\\$\w])\$(?=\S)[^$\n]+?(?<=\S)\$(?![\w$])"
+    rf"|[{_PICTOGRAPH}][\ufe0f\U0001f3fb-\U0001f3ff]?(?:\u200d[{_PICTOGRAPH}][\ufe0f]?)*"
+)
+_LETTER = re.compile(r"[^\W\d_]")
+_BARE_URL = re.compile(r"\S+?(?=[.,;:!?'\")\]}>]*(?:\s|$))")
+_PAIRED_TYPES = {"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"}
+
+
+def markdown_parser() -> MarkdownIt:
+    """The parser shared by segmentation and structure inventories."""
+    md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"])
+    md.disable("text_join")  # keep escapes and entities as their own tokens, with their markup
+    return md
+
+
+_MD = markdown_parser()
+
+
+@dataclass
+class _Run:
+    """A stretch of inline source: prose, or markup of one SpanKind."""
+
+    start: int
+    end: int
+    kind: str  # "text", "atomic", "open", "close", "break"
+    pair: int | None = None
+
+
+class _Unlocatable(Exception):
+    """An inline token could not be matched back to the source; the block is copied as is."""
+
+
+class _InlineScanner:
+    """Walks an inline token's children and finds each one in the token's content."""
+
+    def __init__(self, content: str, first_pair: int):
+        self.content = content
+        self.cursor = 0
+        self.runs: list[_Run] = []
+        self.next_pair = first_pair
+
+    def _find(self, needle: str) -> int:
+        if not needle:
+            return self.cursor
+        pos = self.content.find(needle, self.cursor)
+        if pos < 0:
+            raise _Unlocatable(repr(needle))
+        self._gap(pos)
+        return pos
+
+    def _gap(self, pos: int) -> None:
+        """Characters between two tokens (trailing spaces, continuation indent, a `\\` break)."""
+        if pos > self.cursor:
+            gap = self.content[self.cursor : pos]
+            self._add(pos, "text" if gap.isspace() else "atomic")
+
+    def _add(self, end: int, kind: str, pair: int | None = None) -> None:
+        self.runs.append(_Run(self.cursor, end, kind, pair))
+        self.cursor = end
+
+    def _text(self, end: int) -> None:
+        """Prose, with inline math and emoji taken out as atomic spans."""
+        for special in _UNTRANSLATABLE.finditer(self.content, self.cursor, end):
+            if special.start() > self.cursor:
+                self._add(special.start(), "text")
+            self._add(special.end(), "atomic")
+        if end > self.cursor:
+            self._add(end, "text")
+
+    def _link_tail(self, bracket: int) -> int:
+        """End of the markup after a link's text: `](dest "title")`, `][label]` or `]`."""
+        src, pos, maximum = self.content, bracket + 1, len(self.content)
+        if pos < maximum and src[pos] == "(":
+            pos += 1
+            while pos < maximum and src[pos] in " \t\n":
+                pos += 1
+            destination = parseLinkDestination(src, pos, maximum)
+            if destination.ok:
+                pos = destination.pos
+            while pos < maximum and src[pos] in " \t\n":
+                pos += 1
+            title = parseLinkTitle(src, pos, maximum)
+            if title.ok:
+                pos = title.pos
+            while pos < maximum and src[pos] in " \t\n":
+                pos += 1
+            if pos < maximum and src[pos] == ")":
+                return pos + 1
+            raise _Unlocatable("link destination")
+        if pos < maximum and src[pos] == "[":
+            end = src.find("]", pos)
+            if end < 0:
+                raise _Unlocatable("link label")
+            return end + 1
+        return pos
+
+    def scan(self, children: list[Token]) -> None:
+        index = 0
+        while index < len(children):
+            token = children[index]
+            kind = token.type
+            if kind == "text":
+                self._text(self._find(token.content) + len(token.content))
+            elif kind in ("softbreak", "hardbreak"):
+                self._add(self._find("\n") + 1, "break")
+            elif kind == "text_special":
+                self._add(self._find(token.markup) + len(token.markup), "atomic")
+            elif kind == "html_inline":
+                self._add(self._find(token.content) + len(token.content), "atomic")
+            elif kind == "code_inline":
+                fence = re.compile(rf"(?<!`){re.escape(token.markup)}(?!`)")
+                opening = fence.search(self.content, self.cursor)
+                closing = opening and fence.search(self.content, opening.end())
+                if not closing:
+                    raise _Unlocatable("code span")
+                self._gap(opening.start())
+                self._add(closing.end(), "atomic")
+            elif kind in _PAIRED_TYPES:
+                pair = self.next_pair if kind.endswith("_open") else token.meta["pair"]
+                if kind.endswith("_open"):
+                    self.next_pair += 1
+                    children[_partner(children, index)].meta["pair"] = pair
+                self._add(self._find(token.markup) + len(token.markup), kind.rsplit("_", 1)[1], pair)
+            elif kind == "link_open" and token.markup in ("autolink", "linkify"):
+                close = _partner(children, index)
+                shown = "".join(child.content for child in children[index + 1 : close])
+                if token.markup == "autolink":
+                    self._add(self.content.index(">", self._find("<")) + 1, "atomic")
+                elif shown in self.content[self.cursor :]:
+                    self._add(self._find(shown) + len(shown), "atomic")
+                else:  # linkify showed the URL percent-decoded: take the URL as written
+                    written = _BARE_URL.search(self.content, self._find(shown[:8]))
+                    self._add(written.end(), "atomic")
+                index = close
+            elif kind in ("link_open", "image"):
+                pair = self.next_pair
+                self.next_pair += 1
+                opener = "[" if kind == "link_open" else "!["
+                self._add(self._find(opener) + len(opener), "open", pair)
+                if kind == "image":
+                    self.scan(token.children or [])
+                    self._close_link(pair)
+                else:
+                    children[_partner(children, index)].meta["pair"] = pair
+            elif kind == "link_close":
+                self._close_link(token.meta["pair"])
+            else:
+                raise _Unlocatable(kind)
+            index += 1
+
+    def _close_link(self, pair: int) -> None:
+        bracket = self._find("]")
+        self._add(self._link_tail(bracket), "close", pair)
+
+
+def _partner(children: list[Token], index: int) -> int:
+    """Index of the closing token that matches the opening token at ``index``."""
+    opener = children[index]
+    closer_type = opener.type.replace("_open", "_close")
+    depth = 0
+    for position in range(index + 1, len(children)):
+        if children[position].type == opener.type:
+            depth += 1
+        elif children[position].type == closer_type:
+            if depth == 0:
+                return position
+            depth -= 1
+    raise _Unlocatable(closer_type)
+
+
+def _merge_markup(runs: list[_Run]) -> list[_Run]:
+    """Fewer, larger spans: engines keep few placeholders better than many.
+
+    `![](url)` (an empty pair) becomes one atomic span; a pair directly inside another and
+    touching both its ends (`[*` ... `*](url)`) becomes part of the outer pair.
+    """
+    runs = list(runs)
+    changed = True
+    while changed:
+        changed = False
+        closes = {run.pair: index for index, run in enumerate(runs) if run.kind == "close"}
+        for i, (outer, inner) in enumerate(zip(runs, runs[1:])):
+            if outer.kind == inner.kind == "open" and outer.end == inner.start:
+                j, k = closes.get(inner.pair), closes.get(outer.pair)
+                if j is not None and k == j + 1 and runs[j].end == runs[k].start:
+                    runs[k] = _Run(runs[j].start, runs[k].end, "close", outer.pair)
+                    runs[i] = _Run(outer.start, inner.end, "open", outer.pair)
+                    del runs[j], runs[i + 1]
+                    changed = True
+                    break
+    merged: list[_Run] = []
+    for run in runs:
+        last = merged[-1] if merged else None
+        if run.kind == "close" and last and last.kind == "open" and last.pair == run.pair:
+            merged[-1] = _Run(last.start, run.end, "atomic")
+        else:
+            merged.append(run)
+    return merged
+
+
+class _Segmenter:
+    def __init__(self, text: str, name: str, front_matter_keys: tuple[str, ...]):
+        self.document = Document(text=text, name=name)
+        self.line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        self.front_matter_keys = front_matter_keys
+        self.units: list[tuple[str, list[_Run]]] = []  # (block path, runs in document offsets)
+        self.next_pair = 0
+
+    # -- front matter -------------------------------------------------------------------
+    def front_matter(self) -> int:
+        """Record the YAML front matter and its translatable values; return the body's line."""
+        text = self.document.text
+        if not re.match(r"---[ \t]*(\r\n|\r|\n)", text):
+            return 0
+        closing = _FRONT_MATTER_END.search(text, text.index("\n") + 1 if "\n" in text else len(text))
+        if not closing:
+            return 0
+        body = text[self.line_starts[1] : closing.start()]
+        try:
+            data = yaml.safe_load(body)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f" (line {mark.line + 2})" if mark else ""
+            raise UserError(f"{self.document.name}: front matter is not valid YAML{where}: fix the YAML between the '---' lines") from None
+        end = closing.end()
+        self.document.blocks.append(Block("front_matter", "front_matter", 0, end, bool(data)))
+        if isinstance(data, dict):
+            for key in self.front_matter_keys:
+                if isinstance(data.get(key), str) and data[key].strip():
+                    self._front_matter_value(key, data[key], self.line_starts[1], closing.start())
+        return self._line_of(end) + 1
+
+    def _front_matter_value(self, key: str, value: str, start: int, end: int) -> None:
+        line = re.compile(rf"^{re.escape(key)}:[ \t]*(?P<raw>(?P<q>[\"']?).*?(?P=q))[ \t]*$", re.M).search(self.document.text, start, end)
+        if not line or yaml.safe_load(f"k: {line['raw']}") != {"k": value}:
+            self.document.notes.append(f"front matter '{key}' is not a one-line string: left as is")
+            return
+        quote = line["q"]
+        inner_start, inner_end = line.start("raw") + len(quote), line.end("raw") - len(quote)
+        if _LETTER.search(value):
+            self.document.segments.append(
+                Segment(len(self.document.segments), f"front_matter/{key}", inner_start, inner_end, value, yaml_quote=quote or "plain")
+            )
+
+    # -- Markdown body --------------------------------------------------------------------
+    def _line_of(self, offset: int) -> int:
+        low, high = 0, len(self.line_starts) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.line_starts[middle] <= offset:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+    def _line_text(self, line: int) -> str:
+        start = self.line_starts[line]
+        end = self.line_starts[line + 1] if line + 1 < len(self.line_starts) else len(self.document.text)
+        return self.document.text[start:end].rstrip("\r\n")
+
+    def body(self, first_line: int) -> None:
+        text = self.document.text
+        tokens = _MD.parse(text[self.line_starts[first_line] :] if first_line < len(self.line_starts) else "")
+        counters: list[dict[str, int]] = [{}]
+        path: list[str] = []
+        cell_cursor: dict[int, int] = {}
+        for token in tokens:
+            if token.nesting == 1:
+                name = token.type[: -len("_open")]
+                counters[-1][name] = counters[-1].get(name, 0) + 1
+                path.append(f"{name}[{counters[-1][name]}]")
+                counters.append({})
+                if token.map and len(path) == 1:
+                    self._block(name, token, first_line)
+            elif token.nesting == -1:
+                path.pop()
+                counters.pop()
+            elif token.type == "inline" and token.map:
+                self._inline(token, "/".join(path), first_line, cell_cursor)
+            elif token.map:
+                name = token.type
+                counters[-1][name] = counters[-1].get(name, 0) + 1
+                if len(path) == 0:
+                    self._block(name, token, first_line)
+
+    def _block(self, name: str, token: Token, first_line: int) -> None:
+        start_line, end_line = token.map[0] + first_line, token.map[1] + first_line
+        start = self.line_starts[start_line]
+        end = self.line_starts[end_line] if end_line < len(self.line_starts) else len(self.document.text)
+        translatable = name not in ("code_block", "fence", "html_block", "hr")
+        self.document.blocks.append(Block(name, f"{name}[{len(self.document.blocks) + 1}]", start, end, translatable))
+
+    def _inline(self, token: Token, path: str, first_line: int, cell_cursor: dict[int, int]) -> None:
+        content = token.content
+        if not content.strip():
+            return
+        try:
+            scanner = _InlineScanner(content, self.next_pair)
+            scanner.scan(token.children or [])
+            scanner._text(len(content))  # trailing characters the children did not claim
+            self.next_pair = scanner.next_pair
+            offsets = self._content_offsets(content, token.map[0] + first_line, bool(re.search(r"/t[hd]\[", path)), cell_cursor)
+        except _Unlocatable as missing:
+            self.document.notes.append(f"{path}: could not map {missing} back to the source; block left as is")
+            return
+        runs = [_Run(offsets[r.start], offsets[r.end], r.kind, r.pair) for r in _merge_markup(scanner.runs)]
+        self.units.extend((path, unit) for unit in _split_units(runs))
+
+    def _content_offsets(self, content: str, line: int, in_table: bool, cell_cursor: dict[int, int]) -> list[int]:
+        """For every character of ``content`` (plus its end), its offset in the document."""
+        offsets: list[int] = []
+        for index, content_line in enumerate(content.split("\n")):
+            source_line = self._line_text(line + index)
+            if in_table:
+                column = source_line.find(content_line, cell_cursor.get(line, 0))
+                cell_cursor[line] = column + len(content_line)
+            elif source_line.rstrip().endswith(content_line.rstrip()):
+                column = len(source_line.rstrip()) - len(content_line.rstrip())
+            else:
+                column = source_line.rfind(content_line)
+            if column < 0 or not content_line and index == 0:
+                raise _Unlocatable("a line of inline text")
+            base = self.line_starts[line + index] + column
+            offsets.extend(range(base, base + len(content_line)))
+            offsets.append(base + len(content_line))  # the "\n" (or the end) after this line
+        return offsets
+
+    # -- sentences ------------------------------------------------------------------------
+    def sentences(self, lang: str) -> None:
+        text = self.document.text
+        for path, runs in self.units:
+            plain, starts, ends = [], [], []  # prose with markup removed; where each character lies
+            for run in runs:
+                if run.kind == "text":
+                    plain.append(text[run.start : run.end])
+                    starts.extend(range(run.start, run.end))
+                    ends.extend(range(run.start + 1, run.end + 1))
+                elif run.kind in ("atomic", "break"):
+                    plain.append("_")  # a word-like stand-in, so sentence rules see no markup
+                    starts.append(run.start)
+                    ends.append(run.end)
+            ranges = [(starts[a], ends[b - 1]) for a, b in split_sentences("".join(plain), lang)]
+            for start, end in _balance(ranges, runs):
+                self._segment(path, start, end, runs)
+
+    def _segment(self, path: str, start: int, end: int, runs: list[_Run]) -> None:
+        text = self.document.text
+        spans = [
+            Span(r.start - start, r.end - start, SpanKind.ATOMIC if r.kind == "break" else SpanKind(r.kind), text[r.start : r.end], r.pair)
+            for r in runs
+            if r.kind != "text" and start <= r.start and r.end <= end
+        ]
+        source = text[start:end]
+        prose = "".join(source[a:b] for a, b in zip([0] + [s.end for s in spans], [s.start for s in spans] + [len(source)]))
+        if not _LETTER.search(prose):
+            return
+        self.document.segments.append(Segment(len(self.document.segments), path, start, end, source, spans))
+
+
+def _split_units(runs: list[_Run]) -> list[list[_Run]]:
+    """Split an inline token's runs at line breaks that no open pair spans."""
+    units, current, open_pairs = [], [], set()
+    for run in runs:
+        if run.kind == "break" and not open_pairs:
+            units.append(current)
+            current = []
+            continue
+        if run.kind == "open":
+            open_pairs.add(run.pair)
+        elif run.kind == "close":
+            open_pairs.discard(run.pair)
+        current.append(run)
+    units.append(current)
+    return [unit for unit in units if any(r.kind == "text" for r in unit)]
+
+
+def _balance(ranges: list[tuple[int, int]], runs: list[_Run]) -> list[tuple[int, int]]:
+    """Widen sentence ranges so no markup pair is cut in half; merge sentences that then touch."""
+    opens = {r.pair: r for r in runs if r.kind == "open"}
+    closes = {r.pair: r for r in runs if r.kind == "close"}
+    pairs = [(opens[p], closes[p]) for p in opens if p in closes]
+    result: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if result and start < result[-1][1]:
+            start = result.pop()[0]
+        changed = True
+        while changed:
+            changed = False
+            for opener, closer in pairs:
+                if start <= opener.start < end < closer.end:
+                    end, changed = closer.end, True
+                if opener.start < start < closer.end <= end:
+                    start, changed = opener.start, True
+        while result and start < result[-1][1]:
+            start = min(start, result.pop()[0])
+        result.append((start, end))
+    return result
+
+
+def segment(text: str, *, name: str = "<stdin>", src_lang: str | None = None, front_matter_keys: tuple[str, ...] = ("title", "excerpt")) -> Document:
+    """Parse ``text`` into a Document whose segments are the sentences to translate."""
+    bom = text.startswith("\ufeff")
+    segmenter = _Segmenter(text[1:] if bom else text, name, front_matter_keys)
+    segmenter.document.bom = bom
+    segmenter.body(segmenter.front_matter())
+    if src_lang is None:
+        sample = " ".join(
+            segmenter.document.text[r.start : r.end] for _, runs in segmenter.units for r in runs if r.kind == "text"
+        )
+        src_lang = detect_language(sample)
+        if src_lang is None:
+            raise UserError(f"{name}: cannot tell the source language (too little prose): pass --from LANG")
+    segmenter.document.src_lang = src_lang
+    segmenter.sentences(src_lang)
+    segmenter.document.segments.sort(key=lambda s: s.start)
+    for index, seg in enumerate(segmenter.document.segments):
+        seg.index = index
+    return segmenter.document
