@@ -48,6 +48,7 @@ FLAGS = ("case-sensitive", "case-insensitive", "whole-word", "substring")
 _CJK = "\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f"
 _WORD = f"[^\\W{_CJK}]"
 _IS_WORD = re.compile(_WORD)
+_BOUNDARY_BEHIND_FIRST = rf"(?<!{_WORD}[\s\S])"  # no word character before the previous one
 _AUTO_EXCLUDE = re.compile(
     r"(?:https?|ftp)://\S+|www\.\S+"  # URLs with a scheme or www.
     r"|\b[\w-]+(?:\.[\w-]+)+/\S*"  # bare host/path: github.com/dair-ai
@@ -140,20 +141,56 @@ class _Entry:
         )
 
 
+def _pieces(text: str, case_sensitive: bool, whole_word: bool, plural: bool = False) -> tuple[str, bool, str]:
+    """The regex for ``text`` as (first character, needs a boundary before it, the rest).
+
+    Any whitespace run in ``text`` matches any whitespace run.
+    """
+    words = text.split()
+    rest = r"\s+".join([re.escape(words[0][1:]), *map(re.escape, words[1:])])
+    if plural and text[-1].isalpha():
+        rest += "(?:es)?" if re.search(r"(?:[sxz]|[cs]h)$", text, re.IGNORECASE) else "s?"
+    if whole_word and _IS_WORD.match(text[-1]):
+        rest += f"(?!{_WORD})"
+    first = re.escape(text[0])
+    if not case_sensitive:
+        first, rest = f"(?i:{first})", f"(?i:{rest})"
+    return first, bool(whole_word and _IS_WORD.match(text[0])), rest
+
+
 def _pattern(text: str, case_sensitive: bool, whole_word: bool, plural: bool = False) -> str:
-    """Regex for ``text``: any whitespace run matches any whitespace run."""
-    body = r"\s+".join(re.escape(word) for word in text.split())
-    if plural and text[-1:].isalpha():
-        body += "(?:es)?" if re.search(r"(?:[sxz]|[cs]h)$", text, re.IGNORECASE) else "s?"
-    if whole_word and _IS_WORD.match(text[:1]):
-        body = f"(?<!{_WORD}){body}"
-    if whole_word and _IS_WORD.match(text[-1:]):
-        body = f"{body}(?!{_WORD})"
-    return body if case_sensitive else f"(?i:{body})"
+    """Stand-alone regex for ``text`` (compliance counting, lint)."""
+    first, boundary, rest = _pieces(text, case_sensitive, whole_word, plural)
+    return (f"(?<!{_WORD})" if boundary else "") + first + rest
 
 
 def _term_pattern(term: Term) -> str:
     return _pattern(term.source, term.case_sensitive, term.whole_word, plural=term.keep and term.whole_word)
+
+
+def _alternation(terms: Sequence[Term]) -> tuple[str, list[Term]]:
+    """One regex for all terms, and the term behind each capturing group (1-based, so [i - 1]).
+
+    Terms are bucketed by first character: each bucket is ``[bB](?:(term)|(term)...)``, so the
+    regex engine skips a position with a single character-class test instead of trying every
+    term there. Inside a bucket the terms keep their longest-first order.
+    """
+    buckets: dict[str, list[Term]] = {}
+    for term in terms:
+        buckets.setdefault(term.source[0].casefold(), []).append(term)
+    parts, order = [], []
+    for bucket in buckets.values():
+        chars = set()
+        alternatives = []
+        for term in bucket:
+            c = term.source[0]
+            chars |= {c} if term.case_sensitive else {v for v in (c, c.lower(), c.upper()) if len(v) == 1}
+            first, boundary, rest = _pieces(term.source, term.case_sensitive, term.whole_word, term.keep and term.whole_word)
+            # the first character is already consumed: check it, and the boundary before it
+            alternatives.append(f"((?<={first}){_BOUNDARY_BEHIND_FIRST if boundary else ''}{rest})")
+            order.append(term)
+        parts.append(f"[{''.join(map(re.escape, sorted(chars)))}](?:{'|'.join(alternatives)})")
+    return "|".join(parts) or r"(?!)", order
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -170,8 +207,8 @@ class Glossary:
 
     def __init__(self, terms: Iterable[Term]):
         self.terms: tuple[Term, ...] = tuple(sorted(terms, key=lambda t: (-len(t.source), t.source)))
-        alternation = "|".join(f"({_term_pattern(t)})" for t in self.terms)
-        self._regex = re.compile(alternation or r"(?!)")
+        pattern, self._by_group = _alternation(self.terms)
+        self._regex = re.compile(pattern)
 
     @classmethod
     def load(cls, directory: Path, src: str, tgt: str) -> Glossary:
@@ -219,7 +256,7 @@ class Glossary:
         found = []
         for m in self._regex.finditer(piece):
             s, e = start + m.start(), start + m.end()
-            found.append(TermMatch(s, e, self.terms[m.lastindex - 1], text[s:e], _opens_sentence(text, s)))
+            found.append(TermMatch(s, e, self._by_group[m.lastindex - 1], text[s:e], _opens_sentence(text, s)))
         return found
 
 

@@ -114,6 +114,6 @@ def protect(document: Document, glossary=None) -> None:
 def _term_spans(segment: Segment, glossary) -> list[Span]:
     taken = [(span.start, span.end) for span in segment.spans]
     return [
-        Span(match.start, match.end, SpanKind.TERM, match.text, target=match.target)
+        Span(match.start, match.end, SpanKind.TERM, match.text, target=match.pinned)
         for match in glossary.find(segment.source, exclude=taken)
     ]

@@ -24,9 +24,9 @@ from .sentences import split_sentences
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _PICTOGRAPH = "\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
-# Inline math and emoji: no engine vocabulary has them, so they travel as atomic spans.
+# Inline math, emoji and issue numbers (#5): engines drop or mangle them, so they stay as they are.
 _UNTRANSLATABLE = re.compile(
-    r"(?<![\\$\w])\$(?=\S)[^$\n]+?(?<=\S)\$(?![\w$])"
+    r"(?<![\\$\w])\$(?=\S)[^$\n]+?(?<=\S)\$(?![\w$])|(?<!\w)#\d+\b"
     rf"|[{_PICTOGRAPH}][\ufe0f\U0001f3fb-\U0001f3ff]?(?:\u200d[{_PICTOGRAPH}][\ufe0f]?)*"
 )
 _LETTER = re.compile(r"[^\W\d_]")
@@ -265,9 +265,19 @@ class _Segmenter:
             return
         quote = line["q"]
         inner_start, inner_end = line.start("raw") + len(quote), line.end("raw") - len(quote)
-        if _LETTER.search(value):
+        scanner = _InlineScanner(value, self.next_pair)
+        try:
+            scanner.scan(_MD.parseInline(value)[0].children or [])
+            scanner._text(len(value))
+        except _Unlocatable:
+            self.document.notes.append(f"front matter '{key}': inline markup not understood; left as is")
+            return
+        self.next_pair = scanner.next_pair
+        spans = [Span(r.start, r.end, SpanKind(r.kind), value[r.start : r.end], r.pair) for r in _merge_markup(scanner.runs) if r.kind != "text"]
+        prose = "".join(value[r.start : r.end] for r in scanner.runs if r.kind == "text")
+        if _LETTER.search(prose):
             self.document.segments.append(
-                Segment(len(self.document.segments), f"front_matter/{key}", inner_start, inner_end, value, yaml_quote=quote or "plain")
+                Segment(len(self.document.segments), f"front_matter/{key}", inner_start, inner_end, value, spans, yaml_quote=quote or "plain")
             )
 
     # -- Markdown body --------------------------------------------------------------------

@@ -222,4 +222,4 @@ class MarianEngine:
         joined: list[list[str]] = [[] for _ in texts]
         for (i, _), out in zip(units, outputs):
             joined[i].append(out)
-        return [" ".join(parts) for parts in joined]
+        return [" ".join(p for p in parts if p) for parts in joined]

@@ -1,0 +1,56 @@
+"""Structure inventory of a Markdown text: what must be identical between source and translation."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .segment import markdown_parser
+
+_MD = markdown_parser()
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
+_COUNTED = {
+    "heading_open": "headings",
+    "paragraph_open": "paragraphs",
+    "list_item_open": "list items",
+    "blockquote_open": "block quotes",
+    "table_open": "tables",
+    "th_open": "table cells",
+    "td_open": "table cells",
+    "fence": "code blocks",
+    "code_block": "code blocks",
+    "html_block": "html blocks",
+    "hr": "rules",
+    "link_open": "links",
+    "image": "images",
+    "code_inline": "inline code",
+}
+
+
+@dataclass
+class Inventory:
+    counts: Counter = field(default_factory=Counter)
+    urls: list[str] = field(default_factory=list)  # link targets and image sources, in order
+    code: list[str] = field(default_factory=list)  # code blocks and inline code, in order
+    lines: int = 0
+
+
+def inventory(text: str) -> Inventory:
+    """Count the structural elements of ``text`` (front matter aside) and list its URLs and code."""
+    found = Inventory(lines=len(text.splitlines()))
+
+    def visit(tokens):
+        for token in tokens:
+            if token.type in _COUNTED:
+                found.counts[_COUNTED[token.type]] += 1
+            if token.type == "link_open":
+                found.urls.append(token.attrs.get("href", ""))
+            elif token.type == "image":
+                found.urls.append(token.attrs.get("src", ""))
+            elif token.type in ("fence", "code_block", "code_inline"):
+                found.code.append(token.content)
+            if token.children:
+                visit(token.children)
+
+    visit(_MD.parse(_FRONT_MATTER.sub("", text, count=1)))
+    return found
