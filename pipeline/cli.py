@@ -44,8 +44,9 @@ def _inputs(paths: list[Path]) -> list[Path | None]:
     return [None if str(p) == "-" else p for p in paths]
 
 
-def _glossary(config: Config, src: str, tgt: str):
-    if not config.translate.glossary_dir:
+def _glossary(config: Config, engines: Engines, src: str, tgt: str):
+    """The glossary for the pair; none for a copy-only route (identity keeps every byte)."""
+    if not config.translate.glossary_dir or all(hop.engine.name == "identity" for hop in engines.route(src, tgt)):
         return None
     from .glossary import Glossary
 
@@ -58,7 +59,7 @@ def run_job(job: Job, config: Config, engines: Engines, src_lang: str | None, ou
     name = str(job.source) if job.source else "<stdin>"
     text = decode_source(stdin, name, config.segment.max_input_mb) if job.source is None else read_source(job.source, config.segment.max_input_mb)
     document: Document = segment(text, name=name, src_lang=src_lang, front_matter_keys=tuple(config.segment.front_matter_keys))
-    protect(document, _glossary(config, document.src_lang, job.tgt))
+    protect(document, _glossary(config, engines, document.src_lang, job.tgt))
     translate(document, job.tgt, engines)
     result = render(document)
     if out == "-" or (job.source is None and out is None):
