@@ -21,8 +21,11 @@ def _yaml_value(segment: Segment, text: str) -> str:
         return text.replace("\\", "\\\\").replace('"', '\\"')
     if segment.yaml_quote == "'":
         return text.replace("'", "''")
-    if yaml.safe_load(f"k: {text}") == {"k": text}:
-        return text
+    try:
+        if yaml.safe_load(f"k: {text}") == {"k": text}:
+            return text
+    except yaml.YAMLError:
+        pass
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 

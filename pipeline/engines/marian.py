@@ -145,6 +145,8 @@ class MarianEngine:
         if self._device is None:
             torch.set_num_threads(self.num_threads or os.cpu_count() or 1)
             self._device = ("cuda" if torch.cuda.is_available() else "cpu") if self.device == "auto" else self.device
+            if self._device.startswith("cuda") and not torch.cuda.is_available():
+                raise UserError(f"marian device {self.device!r} is not available: set the marian device to auto or cpu")
         spec = self._spec(src, tgt)
         local = _local_dir(spec)
         offline = _hub_offline()

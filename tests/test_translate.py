@@ -1,0 +1,83 @@
+"""Translation stage: routing, pivoting, de-duplication and placeholder recovery."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipeline.config import Config
+from pipeline.errors import UserError
+from pipeline.export import render
+from pipeline.protect import protect, unmask
+from pipeline.segment import segment
+from pipeline.translate import Engines, translate
+
+
+class Recording:
+    """A fake engine: upper-cases words (keeping placeholders) and records every batch."""
+
+    name = "recording"
+
+    def __init__(self, pairs=(("en", "pt"),), drop_placeholders=False):
+        self.pairs, self.drop, self.batches = set(pairs), drop_placeholders, []
+
+    def supports(self, src, tgt):
+        return (src, tgt) in self.pairs
+
+    def model_id(self, src, tgt):
+        return f"recording:{src}-{tgt}"
+
+    def translate(self, texts, src, tgt):
+        self.batches.append(list(texts))
+        out = [" ".join(w if re.fullmatch(r"Z[XAB]\d+", w) else w.upper() for w in t.split(" ")) for t in texts]
+        return [re.sub(r"\s*Z[AB]\d+\s*", " ", t).strip() if self.drop else t for t in out]
+
+
+def engines_with(engine) -> Engines:
+    engines = Engines(Config())
+    engines._instances["marian"] = engine
+    return engines
+
+
+def test_identical_segments_translated_once():
+    engine = Recording()
+    document = segment("Same sentence here.\n\n- Same sentence here.\n- Other one.\n", src_lang="en")
+    protect(document)
+    translate(document, "pt", engines_with(engine))
+    assert engine.batches == [["Same sentence here.", "Other one."]]
+    assert [s.target for s in document.segments] == ["SAME SENTENCE HERE.", "SAME SENTENCE HERE.", "OTHER ONE."]
+    assert all(s.origin == "recording:en-pt" for s in document.segments)
+
+
+def test_pivot_through_english_when_no_direct_model():
+    engine = Recording(pairs={("pt", "en"), ("en", "zh")})
+    engines = engines_with(engine)
+    assert [(h.src, h.tgt) for h in engines.route("pt", "zh")] == [("pt", "en"), ("en", "zh")]
+    with pytest.raises(UserError, match="no engine available for pt->fr"):
+        engines.route("pt", "fr")
+
+
+def test_lost_placeholders_are_recovered_and_flagged():
+    document = segment("Read the full paper [here](https://arxiv.org/abs/2002.05715) and the *whole* blog.\n", src_lang="en")
+    protect(document)
+    translate(document, "pt", engines_with(Recording(drop_placeholders=True)))
+    (seg,) = document.segments
+    assert "[HERE](https://arxiv.org/abs/2002.05715)" in seg.target and "*WHOLE*" in seg.target
+    assert [f.check for f in seg.flags] == ["placeholders"]
+
+
+def test_unmask_tolerates_case_and_spacing_but_reports_loss():
+    placeholders = {"ZA1 ": "[", " ZB1": "](u)", "ZX2": "`x`"}
+    assert unmask("Veja za1 aqui Z B1 e ZX2.", placeholders).text == "Veja [aqui](u) e `x`."
+    assert unmask("Veja ZA1 aqui ZB1 e ZX2 ZX2.", placeholders).problems == ["placeholder ZX2 for '`x`' came back 2 times"]
+    assert "wrong order" in unmask("ZB1 aqui ZA1 ZX2", placeholders).problems[0]
+    assert "moved every word" in unmask("aqui ZA1 ZB1 ZX2", placeholders).problems[0]
+    assert "invented" in unmask("ZA1 aqui ZB1 ZX2 ZX9", placeholders).problems[0]
+
+
+def test_front_matter_is_requoted_for_yaml():
+    document = segment('---\ntitle: "A title"\nexcerpt: plain text here\n---\nBody.\n', src_lang="en")
+    protect(document)
+    document.segments[0].target = 'Um "título": novo'
+    document.segments[1].target = "texto: simples"
+    assert render(document).startswith('---\ntitle: "Um \\"título\\": novo"\nexcerpt: "texto: simples"\n---\n')
