@@ -150,11 +150,11 @@ def _pieces(text: str, case_sensitive: bool, whole_word: bool, plural: bool = Fa
     rest = r"\s+".join([re.escape(words[0][1:]), *map(re.escape, words[1:])])
     if plural and text[-1].isalpha():
         rest += "(?:es)?" if re.search(r"(?:[sxz]|[cs]h)$", text, re.IGNORECASE) else "s?"
-    if whole_word and _IS_WORD.match(text[-1]):
-        rest += f"(?!{_WORD})"
     first = re.escape(text[0])
     if not case_sensitive:
         first, rest = f"(?i:{first})", f"(?i:{rest})"
+    if whole_word and _IS_WORD.match(text[-1]):  # outside (?i:): case-folding a class is slow
+        rest += f"(?!{_WORD})"
     return first, bool(whole_word and _IS_WORD.match(text[0])), rest
 
 
@@ -193,6 +193,11 @@ def _alternation(terms: Sequence[Term]) -> tuple[str, list[Term]]:
     return "|".join(parts) or r"(?!)", order
 
 
+def _identity(source: str, case_sensitive: bool) -> tuple[str, bool]:
+    """What a term matches: its exact text, or its case-folded text when case-insensitive."""
+    return (source if case_sensitive else source.casefold(), case_sensitive)
+
+
 def _opens_sentence(text: str, start: int) -> bool:
     """True when only whitespace, opening markup or quotes precede ``start``, back to the
     beginning of ``text`` or to a ``.``/``!``/``?`` followed by whitespace."""
@@ -214,8 +219,9 @@ class Glossary:
     def load(cls, directory: Path, src: str, tgt: str) -> Glossary:
         """Keep terms plus the ``src``-``tgt`` pair file (or the reverse file, swapped).
 
-        A missing pair file or ``keep.txt`` is fine; a pair entry overrides a keep entry with
-        the same source (ignoring case). Raises GlossaryError on a malformed file.
+        A missing pair file or ``keep.txt`` is fine; a pair entry overrides a keep entry whose
+        source it matches (same text, or same text ignoring case when the pair entry is
+        case-insensitive). Raises GlossaryError on a malformed file.
         """
         directory = Path(directory)
         if not directory.is_dir():
@@ -227,13 +233,13 @@ class Glossary:
             pairs = [e.term() for e in pair_entries]
         else:
             pairs = [e.term(reverse=True) for e in _load_file(backward)]
-        chosen: dict[str, Term] = {}
+        chosen: dict[tuple[str, bool], Term] = {}
         for term in pairs:  # first entry per source wins (reverse direction: several sources)
-            chosen.setdefault(term.source.casefold(), term)
-        keep: dict[str, Term] = {}
+            chosen.setdefault(_identity(term.source, term.case_sensitive), term)
+        keep: dict[tuple[str, bool], Term] = {}
         for term in (e.term() for e in _load_file(directory / KEEP_FILE)):
-            if term.source.casefold() not in chosen:
-                keep.setdefault(term.source, term)
+            if not any(_identity(term.source, cs) in chosen for cs in (True, False)):
+                keep.setdefault(_identity(term.source, term.case_sensitive), term)
         return cls([*keep.values(), *chosen.values()])
 
     def find(self, text: str, exclude: Sequence[tuple[int, int]] = ()) -> list[TermMatch]:

@@ -87,58 +87,44 @@ def translate(document: Document, tgt: str, engines: Engines) -> None:
         _recover(failed, route, engines, origin)
 
 
-_PAIR_KEY = re.compile(r"\s?Z[AB]\d+\s?")
+_LETTER = re.compile(r"[^\W\d_]")
+_ATOMIC_KEY = re.compile(r"ZX\d+")
 
 
 def _recover(failed: list[tuple[Segment, list[str]]], route: list[Hop], engines: Engines, origin: str) -> None:
-    """Translate markup-free text and each marked stretch separately, then re-attach markup."""
-    requests: list[str] = []
+    """Cut each failed segment at its markup pairs, translate the pieces apart, re-attach markup.
+
+    Pieces lose some context, so the segment is flagged for review, but the markup comes back
+    exactly once and in order, and no text is dropped or repeated.
+    """
     plans = []
+    requests: list[str] = []
     for segment, problems in failed:
-        masked = segment.masked
-        flat = re.sub(r"\s{2,}", " ", _PAIR_KEY.sub(" ", masked)).strip()
-        pairs = []
-        for key, original in segment.placeholders.items():
-            if key.strip().startswith("ZA"):
-                close_key = next(k for k in segment.placeholders if k.strip() == "ZB" + key.strip()[2:])
-                inner = masked[masked.index(key) + len(key) : masked.index(close_key)]
-                pairs.append((original, segment.placeholders[close_key], _PAIR_KEY.sub(" ", inner).strip()))
-        plans.append((segment, problems, len(requests), pairs))
-        requests.append(flat)
-        requests.extend(inner for _, _, inner in pairs)
+        pair_keys = sorted((k for k in segment.placeholders if not _ATOMIC_KEY.fullmatch(k.strip())), key=len, reverse=True)
+        pieces = re.split("(" + "|".join(map(re.escape, pair_keys)) + ")", segment.masked) if pair_keys else [segment.masked]
+        plan: list[str | tuple[int, str, str]] = []
+        for index, piece in enumerate(pieces):
+            if index % 2:
+                plan.append(segment.placeholders[piece])
+            elif _LETTER.search(_ATOMIC_KEY.sub("", piece)):
+                lead, trail = piece[: len(piece) - len(piece.lstrip())], piece[len(piece.rstrip()) :]
+                plan.append((len(requests), lead, trail))
+                requests.append(piece.strip())
+            else:
+                plan.append(unmask(piece, {k: v for k, v in segment.placeholders.items() if k.strip() in piece}).text)
+        plans.append((segment, problems, plan))
     outputs = engines.run(route, requests)
-    for segment, problems, first, pairs in plans:
-        atomic = {k: v for k, v in segment.placeholders.items() if not k.strip().startswith(("ZA", "ZB"))}
-        text = _restore_atomic(outputs[first], atomic)
-        cursor = 0
-        for offset, (opener, closer, _) in enumerate(pairs, start=1):
-            inner = _restore_atomic(outputs[first + offset], atomic, append_missing=False).strip()
-            at = text.lower().find(inner.lower(), cursor) if inner else -1
-            if at < 0:
-                text, at = f"{text} {opener}{inner}{closer}", len(text) + 1
-                cursor = len(text)
-            else:  # the next pair is searched from here on: it may sit inside this one
-                text = text[:at] + opener + text[at : at + len(inner)] + closer + text[at + len(inner) :]
-                cursor = at + len(opener)
-        segment.target, segment.origin = text, origin
-        segment.flag("placeholders", "warning", "the engine lost inline markup; it was re-attached by recovery: check its position", "; ".join(problems))
-
-
-def _restore_atomic(output: str, atomic: dict[str, str], append_missing: bool = True) -> str:
-    """Restore what came back of the atomic placeholders; append the missing ones if asked."""
-    result = unmask(output, atomic)
-    if not result.problems:
-        return result.text
-    text = output
-    missing = []
-    for key, original in atomic.items():
-        token = key.strip()
-        pattern = re.compile(rf"\s?{token[0]}\s?{token[1]}\s?{token[2:]}(?!\d)\s?", re.IGNORECASE)
-        if len(pattern.findall(text)) >= 1:
-            text = pattern.sub(lambda m: m[0].replace(m[0].strip(), original), text, count=1)
-            text = pattern.sub(" ", text)
-        else:
-            missing.append(original)
-    if append_missing and missing:
-        text = f"{text.rstrip()} {' '.join(missing)}"
-    return text
+    for segment, problems, plan in plans:
+        text = []
+        for part in plan:
+            if isinstance(part, str):
+                text.append(part)
+                continue
+            number, lead, trail = part
+            atomic = {k: v for k, v in segment.placeholders.items() if k.strip() in _ATOMIC_KEY.findall(requests[number])}
+            restored = unmask(outputs[number], atomic)
+            if restored.problems:  # still lost: keep the words, put the spans after them
+                restored.text = _ATOMIC_KEY.sub("", outputs[number]) + "".join(f" {value}" for value in atomic.values())
+            text.append(lead + " ".join(restored.text.split()) + trail)
+        segment.target, segment.origin = "".join(text), origin
+        segment.flag("placeholders", "warning", "the engine lost inline markup; the sentence was translated in pieces around it: check the wording", "; ".join(problems))

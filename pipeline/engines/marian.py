@@ -141,6 +141,9 @@ class MarianEngine:
             return self._loaded[pair]
         import torch
         from transformers import MarianMTModel, MarianTokenizer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # no "Loading weights" bar on every load
 
         if self._device is None:
             torch.set_num_threads(self.num_threads or os.cpu_count() or 1)

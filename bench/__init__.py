@@ -1,0 +1,1 @@
+"""Benchmarks and measurements: run `python -m bench.corpus_quality`."""
