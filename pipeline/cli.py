@@ -123,10 +123,56 @@ glossary_app = typer.Typer(no_args_is_help=True, help="Inspect and lint the glos
 app.add_typer(glossary_app, name="glossary")
 
 
+def _glossary_dir(directory: Path | None, config_path: Path | None) -> Path:
+    if directory is not None:
+        return directory
+    config = load_config(config_path)
+    return config.resolve(config.translate.glossary_dir or "glossaries")
+
+
+@glossary_app.command("lint")
+def glossary_lint(
+    directory: Annotated[Optional[Path], typer.Argument(help="Glossary directory (default: the config's).")] = None,
+    config_path: Annotated[Optional[Path], typer.Option("--config")] = None,
+) -> None:
+    """Report malformed lines, duplicates, conflicts, overlaps and encoding problems; exit 1 on errors."""
+    from .glossary import lint
+
+    root = _glossary_dir(directory, config_path)
+    if not root.is_dir():
+        raise UserError(f"{root}: no such glossary directory")
+    problems = lint(root)
+    for problem in problems:
+        print(problem)
+    errors = sum(1 for p in problems if p.severity == "error")
+    err.print(f"{errors} error(s), {len(problems) - errors} warning(s) in {root}", highlight=False)
+    raise typer.Exit(1 if errors else 0)
+
+
+@glossary_app.command("show")
+def glossary_show(
+    term: Annotated[str, typer.Argument(help="A source or target term.")],
+    directory: Annotated[Optional[Path], typer.Option("--dir", help="Glossary directory.")] = None,
+    config_path: Annotated[Optional[Path], typer.Option("--config")] = None,
+) -> None:
+    """Every glossary entry whose source or target is TERM (case-insensitive)."""
+    from .glossary import show
+
+    found = show(_glossary_dir(directory, config_path), term)
+    if not found:
+        err.print(f"{term!r} is in no glossary", highlight=False)
+        raise typer.Exit(1)
+    for entry in found:
+        kind = "keep" if entry.keep else "translate"
+        print(f"{entry.origin}\t{kind}\t{entry.source}\t{entry.target}\t{entry.note}")
+
+
 def main() -> None:
     """Entry point: every UserError becomes `error: ...` on one line and exit code 2."""
     try:
-        app(standalone_mode=False)
+        exit_code = app(standalone_mode=False)  # click returns an Exit's code in this mode
+        if isinstance(exit_code, int):
+            sys.exit(exit_code)
     except UserError as error:
         err.print(f"error: {error}", highlight=False, markup=False, soft_wrap=True)
         sys.exit(error.exit_code)

@@ -48,7 +48,8 @@ FLAGS = ("case-sensitive", "case-insensitive", "whole-word", "substring")
 _CJK = "\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f"
 _WORD = f"[^\\W{_CJK}]"
 _IS_WORD = re.compile(_WORD)
-_BOUNDARY_BEHIND_FIRST = rf"(?<!{_WORD}[\s\S])"  # no word character before the previous one
+_BOUNDARY_BEFORE_PREVIOUS = rf"(?<!{_WORD}[\s\S])"  # for use right after the first character
+_BOUNDARY_AFTER = rf"(?!{_WORD})"
 _AUTO_EXCLUDE = re.compile(
     r"(?:https?|ftp)://\S+|www\.\S+"  # URLs with a scheme or www.
     r"|\b[\w-]+(?:\.[\w-]+)+/\S*"  # bare host/path: github.com/dair-ai
@@ -141,56 +142,74 @@ class _Entry:
         )
 
 
-def _pieces(text: str, case_sensitive: bool, whole_word: bool, plural: bool = False) -> tuple[str, bool, str]:
-    """The regex for ``text`` as (first character, needs a boundary before it, the rest).
+def _regex_parts(term: Term) -> tuple[str, str, bool, bool]:
+    """The regex for a term as (first character, the rest, boundary before, boundary after).
 
-    Any whitespace run in ``text`` matches any whitespace run.
+    Any whitespace run in the source matches any whitespace run.
     """
+    text = term.source
     words = text.split()
     rest = r"\s+".join([re.escape(words[0][1:]), *map(re.escape, words[1:])])
-    if plural and text[-1].isalpha():
+    if term.keep and term.whole_word and text[-1].isalpha():
         rest += "(?:es)?" if re.search(r"(?:[sxz]|[cs]h)$", text, re.IGNORECASE) else "s?"
     first = re.escape(text[0])
-    if not case_sensitive:
+    if not term.case_sensitive:
         first, rest = f"(?i:{first})", f"(?i:{rest})"
-    if whole_word and _IS_WORD.match(text[-1]):  # outside (?i:): case-folding a class is slow
-        rest += f"(?!{_WORD})"
-    return first, bool(whole_word and _IS_WORD.match(text[0])), rest
-
-
-def _pattern(text: str, case_sensitive: bool, whole_word: bool, plural: bool = False) -> str:
-    """Stand-alone regex for ``text`` (compliance counting, lint)."""
-    first, boundary, rest = _pieces(text, case_sensitive, whole_word, plural)
-    return (f"(?<!{_WORD})" if boundary else "") + first + rest
-
-
-def _term_pattern(term: Term) -> str:
-    return _pattern(term.source, term.case_sensitive, term.whole_word, plural=term.keep and term.whole_word)
+    edges = [term.whole_word and bool(_IS_WORD.match(c)) for c in (text[0], text[-1])]
+    return first, rest, *edges
 
 
 def _alternation(terms: Sequence[Term]) -> tuple[str, list[Term]]:
-    """One regex for all terms, and the term behind each capturing group (1-based, so [i - 1]).
+    """One regex for all terms, and the term behind each capturing group (group i -> [i - 1]).
 
-    Terms are bucketed by first character: each bucket is ``[bB](?:(term)|(term)...)``, so the
-    regex engine skips a position with a single character-class test instead of trying every
-    term there. Inside a bucket the terms keep their longest-first order.
+    Terms are bucketed by first character, ``[bB](?:...)``, so the regex engine rejects a
+    position with one character-class test instead of trying every term there. Inside a
+    bucket the terms keep their longest-first order, and consecutive terms that need the
+    same word boundaries share one pair of boundary assertions (``(?:(a)|(b))`` + assertion
+    backtracks into ``b`` exactly as separate alternatives would); this keeps the number of
+    CJK-aware character classes, which are slow to compile, to a few per bucket.
     """
     buckets: dict[str, list[Term]] = {}
     for term in terms:
         buckets.setdefault(term.source[0].casefold(), []).append(term)
     parts, order = [], []
     for bucket in buckets.values():
-        chars = set()
-        alternatives = []
+        chars: set[str] = set()
+        runs: list[tuple[tuple[bool, bool], list[str]]] = []
         for term in bucket:
             c = term.source[0]
             chars |= {c} if term.case_sensitive else {v for v in (c, c.lower(), c.upper()) if len(v) == 1}
-            first, boundary, rest = _pieces(term.source, term.case_sensitive, term.whole_word, term.keep and term.whole_word)
-            # the first character is already consumed: check it, and the boundary before it
-            alternatives.append(f"((?<={first}){_BOUNDARY_BEHIND_FIRST if boundary else ''}{rest})")
+            first, rest, before, after = _regex_parts(term)
+            if not runs or runs[-1][0] != (before, after):
+                runs.append(((before, after), []))
+            runs[-1][1].append(f"((?<={first}){rest})")  # the bucket class consumed the first character
             order.append(term)
-        parts.append(f"[{''.join(map(re.escape, sorted(chars)))}](?:{'|'.join(alternatives)})")
+        body = "|".join(
+            f"{_BOUNDARY_BEFORE_PREVIOUS if before else ''}(?:{'|'.join(alts)}){_BOUNDARY_AFTER if after else ''}"
+            for (before, after), alts in runs
+        )
+        parts.append(f"[{''.join(map(re.escape, sorted(chars)))}](?:{body})")
     return "|".join(parts) or r"(?!)", order
+
+
+def _count(needle: str, haystack: str, case_sensitive: bool, whole_word: bool) -> int:
+    """Non-overlapping occurrences of ``needle``, whitespace runs compared as one space."""
+    needle, haystack = " ".join(needle.split()), " ".join(haystack.split())
+    if not case_sensitive:
+        needle, haystack = needle.casefold(), haystack.casefold()
+    check_before = whole_word and bool(_IS_WORD.match(needle[:1]))
+    check_after = whole_word and bool(_IS_WORD.match(needle[-1:]))
+    count, i = 0, haystack.find(needle) if needle else -1
+    while i >= 0:
+        end = i + len(needle)
+        if not (check_before and i and _IS_WORD.match(haystack[i - 1])) and not (
+            check_after and _IS_WORD.match(haystack[end : end + 1])
+        ):
+            count += 1
+            i = haystack.find(needle, end)
+        else:
+            i = haystack.find(needle, i + 1)
+    return count
 
 
 def _identity(source: str, case_sensitive: bool) -> tuple[str, bool]:
@@ -279,7 +298,8 @@ def check_compliance(matches: list[TermMatch], target_text: str) -> list[str]:
         first.setdefault(key, m)
     problems = []
     for key, count in needed.items():
-        found = len(re.findall(_pattern(*key), target_text))
+        pinned, case_sensitive, whole_word = key
+        found = _count(pinned, target_text, case_sensitive, whole_word)
         if found < count:
             m = first[key]
             problems.append(
@@ -313,7 +333,8 @@ def lint(directory: Path) -> list[LintProblem]:
         problems += file_problems
         problems += _duplicates(found) + (_conflicts(found) if path.name != KEEP_FILE else [])
         if path.name != KEEP_FILE and not _PAIR_FILE.match(path.name):
-            problems.append(LintProblem(str(path), 0, "warning", "not named SRC-TGT.tsv (e.g. en-pt.tsv), so never loaded"))
+            message = "not named SRC-TGT.tsv (e.g. en-pt.tsv), so never loaded"
+            problems.append(LintProblem(str(path), 0, "warning", message))
     keep = parsed.pop(KEEP_FILE, [])
     keep_by_source = {k.source.casefold(): k for k in keep}
     problems += _overlaps(keep, keep)
@@ -324,7 +345,8 @@ def lint(directory: Path) -> list[LintProblem]:
             if k and e.target != k.source:
                 problems.append(LintProblem(
                     e.path, e.line, "warning",
-                    f"{e.source!r} is a keep term ({k.path}:{k.line}) but translated as {e.target!r} here; this entry wins",
+                    f"{e.source!r} is a keep term ({k.path}:{k.line}) but translated as {e.target!r} here; "
+                    "this entry wins",
                 ))
     return sorted(problems, key=lambda p: (p.path, p.line))
 
@@ -385,7 +407,9 @@ def _read(path: Path) -> tuple[list[_Entry], list[LintProblem]]:
     return found, problems
 
 
-def _parse_line(line: str, keep: bool, problem: Callable[[str, str], None]) -> tuple[str, str, str, bool | None, bool | None] | None:
+def _parse_line(
+    line: str, keep: bool, problem: Callable[[str, str], None]
+) -> tuple[str, str, str, bool | None, bool | None] | None:
     """``(source, target, note, case_sensitive, whole_word)``, or None after reporting an error."""
     fields = line.split("\t")
     if line[-1].isspace() and line[-1] != "\t":
@@ -456,12 +480,12 @@ def _conflicts(found: list[_Entry]) -> list[LintProblem]:
 def _overlaps(inner: list[_Entry], outer: list[_Entry]) -> list[LintProblem]:
     """Warn where a term of ``inner`` occurs inside a longer term of ``outer``."""
     problems = []
-    regexes = {id(e): re.compile(_term_pattern(e.term())) for e in inner}
     for big in outer:
         for small in inner:
             if len(small.source) >= len(big.source) or small.source.casefold() == big.source.casefold():
                 continue
-            if regexes[id(small)].search(big.source):
+            term = small.term()
+            if _count(term.source, big.source, term.case_sensitive, term.whole_word):
                 problems.append(LintProblem(
                     big.path, big.line, "warning",
                     f"{small.source!r} ({small.path}:{small.line}) occurs inside {big.source!r}; "

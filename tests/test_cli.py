@@ -119,3 +119,25 @@ def test_unwritable_output_is_one_line(tmp_path, monkeypatch, capsys):
 def test_python_dash_m_entry_point():
     done = subprocess.run([sys.executable, "-m", "pipeline", "translate", "--help"], capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0 and "--to" in done.stdout
+
+
+def test_glossary_lint_and_show(tmp_path, monkeypatch, capsys):
+    code, out, err = run(monkeypatch, capsys, "glossary", "lint")
+    assert code == 0 and "0 error(s)" in err
+    code, out, _ = run(monkeypatch, capsys, "glossary", "show", "Hugging Face")
+    assert code == 0 and "keep.txt" in out
+    (tmp_path / "en-pt.tsv").write_text("model\tmodelo\nmodel\tmodelos\nbroken line without tab\n", encoding="utf-8")
+    code, out, _ = run(monkeypatch, capsys, "glossary", "lint", str(tmp_path))
+    assert code == 1 and "en-pt.tsv:3: error" in out and "en-pt.tsv:2: error" in out
+
+
+def test_malformed_glossary_stops_translation_with_file_and_line(tmp_path, monkeypatch, capsys):
+    glossaries = tmp_path / "glossaries"
+    glossaries.mkdir()
+    (glossaries / "en-pt.tsv").write_text("model\tmodelo\nno target here\n", encoding="utf-8")
+    (tmp_path / "configs").mkdir()
+    config = tmp_path / "configs" / "c.toml"
+    config.write_text('[translate]\nengines = { default = "bergamot" }\nglossary_dir = "glossaries"\n', encoding="utf-8")
+    code, _, err = run(monkeypatch, capsys, "translate", str(SAMPLE_ISSUE), "--to", "pt", "--config", str(config), "--out", str(tmp_path / "out"))
+    assert code == 2 and "en-pt.tsv:2:" in err and err.count("\n") == 1, err
+    assert not (tmp_path / "out").exists()
