@@ -111,7 +111,7 @@ def _recover(failed: list[tuple[Segment, list[str]]], route: list[Hop], engines:
                 plan.append((len(requests), lead, trail))
                 requests.append(piece.strip())
             else:
-                plan.append(unmask(piece, {k: v for k, v in segment.placeholders.items() if k.strip() in piece}).text)
+                plan.append(unmask(piece, _atomic_in(piece, segment.placeholders)).text)
         plans.append((segment, problems, plan))
     outputs = engines.run(route, requests)
     for segment, problems, plan in plans:
@@ -121,10 +121,16 @@ def _recover(failed: list[tuple[Segment, list[str]]], route: list[Hop], engines:
                 text.append(part)
                 continue
             number, lead, trail = part
-            atomic = {k: v for k, v in segment.placeholders.items() if k.strip() in _ATOMIC_KEY.findall(requests[number])}
+            atomic = _atomic_in(requests[number], segment.placeholders)
             restored = unmask(outputs[number], atomic)
             if restored.problems:  # still lost: keep the words, put the spans after them
                 restored.text = _ATOMIC_KEY.sub("", outputs[number]) + "".join(f" {value}" for value in atomic.values())
             text.append(lead + " ".join(restored.text.split()) + trail)
         segment.target, segment.origin = "".join(text), origin
         segment.flag("placeholders", "warning", "the engine lost inline markup; the sentence was translated in pieces around it: check the wording", "; ".join(problems))
+
+
+def _atomic_in(text: str, placeholders: dict[str, str]) -> dict[str, str]:
+    """The atomic placeholders (keys with their glue spaces) that occur in ``text``."""
+    tokens = set(_ATOMIC_KEY.findall(text))
+    return {key: value for key, value in placeholders.items() if key.strip() in tokens}

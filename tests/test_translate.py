@@ -8,6 +8,7 @@ import pytest
 from pipeline.config import Config
 from pipeline.errors import UserError
 from pipeline.export import render
+from pipeline.glossary import Glossary, Term
 from pipeline.protect import protect, unmask
 from pipeline.segment import segment
 from pipeline.translate import Engines, translate
@@ -81,3 +82,14 @@ def test_front_matter_is_requoted_for_yaml():
     document.segments[0].target = 'Um "título": novo'
     document.segments[1].target = "texto: simples"
     assert render(document).startswith('---\ntitle: "Um \\"título\\": novo"\nexcerpt: "texto: simples"\n---\n')
+
+
+def test_recovery_restores_atomic_spans_inside_pairs():
+    text = "Datasets: [KorQuAD](https://a.b/1), [SberQuAD](https://a.b/2) and `c1` ... `c10` `c11` here.\n"
+    document = segment(text, src_lang="en")
+    keep = [Term(name, name, True, True, True, "", "test") for name in ("KorQuAD", "SberQuAD")]
+    protect(document, Glossary(keep))  # link texts that are nothing but a protected term
+    translate(document, "pt", engines_with(Recording(drop_placeholders=True)))
+    (seg,) = document.segments
+    assert "[KorQuAD](https://a.b/1), [SberQuAD](https://a.b/2)" in seg.target and "`c10` `c11`" in seg.target
+    assert not re.search(r"Z[XAB]\d", seg.target)
