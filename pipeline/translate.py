@@ -88,7 +88,7 @@ def translate(document: Document, tgt: str, engines: Engines) -> None:
 
 
 _LETTER = re.compile(r"[^\W\d_]")
-_ATOMIC_KEY = re.compile(r"ZX\d+")
+_ATOMIC_KEY = re.compile(r"Xq\d+")
 
 
 def _recover(failed: list[tuple[Segment, list[str]]], route: list[Hop], engines: Engines, origin: str) -> None:
