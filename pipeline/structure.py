@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .segment import markdown_parser
 
 _MD = markdown_parser()
-_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
 _COUNTED = {
     "heading_open": "headings",
     "paragraph_open": "paragraphs",
@@ -52,5 +52,5 @@ def inventory(text: str) -> Inventory:
             if token.children:
                 visit(token.children)
 
-    visit(_MD.parse(_FRONT_MATTER.sub("", text, count=1)))
+    visit(_MD.parse(_FRONT_MATTER.sub("", text.removeprefix("\ufeff"), count=1)))
     return found

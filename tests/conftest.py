@@ -5,6 +5,11 @@ import json
 import warnings
 
 import pytest
+from hypothesis import settings
+
+# Deterministic property tests: the same examples on every run (CI must not flake).
+settings.register_profile("deterministic", derandomize=True)
+settings.load_profile("deterministic")
 
 _TINY_MARIAN_CORPUS = """\
 The newsletter is published every week.
