@@ -60,7 +60,8 @@ def main() -> int:
             "urls_kept": sum(1 for url in before.urls if url in after.urls) if after.urls != before.urls else len(before.urls),
             "urls_identical_sequence": after.urls == before.urls,
             "structure_equal": after.counts == before.counts and after.lines == before.lines,
-            "recovered": sum(1 for s in document.segments if s.flags),
+            "markup_flagged": sum(1 for s in document.segments if s.flags),
+            "translated_in_pieces": sum(1 for s in document.segments if any("in pieces" in f.message for f in s.flags)),
             "output_language": detect_language(prose(output, args.to)),
             "seconds": round(seconds, 2),
         }

@@ -79,6 +79,9 @@ def translate(document: Document, tgt: str, engines: Engines) -> None:
     failed: list[tuple[Segment, list[str]]] = []
     for segment in pending:
         result = unmask(outputs[segment.masked], segment.placeholders)
+        if result.problems and (repaired := _refill_empty_pairs(outputs[segment.masked], segment)):
+            segment.flag("placeholders", "warning", "the engine moved a one-word link or emphasis out of its markup; the word before it was put back inside: check it", "; ".join(result.problems))
+            result = repaired
         if result.problems:
             failed.append((segment, result.problems))
         else:
@@ -88,6 +91,23 @@ def translate(document: Document, tgt: str, engines: Engines) -> None:
 
 
 _LETTER = re.compile(r"[^\W\d_]")
+_ONE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _refill_empty_pairs(output: str, segment: Segment):
+    """Engines often move a one-word link text just before its (now empty) markup pair:
+    `um ZZA4 método ZZB4` -> `um método ZZA4 ZZB4`. Put that word back; None if that is not it."""
+    for key in segment.placeholders:
+        token = key.strip()
+        if not token.startswith("ZZA"):
+            continue
+        closer = "ZZB" + token[3:]
+        inner = re.search(rf"{token}(?!\d)(.*?){closer}(?!\d)", segment.masked)[1]
+        empty = re.compile(rf"({_ONE_WORD.pattern})\s+({token})\s*({closer})(?!\d)")
+        if _ONE_WORD.fullmatch(inner.strip()) and empty.search(output):
+            output = empty.sub(r"\2 \1 \3", output, count=1)
+    result = unmask(output, segment.placeholders)
+    return None if result.problems else result
 _ATOMIC_KEY = re.compile(r"Xq\d+")
 
 

@@ -93,3 +93,14 @@ def test_recovery_restores_atomic_spans_inside_pairs():
     (seg,) = document.segments
     assert "[KorQuAD](https://a.b/1), [SberQuAD](https://a.b/2)" in seg.target and "`c10` `c11`" in seg.target
     assert not re.search(r"(Xq|ZZA|ZZB)\d", seg.target)
+
+
+def test_one_word_moved_out_of_its_link_is_put_back_and_flagged():
+    document = segment("We developed a [method](https://x.y/m) for search.\n", src_lang="en")
+    protect(document)
+    engine = Recording()
+    engine.translate = lambda texts, src, tgt: ["Desenvolvemos um método ZZA1 ZZB1 para busca." for _ in texts]
+    translate(document, "pt", engines_with(engine))
+    (seg,) = document.segments
+    assert seg.target == "Desenvolvemos um [método](https://x.y/m) para busca."
+    assert [f.check for f in seg.flags] == ["placeholders"]
