@@ -68,8 +68,10 @@ def run_job(job: Job, config: Config, engines: Engines, src_lang: str | None, ou
         sys.stdout.flush()
     else:
         path = output_path(job.source or Path("stdin.md"), document.src_lang, job.tgt, Path(out) if out else None)
-        write_atomic(path, result)
+        backup = write_atomic(path, result)
         destination = str(path)
+        if backup:
+            err.print(f"{path} existed and differed: kept it as {backup}", highlight=False)
     return {
         "input": name,
         "output": destination,

@@ -40,8 +40,29 @@ def read_source(path: Path, max_mb: float) -> str:
     return decode_source(data, str(path), max_mb)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temp file and ``os.replace``: never a partial file."""
+def _keep_previous(path: Path, text: str) -> Path | None:
+    """Hard-link an existing, different ``path`` to the first free `NAME.N.bak`; return it."""
+    try:
+        if not path.exists() or path.read_bytes() == text.encode("utf-8"):
+            return None
+    except OSError:
+        return None
+    for number in range(1, 10000):
+        backup = path.with_name(f"{path.name}.{number}.bak")
+        try:
+            os.link(path, backup)
+            return backup
+        except FileExistsError:
+            continue
+    raise UserError(f"cannot keep the previous {path}: too many backups; move them away")
+
+
+def write_atomic(path: Path, text: str) -> Path | None:
+    """Write ``text`` to ``path`` through a temp file and ``os.replace``: never a partial file.
+
+    A different file already at ``path`` (a human translation, an edited one) is never lost: it is
+    kept as `NAME.N.bak` first. Returns that backup's path, if one was made.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -52,7 +73,9 @@ def write_atomic(path: Path, text: str) -> None:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
+        backup = _keep_previous(path, text)
         os.replace(temp, path)
+        return backup
     except OSError as error:
         Path(temp).unlink(missing_ok=True)
         raise UserError(f"cannot write {path}: {error.strerror}") from None

@@ -141,3 +141,14 @@ def test_malformed_glossary_stops_translation_with_file_and_line(tmp_path, monke
     code, _, err = run(monkeypatch, capsys, "translate", str(SAMPLE_ISSUE), "--to", "pt", "--config", str(config), "--out", str(tmp_path / "out"))
     assert code == 2 and "en-pt.tsv:2:" in err and err.count("\n") == 1, err
     assert not (tmp_path / "out").exists()
+
+
+def test_existing_different_output_is_kept_not_overwritten(tmp_path, monkeypatch, capsys):
+    human = tmp_path / "sample-issue.pt.md"
+    human.write_text("Tradução humana que ninguém pode perder.\n", encoding="utf-8")
+    for _ in range(2):
+        code, _, err = run(monkeypatch, capsys, "translate", str(SAMPLE_ISSUE), "--to", "pt", "--engine", "identity", "--out", str(tmp_path))
+        assert code == 0, err
+    assert human.read_bytes() == SAMPLE_ISSUE.read_bytes()
+    assert (tmp_path / "sample-issue.pt.md.1.bak").read_text(encoding="utf-8") == "Tradução humana que ninguém pode perder.\n"
+    assert not (tmp_path / "sample-issue.pt.md.2.bak").exists()  # an identical re-run makes no backup
