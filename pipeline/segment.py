@@ -265,16 +265,13 @@ class _Segmenter:
             return
         quote = line["q"]
         inner_start, inner_end = line.start("raw") + len(quote), line.end("raw") - len(quote)
-        scanner = _InlineScanner(value, self.next_pair)
         try:
-            scanner.scan(_MD.parseInline(value)[0].children or [])
-            scanner._text(len(value))
+            runs = self._scan(value, _MD.parseInline(value)[0].children or [])
         except _Unlocatable:
             self.document.notes.append(f"front matter '{key}': inline markup not understood; left as is")
             return
-        self.next_pair = scanner.next_pair
-        spans = [Span(r.start, r.end, SpanKind(r.kind), value[r.start : r.end], r.pair) for r in _merge_markup(scanner.runs) if r.kind != "text"]
-        prose = "".join(value[r.start : r.end] for r in scanner.runs if r.kind == "text")
+        spans = [Span(r.start, r.end, SpanKind(r.kind), value[r.start : r.end], r.pair) for r in runs if r.kind != "text"]
+        prose = "".join(value[r.start : r.end] for r in runs if r.kind == "text")
         if _LETTER.search(prose):
             self.document.segments.append(
                 Segment(len(self.document.segments), f"front_matter/{key}", inner_start, inner_end, value, spans, yaml_quote=quote or "plain")
@@ -333,16 +330,21 @@ class _Segmenter:
         if not content.strip():
             return
         try:
-            scanner = _InlineScanner(content, self.next_pair)
-            scanner.scan(token.children or [])
-            scanner._text(len(content))  # trailing characters the children did not claim
-            self.next_pair = scanner.next_pair
+            runs = self._scan(content, token.children or [])
             offsets = self._content_offsets(content, token.map[0] + first_line, bool(re.search(r"/t[hd]\[", path)), cell_cursor)
         except _Unlocatable as missing:
             self.document.notes.append(f"{path}: could not map {missing} back to the source; block left as is")
             return
-        runs = [_Run(offsets[r.start], offsets[r.end], r.kind, r.pair) for r in _merge_markup(scanner.runs)]
+        runs = [_Run(offsets[r.start], offsets[r.end], r.kind, r.pair) for r in runs]
         self.units.extend((path, unit) for unit in _split_units(runs))
+
+    def _scan(self, content: str, children: list[Token]) -> list[_Run]:
+        """Inline runs of ``content`` (offsets into it), markup merged; pair ids stay unique."""
+        scanner = _InlineScanner(content, self.next_pair)
+        scanner.scan(children)
+        scanner._text(len(content))  # trailing characters the children did not claim
+        self.next_pair = scanner.next_pair
+        return _merge_markup(scanner.runs)
 
     def _content_offsets(self, content: str, line: int, in_table: bool, cell_cursor: dict[int, int]) -> list[int]:
         """For every character of ``content`` (plus its end), its offset in the document."""
