@@ -18,7 +18,14 @@ from .document import Document, Segment, Span, SpanKind
 ATOMIC = "Xq{n}"
 OPEN = "ZZA{n}"
 CLOSE = "ZZB{n}"
-_TOKEN = re.compile(r"(?<![^\W\d_])(Xq|ZZA|ZZB)(\d+)(?!\d)")
+_PREFIXES = tuple(shape.format(n="") for shape in (ATOMIC, OPEN, CLOSE))
+_TOKEN = re.compile(rf"(?<![^\W\d_])({'|'.join(_PREFIXES)})(\d+)(?!\d)")
+ATOMIC_TOKEN = re.compile(rf"{_PREFIXES[0]}\d+")
+
+
+def closing_token(token: str) -> str | None:
+    """The CLOSE token of an OPEN token (`ZZA3` -> `ZZB3`); None for any other token."""
+    return _PREFIXES[2] + token[len(_PREFIXES[1]) :] if token.startswith(_PREFIXES[1]) else None
 _WORD_CHAR = re.compile(r"\w")
 
 
@@ -79,10 +86,10 @@ def unmask(output: str, placeholders: dict[str, str]) -> Unmasked:
     for token, key in keys.items():
         if len(found.get(token, [])) != 1:
             problems.append(f"placeholder {token} for {placeholders[key]!r} came back {len(found.get(token, []))} times")
-        elif token.startswith("ZZA"):
-            closer = found.get("ZZB" + token[3:], [])
+        elif close_token := closing_token(token):
+            closer = found.get(close_token, [])
             if len(closer) == 1 and closer[0].start() < found[token][0].start():
-                problems.append(f"placeholders {token} and ZZB{token[3:]} came back in the wrong order")
+                problems.append(f"placeholders {token} and {close_token} came back in the wrong order")
             elif len(closer) == 1 and not output[found[token][0].end() : closer[0].start()].strip():
                 problems.append(f"the engine moved every word out of {placeholders[key]!r}...{token}")
     if problems:

@@ -13,7 +13,7 @@ from .config import Config
 from .document import Document, Segment
 from .engines import Engine, create_engine
 from .errors import UserError
-from .protect import unmask
+from .protect import ATOMIC_TOKEN, closing_token, unmask
 
 
 @dataclass(frozen=True)
@@ -97,16 +97,15 @@ def _refill_empty_pairs(output: str, segment: Segment):
     `um ZZA4 método ZZB4` -> `um método ZZA4 ZZB4`. Put that word back; None if that is not it."""
     for key in segment.placeholders:
         token = key.strip()
-        if not token.startswith("ZZA"):
+        closer = closing_token(token)
+        if closer is None:
             continue
-        closer = "ZZB" + token[3:]
         inner = re.search(rf"{token}(?!\d)(.*?){closer}(?!\d)", segment.masked)[1]
         empty = re.compile(rf"({_ONE_WORD.pattern})\s+({token})\s*({closer})(?!\d)")
         if _ONE_WORD.fullmatch(inner.strip()) and empty.search(output):
             output = empty.sub(r"\2 \1 \3", output, count=1)
     result = unmask(output, segment.placeholders)
     return None if result.problems else result
-_ATOMIC_KEY = re.compile(r"Xq\d+")
 
 
 def _recover(failed: list[tuple[Segment, list[str]]], route: list[Hop], engines: Engines, origin: str) -> None:
@@ -118,13 +117,13 @@ def _recover(failed: list[tuple[Segment, list[str]]], route: list[Hop], engines:
     plans = []
     requests: list[str] = []
     for segment, problems in failed:
-        pair_keys = sorted((k for k in segment.placeholders if not _ATOMIC_KEY.fullmatch(k.strip())), key=len, reverse=True)
+        pair_keys = sorted((k for k in segment.placeholders if not ATOMIC_TOKEN.fullmatch(k.strip())), key=len, reverse=True)
         pieces = re.split("(" + "|".join(map(re.escape, pair_keys)) + ")", segment.masked) if pair_keys else [segment.masked]
         plan: list[str | tuple[int, str, str]] = []
         for index, piece in enumerate(pieces):
             if index % 2:
                 plan.append(segment.placeholders[piece])
-            elif _LETTER.search(_ATOMIC_KEY.sub("", piece)):
+            elif _LETTER.search(ATOMIC_TOKEN.sub("", piece)):
                 lead, trail = piece[: len(piece) - len(piece.lstrip())], piece[len(piece.rstrip()) :]
                 plan.append((len(requests), lead, trail))
                 requests.append(piece.strip())
@@ -142,7 +141,7 @@ def _recover(failed: list[tuple[Segment, list[str]]], route: list[Hop], engines:
             atomic = _atomic_in(requests[number], segment.placeholders)
             restored = unmask(outputs[number], atomic)
             if restored.problems:  # still lost: keep the words, put the spans after them
-                restored.text = _ATOMIC_KEY.sub("", outputs[number]) + "".join(f" {value}" for value in atomic.values())
+                restored.text = ATOMIC_TOKEN.sub("", outputs[number]) + "".join(f" {value}" for value in atomic.values())
             text.append(lead + " ".join(restored.text.split()) + trail)
         segment.target, segment.origin = "".join(text), origin
         segment.flag("placeholders", "warning", "the engine lost inline markup; the sentence was translated in pieces around it: check the wording", "; ".join(problems))
@@ -150,5 +149,5 @@ def _recover(failed: list[tuple[Segment, list[str]]], route: list[Hop], engines:
 
 def _atomic_in(text: str, placeholders: dict[str, str]) -> dict[str, str]:
     """The atomic placeholders (keys with their glue spaces) that occur in ``text``."""
-    tokens = set(_ATOMIC_KEY.findall(text))
+    tokens = set(ATOMIC_TOKEN.findall(text))
     return {key: value for key, value in placeholders.items() if key.strip() in tokens}
