@@ -1,4 +1,4 @@
-"""Command line: `pipeline translate`, `pipeline glossary`. Errors are one line and exit 2."""
+"""Command line: `pipeline translate`, `export`, `import`, `glossary`... Errors are one line and exit 2."""
 from __future__ import annotations
 
 import json
@@ -11,16 +11,20 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from .backcheck import backcheck
 from .config import Config, load_config
 from .document import Document
 from .errors import UserError
 from .export import output_path, render
 from .files import decode_source, read_source, write_atomic
+from .formats.json_report import build_report, counts, dumps, report_path
+from .memory import Memory
 from .protect import protect
 from .segment import segment
-from .translate import Engines, translate
+from .translate import Engines, model_id, translate_in_chunks
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Translate newsletter issues with open neural MT.")
 err = Console(stderr=True)
@@ -53,15 +57,24 @@ def _glossary(config: Config, engines: Engines, src: str, tgt: str):
     return Glossary.load(config.resolve(config.translate.glossary_dir), src, tgt)
 
 
-def run_job(job: Job, config: Config, engines: Engines, src_lang: str | None, out: str | None, stdin: bytes | None) -> dict:
-    """Translate one input into one language and write it; return the summary record."""
+def run_job(job: Job, config: Config, engines: Engines, src_lang: str | None, out: str | None, stdin: bytes | None, memory: Memory, bilingual: bool = False, check: bool = True) -> dict:
+    """Translate one input into one language and write it; return the summary record.
+
+    Segments already in the memory are recalled, not translated; new translations are committed
+    to it chunk by chunk, so a killed run resumes where it stopped.
+    """
     started = time.perf_counter()
     name = str(job.source) if job.source else "<stdin>"
     text = decode_source(stdin, name, config.segment.max_input_mb) if job.source is None else read_source(job.source, config.segment.max_input_mb)
     document: Document = segment(text, name=name, src_lang=src_lang, front_matter_keys=tuple(config.segment.front_matter_keys))
     protect(document, _glossary(config, engines, document.src_lang, job.tgt))
-    translate(document, job.tgt, engines)
-    result = render(document)
+    model = model_id(engines.route(document.src_lang, job.tgt))
+    recalled = memory.recall(document, job.tgt, model)
+    translate_in_chunks(document, job.tgt, engines, config.memory.commit_every, lambda done: memory.remember(document, job.tgt, done))
+    checked = backcheck(document, job.tgt, engines, config.backcheck) if check else None
+    memory.remember(document, job.tgt, model=model)
+    result = render(document, bilingual=bilingual)
+    report = None
     if out == "-" or (job.source is None and out is None):
         destination = "-"
         sys.stdout.write(result)
@@ -72,12 +85,18 @@ def run_job(job: Job, config: Config, engines: Engines, src_lang: str | None, ou
         destination = str(path)
         if backup:
             err.print(f"{path} existed and differed: kept it as {backup}", highlight=False)
+        if checked:
+            report = report_path(path)
+            write_atomic(report, dumps(build_report(document, checked, destination, model)))
     return {
         "input": name,
         "output": destination,
         "from": document.src_lang,
         "to": job.tgt,
+        "report": str(report) if report else None,
         "segments": len(document.segments),
+        **({"checks": counts(document.segments) | {"language": checked.lang, "scores": checked.scores, "document_flags": [f.message for f in checked.flags]}} if checked else {}),
+        "from_memory": recalled,
         "recovered": sum(1 for s in document.segments if any(f.check == "placeholders" for f in s.flags)),
         "notes": document.notes,
         "seconds": round(time.perf_counter() - started, 3),
@@ -93,6 +112,9 @@ def translate_command(
     config_path: Annotated[Optional[Path], typer.Option("--config", help="Config file (default configs/default.toml).")] = None,
     engine: Annotated[Optional[str], typer.Option("--engine", help="Use this engine for every pair (marian, bergamot, identity).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
+    memory_path: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: $PIPELINE_MEMORY, else the config's memory.path).")] = None,
+    bilingual: Annotated[bool, typer.Option("--bilingual", help="Keep each translated source block as an HTML comment after its translation.")] = False,
+    check: Annotated[bool, typer.Option("--backcheck/--no-backcheck", help="Back-translate, score and check every segment; write NAME.LANG.report.json.")] = True,
 ) -> None:
     """Translate newsletter issues, keeping their exact Markdown structure."""
     config = load_config(config_path)
@@ -108,17 +130,112 @@ def translate_command(
     engines = Engines(config, engine)
     jobs = [Job(source, tgt) for source in inputs for tgt in targets]
     summaries = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True, disable=len(jobs) < 2) as progress:
+    with Memory(config.memory_path(memory_path)) as memory, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True, disable=len(jobs) < 2) as progress:
         task = progress.add_task("translating", total=len(jobs))
         for job in jobs:
             progress.update(task, description=f"{job.source.name if job.source else 'stdin'} -> {job.tgt}")
-            summary = run_job(job, config, engines, src.lower() if src else None, out, stdin)
+            summary = run_job(job, config, engines, src.lower() if src else None, out, stdin, memory, bilingual, check and config.backcheck.enabled)
             summaries.append(summary)
             if not as_json and summary["output"] != "-":
-                err.print(f"{summary['input']} ({summary['from']}) -> {summary['output']}: {summary['segments']} segments, {summary['seconds']:.1f}s")
+                err.print(f"{summary['input']} ({summary['from']}) -> {summary['output']}: {summary['segments']} segments ({summary['from_memory']} from memory), {summary['seconds']:.1f}s")
             progress.advance(task)
     if as_json:
         print(json.dumps(summaries, ensure_ascii=False, indent=2))
+    elif any("checks" in summary for summary in summaries):
+        err.print(_checks_table(summaries))
+
+
+def _checks_table(summaries: list[dict]) -> Table:
+    """Segments, flagged segments and flags by reason, one row per output."""
+    table = Table("output", "segments", "flagged", "reasons", "back chrF", "language", title="back-check", title_justify="left")
+    for summary in summaries:
+        if checks := summary.get("checks"):
+            reasons = ", ".join(f"{name} {count}" for name, count in checks["by_check"].items()) or "-"
+            language = checks["language"] or "?"
+            if checks["document_flags"]:
+                language = f"[red]{language} (expected {summary['to']})[/red]"
+            chrf = f"{checks['scores']['chrf']:.1f}" if "chrf" in checks["scores"] else "-"
+            table.add_row(Path(summary["report"] or summary["output"]).name, str(checks["segments"]), str(checks["flagged"]), reasons, chrf, language)
+    return table
+
+
+@app.command("export")
+def export_command(
+    issue: Annotated[Path, typer.Argument(help="The source issue file that was translated.")],
+    to: Annotated[str, typer.Option("--to", help="Target language(s), comma-separated.")],
+    src: Annotated[Optional[str], typer.Option("--from", help="Source language; detected when omitted.")] = None,
+    out: Annotated[Optional[str], typer.Option("--out", help="Output directory, or - for stdout. Default: next to the issue.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md (the translated issue), xliff or po (segments for a CAT tool).")] = "md",
+    everything: Annotated[bool, typer.Option("--all", help="xliff/po: every segment, not only those needing review.")] = False,
+    bilingual: Annotated[bool, typer.Option("--bilingual", help="md: keep each translated source block as an HTML comment after its translation.")] = False,
+    memory_path: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: $PIPELINE_MEMORY, else the config's memory.path).")] = None,
+    config_path: Annotated[Optional[Path], typer.Option("--config", help="Config file (default configs/default.toml).")] = None,
+) -> None:
+    """Re-assemble a translated issue from the translation memory (reviewed text wins), without any engine.
+
+    Rejected segments keep their machine translation and are listed in a warning.
+    """
+    from .interchange import FORMATS, bundle_for, dumps as dump_units
+
+    if fmt not in ("md", *FORMATS):
+        raise UserError(f"unknown --format {fmt!r}: choose one of md, {', '.join(FORMATS)}")
+    if (everything and fmt == "md") or (bilingual and fmt != "md"):
+        raise UserError("--all goes with --format xliff/po, --bilingual with --format md")
+    config = load_config(config_path)
+    targets = [t.strip().lower() for t in to.split(",") if t.strip()]
+    if not targets or (out == "-" and len(targets) > 1):
+        raise UserError("--to needs one language code (or several, without --out -), e.g. --to pt")
+    with Memory(config.memory_path(memory_path)) as memory:
+        for tgt in targets:
+            document = segment(read_source(issue, config.segment.max_input_mb), name=str(issue), src_lang=src.lower() if src else None, front_matter_keys=tuple(config.segment.front_matter_keys))
+            missing = len(document.segments) - memory.recall(document, tgt, None)
+            if missing:
+                raise UserError(f"{issue}: {missing} of {len(document.segments)} segments have no {document.src_lang}->{tgt} translation in {memory.path}: run `pipeline translate {issue} --to {tgt}` first")
+            if fmt == "md":
+                result = render(document, bilingual=bilingual)
+                rejected = [s.id for s in document.segments if s.status == "rejected"]
+                if rejected:
+                    err.print(f"warning: {len(rejected)} rejected segment(s) exported with their machine translation: {', '.join(rejected)}", highlight=False, soft_wrap=True)
+            else:
+                entries = memory.entries(document.src_lang, tgt, [s.source for s in document.segments])
+                result = dump_units(bundle_for(document, tgt, entries, everything), fmt)
+            if out == "-":
+                sys.stdout.write(result)
+                continue
+            path = output_path(issue, document.src_lang, tgt, Path(out) if out else None)
+            path = path if fmt == "md" else path.with_suffix(FORMATS[fmt])
+            backup = write_atomic(path, result)
+            reviewed = sum(1 for s in document.segments if (s.origin or "").startswith("review:"))
+            err.print(f"{issue} -> {path}: {len(document.segments)} segments, {reviewed} reviewed" + (f"; kept the previous file as {backup}" if backup else ""), highlight=False, soft_wrap=True)
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="An XLIFF (.xlf) or PO (.po) file exported with `pipeline export --format` and edited.")],
+    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Name to store with the edits (default: the file's Last-Translator or XLIFF phase contact).")] = None,
+    memory_path: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: $PIPELINE_MEMORY, else the config's memory.path).")] = None,
+    config_path: Annotated[Optional[Path], typer.Option("--config", help="Config file (default configs/default.toml).")] = None,
+) -> None:
+    """Store each changed target of a reviewed XLIFF/PO file in the memory as the reviewer's edit.
+
+    A segment reviewed again after the file was exported is a conflict: it is listed, not
+    overwritten, and the exit code is 1.
+    """
+    from .interchange import import_bundle, load
+
+    bundle = load(file)
+    who = reviewer or bundle.reviewer
+    if not who:
+        raise UserError(f"{file} names no reviewer (PO Last-Translator, XLIFF phase contact-name): pass --reviewer NAME")
+    config = load_config(config_path)
+    with Memory(config.memory_path(memory_path)) as memory:
+        result = import_bundle(memory, bundle, who)
+    for conflict in result.conflicts:
+        print(f"conflict: {conflict}")
+    for source in result.unknown:
+        print(f"not in the memory ({bundle.src}->{bundle.tgt}): {source[:80]!r}")
+    err.print(f"{file}: {result.stored} edit(s) stored for {who}, {result.unchanged} unchanged, {result.empty} empty, {len(result.unknown)} unknown, {len(result.conflicts)} conflict(s)", highlight=False, soft_wrap=True)
+    raise typer.Exit(1 if result.conflicts else 0)
 
 
 glossary_app = typer.Typer(no_args_is_help=True, help="Inspect and lint the glossaries.")
@@ -167,6 +284,69 @@ def glossary_show(
     for entry in found:
         kind = "keep" if entry.keep else "translate"
         print(f"{entry.origin}\t{kind}\t{entry.source}\t{entry.target}\t{entry.note}")
+
+
+@app.command("review")
+def review_command(
+    paths: Annotated[list[Path], typer.Argument(help="Issue files whose translations (from the memory) to review.")],
+    to: Annotated[str, typer.Option("--to", help="Target language, e.g. pt.")],
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on (0: any free port).")] = 8765,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on; other than loopback, other machines reach the page.")] = "127.0.0.1",
+    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Name saved with each review (default: your user name).")] = None,
+    src: Annotated[Optional[str], typer.Option("--from", help="Source language; detected when omitted.")] = None,
+    memory: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: the config's, or $PIPELINE_MEMORY).")] = None,
+    config_path: Annotated[Optional[Path], typer.Option("--config", help="Config file (default configs/default.toml).")] = None,
+) -> None:
+    """Serve a local page to review translations side by side: edit, approve, reject."""
+    from .review.app import default_reviewer, serve
+    from .review.view import Review
+
+    config = load_config(config_path)
+    with Review(paths, to.strip().lower(), config, config.memory_path(memory), src.lower() if src else None) as review:
+        serve(review, host=host, port=port, reviewer=reviewer or default_reviewer())
+
+
+@app.command("report")
+def report_command(
+    path: Annotated[Path, typer.Argument(help="The issue file to report on.")],
+    to: Annotated[str, typer.Option("--to", help="Target language, e.g. pt.")],
+    out: Annotated[Optional[str], typer.Option("--out", help="HTML file to write, or - for stdout. Default: NAME.LANG.review.html next to the issue.")] = None,
+    src: Annotated[Optional[str], typer.Option("--from", help="Source language; detected when omitted.")] = None,
+    memory: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: the config's, or $PIPELINE_MEMORY).")] = None,
+    config_path: Annotated[Optional[Path], typer.Option("--config", help="Config file (default configs/default.toml).")] = None,
+) -> None:
+    """Write the review view of an issue as one self-contained, read-only HTML file."""
+    from .review.report import write_report
+    from .review.view import Review
+
+    config = load_config(config_path)
+    with Review([path], to.strip().lower(), config, config.memory_path(memory), src.lower() if src else None) as review:
+        written = write_report(review, out)
+    if written != "-":
+        err.print(f"{path} -> {written}", highlight=False)
+
+
+@app.command("check")
+def check_command(
+    paths: Annotated[list[Path], typer.Argument(help="SOURCE TRANSLATION; with --all one directory; with --changed the changed files.")],
+    everything: Annotated[bool, typer.Option("--all", help="Check every NAME.LANG.md under the directory against its NAME.SRC.md.")] = False,
+    changed: Annotated[bool, typer.Option("--changed", help="The paths are changed files (pre-commit, CI): check the translations among them, and all translations of a changed source.")] = False,
+    src: Annotated[Optional[str], typer.Option("--from", help="Source language (default: the file name's tag; for --all/--changed gate.source_lang).")] = None,
+    to: Annotated[Optional[str], typer.Option("--to", help="Target language (default: the file name's tag); with --all/--changed only these, comma-separated.")] = None,
+    config_path: Annotated[Optional[Path], typer.Option("--config", help="Config file (default configs/ci.toml).")] = None,
+    engine: Annotated[Optional[str], typer.Option("--engine", help="Engine for the back-translation (default: the config's for the reverse pair).")] = None,
+    backtranslate: Annotated[Optional[bool], typer.Option("--backtranslate/--no-backtranslate", help="Back-translate when an engine for the reverse pair is available (default: gate.backtranslate).")] = None,
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="error, warning or never (default: gate.fail_on).")] = None,
+    min_chrf: Annotated[Optional[float], typer.Option("--min-chrf", help="Back-translation chrF below this is flagged (every pair).")] = None,
+    json_out: Annotated[Optional[str], typer.Option("--json", help="Write the JSON report to this file, or - for stdout.")] = None,
+    junit: Annotated[Optional[Path], typer.Option("--junit", help="Write a JUnit XML report to this file.")] = None,
+    annotations: Annotated[str, typer.Option("--annotations", help="github: print GitHub Actions annotations; auto: when GITHUB_ACTIONS=true; none.")] = "auto",
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every warning, not only what fails the gate.")] = False,
+) -> None:
+    """Back-check existing translations against their sources: exit 0 pass, 1 quality failures, 2 bad input."""
+    from .gate import check_command as run_check
+
+    raise typer.Exit(run_check(paths, err, everything=everything, changed=changed, src=src, to=to, config_path=config_path, engine=engine, backtranslate=backtranslate, fail_on=fail_on, min_chrf=min_chrf, json_out=json_out, junit=junit, annotations=annotations, verbose=verbose))
 
 
 def main() -> None:

@@ -1,11 +1,14 @@
 """Configuration: a TOML file validated by pydantic; unknown keys and wrong types are errors."""
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .checks import Thresholds
 from .errors import UserError
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.toml"
@@ -35,21 +38,79 @@ class BergamotConfig(_Section):
     postprocess: bool = False
 
 
+class CTranslate2Config(_Section):
+    """The ctranslate2 engine runs the models the marian section names (models, template, target tokens)."""
+
+    compute_type: Literal["auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32"] = "auto"
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    beam_size: int = Field(4, ge=1)
+    batch_tokens: int = Field(4096, ge=16)
+    max_batch_size: int = Field(64, ge=1)
+    threads: int | None = Field(None, ge=1)
+    cache_dir: str | None = None  # where conversions go; default: next to the model (or beside the HF cache)
+
+
 class TranslateConfig(_Section):
     engines: dict[str, str] = {"default": "marian"}  # "src-tgt" (or "default") -> engine name
     pivot: str = "en"
     glossary_dir: str | None = "glossaries"
 
 
+class MemoryConfig(_Section):
+    path: str = ".pipeline/memory.sqlite"  # relative to the project root; PIPELINE_MEMORY overrides
+    commit_every: int = Field(32, ge=1)  # distinct source segments translated between two commits
+
+
+class PairThresholds(_Section):
+    """Per-pair overrides of the back-check thresholds; unset fields keep the section's value."""
+
+    min_chrf: float | None = Field(None, ge=0, le=100)
+    length_ratio: tuple[float, float] | None = None
+    min_words: int | None = Field(None, ge=1)
+
+
+class BackcheckConfig(_Section):
+    enabled: bool = True
+    min_chrf: float = Field(30.0, ge=0, le=100)
+    length_ratio: tuple[float, float] = (0.5, 2.0)
+    min_words: int = Field(3, ge=1)
+    severities: dict[str, Literal["error", "warning"]] = {}  # check name -> severity override
+    pairs: dict[str, PairThresholds] = {}  # "src-tgt" -> overrides
+
+    def thresholds(self, src: str, tgt: str) -> Thresholds:
+        values = {"min_chrf": self.min_chrf, "length_ratio": tuple(self.length_ratio), "min_words": self.min_words}
+        if override := self.pairs.get(f"{src}-{tgt}"):
+            values.update(override.model_dump(exclude_none=True))
+        return Thresholds(**values)
+
+
+class GateConfig(_Section):
+    """`pipeline check`: which findings fail the build (severities and thresholds are [backcheck]'s)."""
+
+    fail_on: Literal["error", "warning", "never"] = "error"
+    source_lang: str = "en"  # the source of NAME.SRC.md <-> NAME.TGT.md pairs (--all, --changed)
+    backtranslate: bool = True  # when an engine for the reverse pair is available
+    kept_titles: Literal["error", "warning"] = "warning"  # untranslated/language flags on a title copied verbatim
+
+
 class Config(_Section):
     segment: SegmentConfig = SegmentConfig()
     translate: TranslateConfig = TranslateConfig()
+    backcheck: BackcheckConfig = BackcheckConfig()
+    memory: MemoryConfig = MemoryConfig()
     marian: MarianConfig = MarianConfig()
     bergamot: BergamotConfig = BergamotConfig()
+    ctranslate2: CTranslate2Config = CTranslate2Config()
+    gate: GateConfig = GateConfig()
     source: Path | None = None  # the file it was read from; relative paths resolve against it
 
     def engine_for(self, src: str, tgt: str) -> str:
         return self.translate.engines.get(f"{src}-{tgt}", self.translate.engines.get("default", "marian"))
+
+    def memory_path(self, override: str | Path | None = None) -> Path:
+        """The translation memory file: ``override`` (--memory), else $PIPELINE_MEMORY, else memory.path."""
+        chosen = override or os.environ.get("PIPELINE_MEMORY")
+        return Path(chosen).resolve() if chosen else self.resolve(self.memory.path)
 
     def resolve(self, path: str) -> Path:
         """A path from the config, relative to the project root (the config's parent folder)."""

@@ -60,8 +60,14 @@ class Segment:
     placeholders: dict[str, str] = field(default_factory=dict)  # placeholder -> original span
     # translate
     target: str | None = None
-    origin: str | None = None  # "engine:model" that produced the target, or "memory"
+    origin: str | None = None  # "engine:model" that produced the target, "memory", or "review:<who>"
+    # back-check
+    back: str | None = None  # the target translated back into the source language
+    scores: dict[str, float] = field(default_factory=dict)  # "bleu", "chrf" of back vs source
+    lang: str | None = None  # detected language of the target (None: too short to tell)
     flags: list[Flag] = field(default_factory=list)
+    # review
+    status: Literal["new", "flagged", "approved", "edited", "rejected"] = "new"
 
     @property
     def id(self) -> str:

@@ -2,6 +2,10 @@
 
 Every character outside a segment is copied unchanged; each segment is replaced by its target
 (or kept as source when it has none). Front-matter values are re-quoted for YAML.
+
+Bilingual mode (the NLP Newsletter PT-BR translators' convention) also keeps each translated
+source block as an HTML comment after its translation, so reviewers and later editors see the
+original next to it; ``--`` inside the comment is written ``-&#45;`` so the comment cannot end early.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import yaml
 from .document import Document, Segment
 
 _LANG_SUFFIX = re.compile(r"\.(?P<lang>[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)$")
+_COMMENT_DASHES = re.compile("--")
 
 
 def _yaml_value(segment: Segment, text: str) -> str:
@@ -29,12 +34,43 @@ def _yaml_value(segment: Segment, text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def render(document: Document) -> str:
-    """The document's text with every translated segment put in place."""
-    pieces, cursor = [], 0
+def _source_comments(document: Document) -> dict[int, str]:
+    """Offset -> comment holding the source of each body block that has a translated segment."""
+    comments: dict[int, str] = {}
     text = document.text
+    for block in document.blocks:
+        if not block.translatable or block.kind == "front_matter":
+            continue
+        if not any(block.start <= s.start < block.end and s.target is not None and s.target != s.source for s in document.segments):
+            continue
+        source = text[block.start : block.end].rstrip()
+        line_end = text.find("\n", block.start + len(source))  # after the block's last line, before blank ones
+        point = line_end + 1 if line_end != -1 else len(text)
+        comment = f"<!-- {_COMMENT_DASHES.sub('-&#45;', source)} -->"
+        newline = "\r\n" if text[line_end - 1 : line_end] == "\r" else "\n"
+        comments[point] = f"{newline}{comment}{newline}" if line_end != -1 else f"{newline * 2}{comment}"
+    return comments
+
+
+def render(document: Document, *, bilingual: bool = False) -> str:
+    """The document's text with every translated segment put in place (and, bilingual, its source)."""
+    text = document.text
+    comments = _source_comments(document) if bilingual else {}
+    points = sorted(comments)
+    pieces: list[str] = []
+    cursor = 0
+
+    def copy(until: int) -> None:  # the source bytes up to ``until``, with comments due there
+        nonlocal cursor
+        while points and points[0] <= until:
+            point = points.pop(0)
+            pieces.append(text[cursor:point] + comments[point])
+            cursor = point
+        pieces.append(text[cursor:until])
+        cursor = until
+
     for segment in document.segments:
-        pieces.append(text[cursor : segment.start])
+        copy(segment.start)
         target = segment.target if segment.target is not None else segment.source
         if segment.yaml_quote and target != segment.source:
             pieces.append(_yaml_value(segment, " ".join(target.split())))
@@ -43,7 +79,7 @@ def render(document: Document) -> str:
         else:
             pieces.append(target)
         cursor = segment.end
-    pieces.append(text[cursor:])
+    copy(len(text))
     return ("\ufeff" if document.bom else "") + "".join(pieces)
 
 

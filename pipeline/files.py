@@ -1,7 +1,9 @@
 """Reading sources strictly and writing outputs atomically."""
 from __future__ import annotations
 
+import errno
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -57,25 +59,57 @@ def _keep_previous(path: Path, text: str) -> Path | None:
     raise UserError(f"cannot keep the previous {path}: too many backups; move them away")
 
 
+def _open_temp(path: Path) -> tuple[int, str | None]:
+    """An unnamed file in ``path``'s folder (Linux O_TMPFILE: nothing is left if the process dies
+    while writing), else a named temp file; returns the descriptor and the temp name, if any."""
+    if hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd"):
+        try:
+            return os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, 0o666), None
+        except OSError as error:
+            if error.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+                raise
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+
+
+def _name_temp(handle: int, path: Path) -> str:
+    """Give the complete unnamed file a temp name next to ``path`` (the step before the rename)."""
+    fds = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        while True:
+            temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+            try:  # a dir fd makes os.link use linkat(AT_SYMLINK_FOLLOW), which links the open file itself
+                os.link(str(handle), temp, src_dir_fd=fds, follow_symlinks=True)
+                return str(temp)
+            except FileExistsError:
+                continue
+    finally:
+        os.close(fds)
+
+
 def write_atomic(path: Path, text: str) -> Path | None:
     """Write ``text`` to ``path`` through a temp file and ``os.replace``: never a partial file.
 
-    A different file already at ``path`` (a human translation, an edited one) is never lost: it is
-    kept as `NAME.N.bak` first. Returns that backup's path, if one was made.
+    The text goes to an unnamed file that is named only once complete and synced, so a process
+    killed at any point leaves the old file or the new one, and no temp file. A different file
+    already at ``path`` (a human translation, an edited one) is never lost: it is kept as
+    `NAME.N.bak` first. Returns that backup's path, if one was made.
     """
+    temp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        handle, temp = _open_temp(path)
     except OSError as error:
         raise UserError(f"cannot write {path}: {error.strerror}") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8"))
             out.flush()
             os.fsync(out.fileno())
-        backup = _keep_previous(path, text)
+            backup = _keep_previous(path, text)
+            temp = temp or _name_temp(out.fileno(), path)
         os.replace(temp, path)
         return backup
     except OSError as error:
-        Path(temp).unlink(missing_ok=True)
+        if temp:
+            Path(temp).unlink(missing_ok=True)
         raise UserError(f"cannot write {path}: {error.strerror}") from None

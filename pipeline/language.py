@@ -32,6 +32,14 @@ def script_language(text: str) -> str | None:
     return None
 
 
+def language_candidates(text: str) -> list[tuple[str, float]]:
+    """langdetect's guesses for ``text`` with their probabilities, best first (empty if it has none)."""
+    try:
+        return [(_normalise(guess.lang), guess.prob) for guess in detect_langs(text[:20000])]
+    except LangDetectException:
+        return []
+
+
 def detect_language(text: str) -> str | None:
     """Best guess of the language of ``text``, or None when there is too little to tell.
 

@@ -22,7 +22,7 @@ from .language import detect_language
 from .sentences import split_sentences
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)  # `$` is before "\n" only: allow CRLF
 _PICTOGRAPH = "\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
 # Inline math, emoji and issue numbers (#5): engines drop or mangle them, so they stay as they are.
 _UNTRANSLATABLE = re.compile(
@@ -259,7 +259,7 @@ class _Segmenter:
         return self._line_of(end) + 1
 
     def _front_matter_value(self, key: str, value: str, start: int, end: int) -> None:
-        line = re.compile(rf"^{re.escape(key)}:[ \t]*(?P<raw>(?P<q>[\"']?).*?(?P=q))[ \t]*$", re.M).search(self.document.text, start, end)
+        line = re.compile(rf"^{re.escape(key)}:[ \t]*(?P<raw>(?P<q>[\"']?).*?(?P=q))[ \t]*\r?$", re.M).search(self.document.text, start, end)
         if not line or yaml.safe_load(f"k: {line['raw']}") != {"k": value}:
             self.document.notes.append(f"front matter '{key}' is not a one-line string: left as is")
             return

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .segment import markdown_parser
 
 _MD = markdown_parser()
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*\r?$", re.S | re.M)
 _COUNTED = {
     "heading_open": "headings",
     "paragraph_open": "paragraphs",

@@ -7,7 +7,8 @@ re-attached) and flagged so the back-check shows it to a reviewer.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from .config import Config
 from .document import Document, Segment
@@ -86,6 +87,23 @@ def translate(document: Document, tgt: str, engines: Engines) -> None:
             segment.target, segment.origin = result.text, origin
     if failed:
         _recover(failed, route, engines, origin)
+
+
+def translate_in_chunks(document: Document, tgt: str, engines: Engines, size: int, done: Callable[[list[Segment]], None]) -> None:
+    """``translate`` ``size`` distinct source texts at a time, handing each chunk's segments to ``done``.
+
+    Chunks are cut over all the document's distinct sources, pending or not, so a run resumed from
+    what ``done`` stored sends the engine exactly the batches an uninterrupted run sends.
+    """
+    groups: dict[str, list[Segment]] = {}
+    for segment in document.segments:
+        groups.setdefault(segment.source, []).append(segment)
+    sources = list(groups)
+    for start in range(0, len(sources), size):
+        pending = [s for source in sources[start : start + size] for s in groups[source] if s.target is None]
+        if pending:
+            translate(replace(document, segments=pending), tgt, engines)
+            done(pending)
 
 
 _LETTER = re.compile(r"[^\W\d_]")

@@ -50,7 +50,7 @@ def test_directory_input(tmp_path, monkeypatch, capsys):
         (source / f"issue-{index}.md").write_text(f"# Issue {index}\n\nThis is the text of a newsletter issue number {index}.\n", encoding="utf-8")
     code, _, err = run(monkeypatch, capsys, "translate", str(source), "--to", "pt", "--from", "en", "--engine", "identity", "--out", str(tmp_path / "out"))
     assert code == 0, err
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["issue-0.pt.md", "issue-1.pt.md", "issue-2.pt.md"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.endswith(".report.json")) == ["issue-0.pt.md", "issue-1.pt.md", "issue-2.pt.md"]
 
 
 BAD_INPUTS = {

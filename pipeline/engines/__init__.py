@@ -5,7 +5,7 @@ from ..config import Config
 from ..errors import UserError
 from .base import Engine
 
-ENGINE_NAMES = ("marian", "bergamot", "identity")
+ENGINE_NAMES = ("marian", "ctranslate2", "bergamot", "identity")
 
 
 def create_engine(name: str, config: Config) -> Engine:
@@ -14,6 +14,22 @@ def create_engine(name: str, config: Config) -> Engine:
         from .marian import MarianEngine
 
         return MarianEngine(**config.marian.model_dump())
+    if name == "ctranslate2":
+        from .ctranslate2 import CTranslate2Engine
+
+        marian, ct2 = config.marian, config.ctranslate2
+        return CTranslate2Engine(
+            models=marian.models,
+            model_template=marian.model_template,
+            target_tokens=marian.target_tokens,
+            beam_size=ct2.beam_size,
+            batch_tokens=ct2.batch_tokens,
+            max_batch_size=ct2.max_batch_size,
+            device=ct2.device,
+            num_threads=ct2.threads,
+            compute_type=ct2.compute_type,
+            cache_dir=str(config.resolve(ct2.cache_dir)) if ct2.cache_dir else None,
+        )
     if name == "bergamot":
         from .bergamot import BergamotEngine
 

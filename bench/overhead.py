@@ -1,0 +1,154 @@
+"""Pipeline overhead (everything that is not the model) and re-run speed, through the real CLI.
+
+`pipeline translate DIR --to pt` runs in-process on copies of the corpus issues with the default
+config (the bergamot engine for en->pt and its pt->en back-check) and a fresh translation memory.
+Engine calls and the CLI's stages are timed exclusively (time inside a nested stage or engine call
+counts for that one), so per issue: end-to-end, model, and every other millisecond by stage. The
+same command is then run again on the same memory: an unchanged issue must need no model call.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import random
+import shutil
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from unittest import mock
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "nlp-newsletter"
+# Stage functions as the CLI module names them.
+STAGES = ("read_source", "segment", "_glossary", "protect", "translate_in_chunks", "backcheck", "render", "write_atomic", "build_report", "dumps")
+
+_WORDS = (
+    "model language data training paper results dataset transformer attention research text neural "
+    "translation benchmark library code release tutorial community open source learning performance "
+    "evaluation task tokens layers method approach authors propose improve new large small fast"
+).split()
+
+
+def generated_issue(seed: int = 0) -> str:
+    """A newsletter issue of the corpus's shape (front matter, headings, linked prose, lists, code)."""
+    rng = random.Random(seed)
+
+    def sentence() -> str:
+        words = [rng.choice(_WORDS) for _ in range(rng.randint(8, 30))]
+        if rng.random() < 0.5:
+            k = rng.randrange(len(words))
+            words[k] = f"[{words[k]}](https://example.org/{rng.randrange(10**6)})"
+        if rng.random() < 0.3:
+            k = rng.randrange(len(words))
+            words[k] = f"*{words[k]}*"
+        return " ".join(words).capitalize() + "."
+
+    parts = ['---\nlayout: post\ntitle: "Generated issue"\nexcerpt: "' + sentence() + '"\n---\n', "# Welcome\n", sentence()]
+    for section in range(6):
+        parts.append(f"# Section {section + 1}\n")
+        for _ in range(4):
+            parts.append(f"***{sentence()}***\n\n" + " ".join(sentence() for _ in range(rng.randint(2, 5))))
+        parts.append("\n".join(f"- {sentence()}" for _ in range(4)))
+        parts.append(f"![](https://example.org/{section}.png)\n\n```python\nprint({section})\n```")
+    return "\n\n".join(parts) + "\n"
+
+
+def issues(into: Path) -> list[Path]:
+    """Copies of the English corpus issues in ``into``, or one generated issue when there is no corpus."""
+    into.mkdir(parents=True)
+    found = sorted(CORPUS.glob("issue-*.en.md"))
+    for path in found:
+        shutil.copy(path, into / path.name)
+    if not found:
+        (into / "generated-issue.en.md").write_text(generated_issue(), encoding="utf-8")
+    return sorted(into.iterdir())
+
+
+class Clock:
+    """Exclusive wall time and calls per name: a wrapped call's time minus that of wrapped calls inside it."""
+
+    def __init__(self) -> None:
+        self.seconds: defaultdict[str, float] = defaultdict(float)
+        self.calls: Counter[str] = Counter()
+        self._inner: list[float] = []
+
+    def wrap(self, name: str, function):
+        @functools.wraps(function)
+        def timed(*args, **kwargs):
+            self._inner.append(0.0)
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - started
+                self.seconds[name] += elapsed - self._inner.pop()
+                self.calls[name] += 1
+                if self._inner:
+                    self._inner[-1] += elapsed
+
+        return timed
+
+
+def _cli(args: list[str]) -> None:
+    from pipeline.cli import app
+
+    with contextlib.redirect_stderr(io.StringIO()):  # per-file lines and the back-check table
+        app(args, standalone_mode=False)
+
+
+def measure(workdir: Path) -> dict:
+    """Overhead per issue and by stage on a first run, then the same run again on the same memory."""
+    import pipeline.cli as cli
+    from pipeline.engines.bergamot import BergamotEngine
+    from pipeline.memory import Memory
+
+    sources = issues(workdir / "issues")
+    args = ["translate", str(workdir / "issues"), "--to", "pt", "--out", str(workdir / "out"), "--memory", str(workdir / "memory.sqlite")]
+    clock = Clock()
+    jobs: list[dict] = []
+    run_job = cli.run_job
+
+    def job(*args, **kwargs):
+        model_before, started = clock.seconds["model"], time.perf_counter()
+        summary = run_job(*args, **kwargs)
+        seconds, model = time.perf_counter() - started, clock.seconds["model"] - model_before
+        jobs.append({"issue": Path(summary["input"]).name, "segments": summary["segments"], "seconds": seconds, "model_seconds": model})
+        return summary
+
+    with contextlib.ExitStack() as patches:
+        patches.enter_context(mock.patch.object(cli, "run_job", job))
+        patches.enter_context(mock.patch.object(BergamotEngine, "translate", clock.wrap("model", BergamotEngine.translate)))
+        for name in ("recall", "remember"):
+            patches.enter_context(mock.patch.object(Memory, name, clock.wrap("memory", getattr(Memory, name))))
+        for name in STAGES:
+            if hasattr(cli, name):
+                patches.enter_context(mock.patch.object(cli, name, clock.wrap(name.strip("_"), getattr(cli, name))))
+        started = time.perf_counter()
+        _cli(args)
+        first = time.perf_counter() - started
+        stages = {name: seconds for name, seconds in clock.seconds.items() if name != "model"}
+        model_calls = clock.calls["model"]
+        started = time.perf_counter()
+        _cli(args)
+        second = time.perf_counter() - started
+    rows = jobs[: len(sources)]
+    for row in rows:
+        row["overhead_ms"] = (row["seconds"] - row["model_seconds"]) * 1000
+        row["overhead_share"] = row["overhead_ms"] / 1000 / row["seconds"]
+    total = sum(r["seconds"] for r in rows)
+    return {
+        "engine": "bergamot (en->pt, back-check pt->en)",
+        "corpus": CORPUS.is_dir(),
+        "issues": rows,
+        "stages_ms": {name: seconds * 1000 for name, seconds in sorted(stages.items(), key=lambda kv: -kv[1])},
+        "other_ms": (total - sum(r["model_seconds"] for r in rows)) * 1000 - sum(stages.values()) * 1000,
+        "overhead_share": sum(r["overhead_ms"] for r in rows) / 1000 / total,
+        "max_overhead_ms": max(r["overhead_ms"] for r in rows),
+        "rerun": {
+            "first_seconds": first,
+            "second_seconds": second,
+            "ratio": first / second,
+            "model_calls_first": model_calls,
+            "model_calls_second": clock.calls["model"] - model_calls,
+        },
+    }

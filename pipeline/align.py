@@ -1,0 +1,269 @@
+"""Align an existing translation to its source: blocks first, then sentences.
+
+Both files are segmented. Their blocks (paragraphs, list items, cells, headings, front-matter
+values) are aligned as two sequences by dynamic programming, in the spirit of Gale and Church:
+a pair costs more the less the two blocks look alike (kind of block, URLs, numbers and names
+they carry, relative length), a source block may go unmatched (missing) or a translation block
+(extra: a translator's note, a table of contents), and up to three blocks may pair with one, or two with two (paragraphs
+merged or split by the translator). Inside a matched pair sentences pair one to one when the
+counts agree; otherwise the whole pair is one unit. The result is a Document of source units
+whose ``target`` is the human text, ready for the checks.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .document import Document, Segment, Span, SpanKind
+from .protect import mask
+
+_URL = re.compile(r"(?:https?://|www\.|mailto:)[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?]")
+_INDEX = re.compile(r"\[\d+\]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME = re.compile(r"(?<![^\W\d_])(?=[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z0-9])[A-Za-z][A-Za-z0-9-]+")  # NLP, BERT, GPT-2, TensorFlow
+_LETTER = re.compile(r"[^\W\d_]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_COMMON_WORD = re.compile(r"(?<![^\W\d_])[a-zà-ÿ][^\W\d_]{2,}")
+
+SKIP = 3.0  # cost of leaving one block unmatched (missing or extra)
+MERGE = 1.0  # extra cost of each block joined to another in a pair (only where their sentences pair one to one)
+COPY = 2.0  # extra cost of pairing a translation block that is a verbatim copy of a source block
+URLS = 3.0  # weight of the URL difference (the strongest anchor there is)
+KIND = 1.5  # cost of pairing blocks of different kinds (a heading with a list item)
+SENTENCES = 0.5  # cost of pairing blocks whose sentence counts differ
+ANCHORS = 1.0  # weight of the difference in numbers, names and code
+LENGTH = 1.0  # weight of |log| of the length ratio against the document's ratio
+BAND = 100  # blocks beyond the diagonal (plus the count difference) that are considered
+
+
+@dataclass
+class Unit:
+    """The segments of one innermost block, and what the aligner compares blocks by."""
+
+    path: str
+    segments: list[Segment]
+    text: str = ""  # the block's text from its first segment to its last
+    lines: str = ""  # the whole lines it is on, with the markup around it (a caption's link)
+
+    @cached_property
+    def prose(self) -> str:
+        """The block's segments without their markup spans."""
+        return " ".join(_without_spans(s) for s in self.segments)
+
+    @cached_property
+    def kind(self) -> str:
+        return _INDEX.sub("", self.path)
+
+    @cached_property
+    def urls(self) -> frozenset[str]:
+        return frozenset(_URL.findall(self.lines))
+
+    @cached_property
+    def anchors(self) -> frozenset[str]:
+        """Numbers, acronyms and camel-case names, code spans: what survives translation."""
+        code = {span.text for s in self.segments for span in s.spans if span.kind == SpanKind.ATOMIC and span.text.startswith("`")}
+        return frozenset(code | set(_NAME.findall(self.prose)) | {re.sub(r"\D", "", n) for n in _NUMBER.findall(self.prose)})
+
+    @cached_property
+    def size(self) -> int:
+        """Length in letters, CJK characters counting twice (they carry about two letters' worth)."""
+        return len(_LETTER.findall(self.prose)) + len(_CJK.findall(self.prose))
+
+    @cached_property
+    def key(self) -> str:
+        """The prose, case-folded, when it has enough words to be called a copy of another block."""
+        return " ".join(self.prose.casefold().split()) if len(_COMMON_WORD.findall(self.prose)) >= 3 else ""
+
+
+@dataclass
+class Group:
+    """One or two consecutive units of one side, as they are compared."""
+
+    units: list[Unit]
+
+    @cached_property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(u.kind for u in self.units)
+
+    @cached_property
+    def urls(self) -> frozenset[str]:
+        return frozenset().union(*(u.urls for u in self.units))
+
+    @cached_property
+    def anchors(self) -> frozenset[str]:
+        return frozenset().union(*(u.anchors for u in self.units))
+
+    @cached_property
+    def size(self) -> int:
+        return sum(u.size for u in self.units)
+
+
+@dataclass
+class Alignment:
+    """Source units with the translation's text as target, and where each target sits."""
+
+    document: Document  # the source text with aligned units as segments
+    target_lines: dict[int, int] = field(default_factory=dict)  # unit index -> line in the translation
+    missing: list[Segment] = field(default_factory=list)  # source units with no counterpart (target None)
+    extra: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of translation blocks with no source
+
+
+def _without_spans(segment: Segment) -> str:
+    pieces, cursor = [], 0
+    for span in sorted(segment.spans, key=lambda s: s.start):
+        pieces.append(segment.source[cursor : span.start])
+        cursor = max(cursor, span.end)
+    pieces.append(segment.source[cursor:])
+    return " ".join("".join(pieces).split())
+
+
+def _units(document: Document) -> list[Unit]:
+    units: list[Unit] = []
+    for segment in document.segments:
+        if units and units[-1].path == segment.block:
+            units[-1].segments.append(segment)
+        else:
+            units.append(Unit(segment.block, [segment]))
+    text = document.text
+    for unit in units:
+        start, end = unit.segments[0].start, unit.segments[-1].end
+        unit.text = text[start:end]
+        unit.lines = text[text.rfind("\n", 0, start) + 1 : text.find("\n", end) % (len(text) + 1)]
+    return units
+
+
+def _difference(a: frozenset[str], b: frozenset[str]) -> float:
+    """1 - Jaccard similarity; 0 when both are empty."""
+    union = a | b
+    return 1 - len(a & b) / len(union) if union else 0.0
+
+
+def _skew(s_size: int, t_size: int, ratio: float) -> float:
+    """How far the length ratio of a pair is from the document's (0: as expected)."""
+    return abs(math.log((t_size + 10) / ((s_size + 10) * ratio)))
+
+
+def _pair_cost(s: Group, t: Group, ratio: float, copies: frozenset[str]) -> float:
+    cost = URLS * _difference(s.urls, t.urls) + ANCHORS * _difference(s.anchors, t.anchors)
+    if not s.kinds & t.kinds:
+        cost += KIND
+    skew = _skew(s.size, t.size, ratio)
+    cost += LENGTH * min(3.0, skew)
+    if any(u.key in copies for u in t.units if u.key):
+        cost += COPY
+    uneven = abs(sum(len(u.segments) for u in s.units) - sum(len(u.segments) for u in t.units))
+    if uneven:
+        cost += SENTENCES
+    joined = len(s.units) + len(t.units) - 2
+    if joined and uneven:  # believed where the sentences then pair up, or nearly and the lengths agree as well
+        alone = [(s.units[min(k, len(s.units) - 1)], t.units[min(k, len(t.units) - 1)]) for k in range(max(len(s.units), len(t.units)))]
+        if uneven > 1 or len(s.units) == len(t.units) or skew >= min(_skew(a.size, b.size, ratio) for a, b in alone) + 0.1:
+            return math.inf
+    return cost + MERGE * joined
+
+
+def _mergeable(units: list[Unit]) -> bool:
+    """Neighbouring blocks a translator may have joined (or split): body blocks of one kind."""
+    return len({u.kind for u in units}) == 1 and not units[0].kind.startswith("front_matter")
+
+
+def _path(src: list[Unit], tgt: list[Unit]) -> list[tuple[list[Unit], list[Unit]]]:
+    """The cheapest monotone alignment of the two block sequences, as (source, target) groups."""
+    n, m = len(src), len(tgt)
+    ratio = (sum(u.size for u in tgt) + 10) / (sum(u.size for u in src) + 10)
+    copies = frozenset(u.key for u in src if u.key)
+    band = BAND + abs(n - m)
+    inf = float("inf")
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    step: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    moves = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3))
+    for i in range(n + 1):
+        centre = i * m / n if n else 0
+        for j in range(max(0, int(centre) - band), min(m, int(centre) + band) + 1):
+            for di, dj in moves:
+                if i < di or j < dj or cost[i - di][j - dj] == inf:
+                    continue
+                if (di > 1 and not _mergeable(src[i - di : i])) or (dj > 1 and not _mergeable(tgt[j - dj : j])):
+                    continue
+                if di and dj:
+                    extra = _pair_cost(Group(src[i - di : i]), Group(tgt[j - dj : j]), ratio, copies)
+                else:
+                    extra = SKIP
+                total = cost[i - di][j - dj] + extra
+                if total < cost[i][j] - 1e-9:
+                    cost[i][j], step[i][j] = total, (di, dj)
+    groups = []
+    i, j = n, m
+    while i or j:
+        di, dj = step[i][j]
+        groups.append((src[i - di : i], tgt[j - dj : j]))
+        i, j = i - di, j - dj
+    return groups[::-1]
+
+
+def _merged(units: list[Unit], index: int) -> Segment:
+    """One segment for the whole of ``units`` (blocks whose sentences do not pair one to one).
+
+    Blocks are joined by a blank line: what lies between them (an image, a code block) is no
+    part of the unit, so a check never sees it on one side only.
+    """
+    if len(units) == 1 and len(units[0].segments) == 1:
+        first = units[0].segments[0]
+        return Segment(index, first.block, first.start, first.end, first.source, list(first.spans), first.yaml_quote)
+    spans, cursor = [], 0
+    for unit in units:
+        for segment in unit.segments:  # pair ids are unique in a document: they stay apart
+            offset = cursor + segment.start - unit.segments[0].start
+            spans += [Span(sp.start + offset, sp.end + offset, sp.kind, sp.text, sp.pair, sp.target) for sp in segment.spans]
+        cursor += len(unit.text) + 2
+    first, last = units[0].segments[0], units[-1].segments[-1]
+    return Segment(index, first.block, first.start, last.end, _joined(units), spans)
+
+
+def _joined(units: list[Unit]) -> str:
+    return "\n\n".join(unit.text for unit in units)
+
+
+def _links_moved(src: list[Segment], tgt: list[Segment]) -> bool:
+    """Whether the translator moved a URL to another sentence: the sentences differ, the blocks do not."""
+    pairs = [(Counter(_URL.findall(a.source)), Counter(_URL.findall(b.source))) for a, b in zip(src, tgt)]
+    return any(a != b for a, b in pairs) and sum((a for a, _ in pairs), Counter()) == sum((b for _, b in pairs), Counter())
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def align(source: Document, translation: Document) -> Alignment:
+    """Pair every source segment (or block) with the translation's text for it."""
+    result = Alignment(Document(source.text, source.name, source.bom, source.src_lang, source.blocks, [], source.notes))
+
+    def add(units: list[Unit], target: str | None, line: int | None) -> None:
+        unit = _merged(units, len(result.document.segments))
+        unit.target = target
+        mask(unit)
+        result.document.segments.append(unit)
+        if line is None:
+            result.missing.append(unit)
+        else:
+            result.target_lines[unit.index] = line
+
+    for src, tgt in _path(_units(source), _units(translation)):
+        src_segments = [s for u in src for s in u.segments]
+        tgt_segments = [s for u in tgt for s in u.segments]
+        if not tgt:
+            for unit in src:
+                add([unit], None, None)
+        elif not src:
+            for unit in tgt:
+                result.extra.append((_line(translation.text, unit.segments[0].start), unit.text))
+        elif len(src_segments) == len(tgt_segments) and (len(src) > 1 or not _links_moved(src_segments, tgt_segments)):
+            for a, b in zip(src_segments, tgt_segments):
+                add([Unit(a.block, [a], a.source)], b.source, _line(translation.text, b.start))
+        else:
+            add(src, _joined(tgt), _line(translation.text, tgt_segments[0].start))
+    return result

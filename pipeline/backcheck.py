@@ -1,0 +1,151 @@
+"""Back-check: translate each target back, score it against the source, judge its language, run the checks.
+
+Reads ``target`` (and ``masked``/``placeholders``) of every segment and adds ``back``, ``scores``,
+``lang``, ``flags`` and ``status``. Document-level results (corpus BLEU/chrF with their sacrebleu
+signatures, the language of the whole translation) come back as a ``Summary``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sacrebleu.metrics import BLEU, CHRF
+
+from .checks import CHECKS, Context, judge_language, prose, run_checks
+from .config import BackcheckConfig
+from .document import Document, Flag, Segment
+from .errors import UserError
+from .protect import unmask
+from .translate import Engines, model_id
+
+_PLACEHOLDER = re.compile(r"\b(?:Xq|ZZA|ZZB)\d+\b")
+
+
+@dataclass
+class Summary:
+    """What the back-check found about the whole translated document."""
+
+    src: str
+    tgt: str
+    back_model: str | None = None  # engine that made the back-translations, None if skipped
+    back_skipped: str | None = None  # why there is no back-translation
+    scores: dict[str, float] = field(default_factory=dict)  # corpus "bleu", "chrf"
+    signatures: dict[str, str] = field(default_factory=dict)
+    lang: str | None = None  # language of the whole translation
+    flags: list[Flag] = field(default_factory=list)  # document-level problems
+
+    @property
+    def passed(self) -> bool:
+        return not self.flags
+
+
+def tokenizer_for(lang: str) -> str:
+    """sacrebleu tokenizer for text in ``lang``: zh, ja-mecab when installed, else 13a."""
+    if lang == "zh":
+        return "zh"
+    if lang == "ja" and _mecab_available():
+        return "ja-mecab"
+    return "13a"
+
+
+@lru_cache(maxsize=None)
+def _mecab_available() -> bool:
+    try:
+        BLEU(tokenize="ja-mecab")
+    except Exception:  # sacrebleu raises RuntimeError when mecab-python3/ipadic are missing
+        return False
+    return True
+
+
+@lru_cache(maxsize=None)
+def _metrics(lang: str) -> tuple[BLEU, CHRF]:
+    return BLEU(tokenize=tokenizer_for(lang), effective_order=True), CHRF()
+
+
+def sentence_scores(hypothesis: str, reference: str, lang: str) -> dict[str, float]:
+    """Sentence BLEU (effective order) and chrF of ``hypothesis`` against ``reference``, both in ``lang``."""
+    bleu, chrf = _metrics(lang)
+    return {
+        "bleu": round(bleu.sentence_score(hypothesis, [reference]).score, 2),
+        "chrf": round(chrf.sentence_score(hypothesis, [reference]).score, 2),
+    }
+
+
+def corpus_scores(hypotheses: list[str], references: list[str], lang: str) -> tuple[dict[str, float], dict[str, str]]:
+    """Corpus BLEU and chrF with the signatures that say how they were computed."""
+    bleu = BLEU(tokenize=tokenizer_for(lang))
+    chrf = CHRF()
+    scores = {
+        "bleu": round(bleu.corpus_score(hypotheses, [references]).score, 2),
+        "chrf": round(chrf.corpus_score(hypotheses, [references]).score, 2),
+    }
+    return scores, {"bleu": bleu.get_signature().format(), "chrf": chrf.get_signature().format()}
+
+
+def remask(text: str, placeholders: dict[str, str]) -> str:
+    """``text`` with the segment's markup and terms put back into their placeholders."""
+    for key, value in sorted(placeholders.items(), key=lambda kv: len(kv[1]), reverse=True):
+        if value.strip():
+            text = text.replace(value.strip(), key)
+    return re.sub(r" {2,}", " ", text).strip()
+
+
+def scored_text(text: str) -> str:
+    """Text as scored: placeholders gone, whitespace collapsed (markup is equal by construction)."""
+    return " ".join(_PLACEHOLDER.sub(" ", text).split())
+
+
+def back_translate(segments: list[Segment], src: str, tgt: str, engines: Engines) -> str:
+    """Fill ``back`` of segments that have a target and none yet; returns the reverse model id."""
+    route = engines.route(tgt, src)
+    pending = [s for s in segments if s.target is not None and s.back is None and s.target.strip()]
+    inputs = [remask(s.target, s.placeholders) for s in pending]
+    unique = list(dict.fromkeys(inputs))
+    outputs = dict(zip(unique, engines.run(route, unique)))
+    for segment, text in zip(pending, inputs):
+        segment.back = _restore_leniently(outputs[text], segment.placeholders)
+    return model_id(route)
+
+
+def _restore_leniently(output: str, placeholders: dict[str, str]) -> str:
+    """Placeholders back to their text, even when the engine repeated or dropped some (it is only read)."""
+    restored = unmask(output, {k: v for k, v in placeholders.items() if k.strip() in output})
+    if not restored.problems:
+        return restored.text
+    values = {key.strip(): value.strip() for key, value in placeholders.items()}
+    return " ".join(_PLACEHOLDER.sub(lambda m: values.get(m[0], m[0]), output).split())
+
+
+def backcheck(document: Document, tgt: str, engines: Engines | None, settings: BackcheckConfig) -> Summary:
+    """Back-translate (when ``engines`` has a reverse route), score, judge language and run every check."""
+    src = document.src_lang
+    summary = Summary(src, tgt)
+    translated = [s for s in document.segments if s.target is not None]
+    if engines is None:
+        summary.back_skipped = "no engine (model-free checks only)"
+    else:
+        try:
+            summary.back_model = back_translate(translated, src, tgt, engines)
+        except UserError as error:
+            summary.back_skipped = str(error)
+    context = Context(src, tgt, settings.thresholds(src, tgt))
+    sources, backs = [], []
+    for segment in translated:
+        reference = scored_text(segment.masked or segment.source)
+        if segment.back is not None and len(reference.split()) >= context.thresholds.min_words:  # shorter: noise
+            hypothesis = scored_text(remask(segment.back, segment.placeholders))
+            segment.scores = sentence_scores(hypothesis, reference, src)
+            sources.append(reference)
+            backs.append(hypothesis)
+        segment.lang = judge_language(prose(segment.target, segment, terms=True), tgt)
+        segment.flags = [f for f in segment.flags if f.check not in CHECKS] + run_checks(segment, context, settings.severities)
+        if segment.status in ("new", "flagged"):
+            segment.status = "flagged" if segment.flags else "new"
+    if backs:
+        summary.scores, summary.signatures = corpus_scores(backs, sources, src)
+    whole = " ".join(prose(s.target, s, terms=True) for s in translated)
+    summary.lang = judge_language(whole, tgt)
+    if summary.lang not in (None, tgt):
+        summary.flags.append(Flag("language", "error", f"the translation as a whole reads as {summary.lang}, not {tgt}", whole[:80]))
+    return summary

@@ -1,0 +1,320 @@
+"""Integrity checks on a translated segment, in the spirit of Translate Toolkit's pofilter.
+
+Each check is a small function registered by name with a default severity and a one-line
+description. It receives the segment (source, spans, target, back-translation, scores) and the
+context (language pair, thresholds) and returns ``(message, evidence)`` pairs; the caller turns
+them into ``Flag``s. Checks are model-free: the back-translation, when there is one, was made
+by the back-check stage before they run.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Iterable, Literal
+
+from .document import Flag, Segment, SpanKind
+from .language import MIN_LETTERS, language_candidates, script_language
+from .segment import markdown_parser
+from .sentences import split_sentences
+
+Severity = Literal["error", "warning"]
+Finding = tuple[str, str]  # (message, evidence)
+
+NON_LATIN = {"zh": "zh", "ja": "ja", "ko": "ko", "ru": "ru", "uk": "ru", "ar": "ar"}  # tgt -> script_language code
+LONG_ENOUGH = 60  # letters from which langdetect's best guess is trusted at 0.8
+CONFUSABLE = {"pt": {"es", "gl", "ca", "it"}, "es": {"pt", "gl", "ca"}, "fr": {"ca"}, "zh": {"ja", "ko"}, "ru": {"uk", "bg", "mk"}}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The numbers the checks compare against, for one language pair."""
+
+    min_chrf: float  # back-translation chrF below this is flagged
+    length_ratio: tuple[float, float]  # target/source prose length outside this is flagged
+    min_words: int  # untranslated / length checks ignore sources with fewer words
+
+
+@dataclass(frozen=True)
+class Context:
+    src: str
+    tgt: str
+    thresholds: Thresholds
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    severity: Severity
+    description: str
+    run: Callable[[Segment, Context], Iterable[Finding]]
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(name: str, severity: Severity, description: str):
+    """Register a check function under ``name``."""
+
+    def register(function: Callable[[Segment, Context], Iterable[Finding]]):
+        CHECKS[name] = Check(name, severity, description, function)
+        return function
+
+    return register
+
+
+def run_checks(segment: Segment, context: Context, severities: dict[str, Severity] | None = None) -> list[Flag]:
+    """Every registered check on one translated segment, as flags (severity overridable per check)."""
+    if segment.target is None:
+        return []
+    severities = severities or {}
+    return [
+        Flag(c.name, severities.get(c.name, c.severity), message, evidence)
+        for c in CHECKS.values()
+        for message, evidence in c.run(segment, context)
+    ]
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+_MD = markdown_parser()
+
+_LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?]")
+_NUMBER = re.compile(r"\d+(?:[.,\u202f\u00a0 ]\d{3})*(?![\d])")
+_TERMINAL = re.compile(r"[.!?…。！？:：;；]['\"”’)\]」』*_]*(?:\s*[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+)*$")  # an emoji may follow
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»")
+_FOREIGN = re.compile(r"(?<![*\w])\*(?=\S)[^*\n]+?(?<=\S)\*(?![*\w])|(?<![_\w])_(?=\S)[^_\n]+?(?<=\S)_(?![_\w])|\[[^\]\n]*\]\([^)\s]*\)")
+
+
+def _markup(segment: Segment) -> list[str]:
+    """Texts of the segment's markup spans (atomic and pair ends), longest first."""
+    return sorted({s.text for s in segment.spans if s.kind != SpanKind.TERM and s.text.strip()}, key=len, reverse=True)
+
+
+def prose(text: str, segment: Segment, terms: bool = False) -> str:
+    """``text`` with the segment's markup (and, with ``terms``, its glossary terms) blanked out."""
+    for piece in _markup(segment):
+        text = text.replace(piece, " ")
+    if terms:
+        for span in segment.spans:
+            if span.kind == SpanKind.TERM:
+                for form in {span.text, span.target or span.text}:
+                    text = re.sub(re.escape(form), " ", text, flags=re.I)
+    return " ".join(text.split())
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _letters(text: str) -> int:
+    return len(_LETTER.findall(text))
+
+
+def _size(text: str) -> int:
+    """Length of prose in comparable units: CJK characters count as two letters."""
+    return _letters(text) + len(_HAN_OR_KANA.findall(text))
+
+
+def _numbers(text: str) -> Counter[str]:
+    return Counter(re.sub(r"\D", "", m) for m in _NUMBER.findall(text))
+
+
+def _common_words(text: str) -> int:
+    """Words that would be translated: not names or acronyms ("Raffel et al. 2020" has none); CJK counts by character."""
+    return sum(1 for w in _words(text) if w[:1].islower() and len(w) > 2) + len(_HAN_OR_KANA.findall(text)) // 2
+
+
+def _count_word(needle: str, haystack: str) -> int:
+    return len(re.findall(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack, flags=re.I))
+
+
+# -- the checks ------------------------------------------------------------------------------
+
+
+@check("empty", "error", "the translation is empty although the source has words")
+def empty(segment: Segment, context: Context) -> Iterable[Finding]:
+    if _letters(prose(segment.source, segment)) and not segment.target.strip():
+        yield "the translation is empty", ""
+
+
+_EMPHASIS = {"bold", "italics", "strikethrough"}
+
+
+@check("markup", "error", "every link, image, code span and inline HTML of the source is in the translation")
+def markup(segment: Segment, context: Context) -> Iterable[Finding]:
+    have, want = inline_markup(segment.target), inline_markup(segment.source)
+    for (kind, value), count in sorted((want - have).items()):
+        if kind not in _EMPHASIS:
+            yield f"{kind} {value}: missing or broken in the translation ({have[(kind, value)]} of {count})", value
+
+
+@check("extra-markup", "warning", "no link, code or emphasis added, and emphasis kept as in the source")
+def extra_markup(segment: Segment, context: Context) -> Iterable[Finding]:
+    have, want = inline_markup(segment.target), inline_markup(segment.source)
+    for (kind, value), count in sorted((have - want).items()):
+        yield f"{kind} {value}".strip() + f": {count} more in the translation than in the source", value or kind
+    for (kind, value), count in sorted((want - have).items()):
+        if kind in _EMPHASIS:
+            yield f"{kind}: {count} fewer in the translation than in the source", kind
+
+
+_INLINE_KINDS = {"link_open": "link to", "image": "image", "code_inline": "code", "strong_open": "bold", "em_open": "italics", "s_open": "strikethrough", "html_inline": "HTML"}
+
+
+@lru_cache(maxsize=8192)
+def inline_markup(text: str) -> Counter[tuple[str, str]]:
+    """The inline markup of ``text`` as Markdown parses it: link/image targets, code, HTML, emphasis counts."""
+    found: Counter[tuple[str, str]] = Counter()
+    tokens = [t for block in _MD.parse(text) if block.children for t in block.children] if text.strip() else []
+    for token in tokens:
+        if kind := _INLINE_KINDS.get(token.type):
+            value = token.attrGet("href") or token.attrGet("src") or (token.content if token.type in ("code_inline", "html_inline") else "")
+            if token.type == "link_open" and token.markup in ("linkify", "autolink"):
+                kind = "bare URL"  # "[text]https://..." is not the link it was, even if linkify finds the URL
+            found[(kind, str(value))] += 1
+    return found
+
+
+@check("urls", "error", "every URL of the source is in the translation")
+def urls(segment: Segment, context: Context) -> Iterable[Finding]:
+    for url, count in Counter(_URL.findall(segment.source)).items():
+        if segment.target.count(url) < count:
+            yield f"URL {url} is missing from the translation", url
+
+
+@check("numbers", "warning", "every number of the source is in the translation (1,000 = 1.000 = 1 000)")
+def numbers(segment: Segment, context: Context) -> Iterable[Finding]:
+    missing = _numbers(prose(segment.source, segment)) - _numbers(prose(segment.target, segment))
+    for number in sorted(missing):
+        yield f"number {number} of the source is not in the translation", number
+
+
+@check("glossary", "warning", "glossary terms are translated as the glossary pins them")
+def glossary(segment: Segment, context: Context) -> Iterable[Finding]:
+    needed = Counter(span.target or span.text for span in segment.spans if span.kind == SpanKind.TERM)
+    for pinned, count in needed.items():
+        found = _count_word(pinned, segment.target)
+        if found < count:
+            source = next(s.text for s in segment.spans if s.kind == SpanKind.TERM and (s.target or s.text) == pinned)
+            yield f"glossary: {source!r} must be translated as {pinned!r} (found {found} of {count})", pinned
+
+
+@check("untranslated", "error", "the translation is a copy of the source")
+def untranslated(segment: Segment, context: Context) -> Iterable[Finding]:
+    source = prose(segment.source, segment, terms=True)
+    if len(_words(source)) >= 2 and _common_words(source) and source.casefold() == prose(segment.target, segment, terms=True).casefold():
+        yield "the translation is the source text, untranslated", source[:80]
+
+
+@check("length", "warning", "the translation's length is in the usual range for the pair")
+def length(segment: Segment, context: Context) -> Iterable[Finding]:
+    source = prose(segment.source, segment)
+    if len(_words(source)) < context.thresholds.min_words or not segment.target.strip():
+        return
+    ratio = _size(prose(segment.target, segment)) / max(1, _size(source))
+    low, high = context.thresholds.length_ratio
+    if not low <= ratio <= high:
+        yield f"the translation is {ratio:.2f}x the source's length (expected {low}-{high})", f"{ratio:.2f}"
+
+
+@check("truncated", "warning", "a source that ends a sentence is not cut off in the translation")
+def truncated(segment: Segment, context: Context) -> Iterable[Finding]:
+    source, target = prose(segment.source, segment), prose(segment.target, segment)
+    if len(_words(source)) >= context.thresholds.min_words and _TERMINAL.search(source) and target and not _TERMINAL.search(target):
+        yield "the source ends a sentence but the translation stops without final punctuation", target[-40:]
+
+
+_WORD_LOOP = re.compile(r"(?<!\w)((?:[^\W_]+\W+){1,6}?)\1{2,}", re.I)
+_CHAR_LOOP = re.compile(r"([\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]{1,8}?)\1{2,}")
+
+
+def _loops(text: str) -> set[str]:
+    found = {m[1].strip().lower() for m in _WORD_LOOP.finditer(text + " ")}
+    found |= {m[1] for m in _CHAR_LOOP.finditer(text)}
+    return {f for f in found if f}
+
+
+@check("repetition", "error", "no word or phrase repeated in a loop (a typical hallucination)")
+def repetition(segment: Segment, context: Context) -> Iterable[Finding]:
+    for loop in sorted(_loops(prose(segment.target, segment)) - _loops(prose(segment.source, segment))):
+        yield f"{loop!r} repeats three or more times in a row", loop
+
+
+@check("sentences", "warning", "the translation has as many sentences as the source (one more is fine)")
+def sentences(segment: Segment, context: Context) -> Iterable[Finding]:
+    source, target = prose(segment.source, segment), prose(segment.target, segment)
+    if not target:
+        return
+    have, want = len(split_sentences(target, context.tgt)), len(split_sentences(source, context.src))
+    if have < want or have > want + 1:
+        yield f"the translation has {have} sentence(s), the source {want}", f"{have}/{want}"
+
+
+@check("language", "error", "the translation is in the target language")
+def language(segment: Segment, context: Context) -> Iterable[Finding]:
+    text = prose(segment.target, segment, terms=True)
+    words = _telling_words(prose(_FOREIGN.sub(" ", segment.target), segment, terms=True))
+    found = judge_language(words, context.tgt)
+    # on a short text langdetect names odd languages ("plateforme de blogging gratuite": da); trust
+    # it there only for the source language (left untranslated) or a script it cannot confuse
+    if found not in (None, context.tgt) and (found == context.src or _letters(words) >= LONG_ENOUGH or script_language(words)):
+        yield f"the translation looks like {found}, not {context.tgt}", text[:80]
+
+
+def _telling_words(text: str) -> str:
+    """The words that tell a language: URLs, quotations (titles quoted in the original) and capitalised words (names, acronyms) left out.
+
+    The language check also leaves out italics and link texts, where translators keep terms in the original.
+    """
+    return " ".join(w for w in _words(_URL.sub(" ", _QUOTED.sub(" ", text))) if not w[:1].isupper())
+
+
+@check("backtranslation", "warning", "the back-translation is close enough to the source (chrF)")
+def backtranslation(segment: Segment, context: Context) -> Iterable[Finding]:
+    chrf = segment.scores.get("chrf")
+    if chrf is not None and chrf < context.thresholds.min_chrf:
+        yield f"back-translation chrF {chrf:.1f} is below {context.thresholds.min_chrf:g}", segment.back or ""
+
+
+# -- language ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def judge_language(text: str, tgt: str) -> str | None:
+    """``tgt`` when ``text`` reads as it, the language it clearly is otherwise, None when too short to tell.
+
+    Short texts are judged by script only (a zh target with no Han characters is not zh);
+    longer ones by langdetect, which must name a clear winner; close relatives of ``tgt``
+    (pt/es/gl...) count as ``tgt`` since langdetect confuses them on a sentence.
+    """
+    letters = _letters(text)
+    if letters < 2:
+        return None
+    script = script_language(text)
+    if tgt in NON_LATIN:
+        if script == NON_LATIN[tgt] or (tgt == "zh" and script == "ja" and not re.search(r"[\u3040-\u30ff]{2}", text)):
+            return tgt
+        if script is None and letters < MIN_LETTERS:
+            return None  # a name or two left in Latin letters is normal in a zh/ru translation
+        return script or _latin_language(text)
+    if script is not None:
+        return script
+    if letters < MIN_LETTERS:
+        return None
+    candidates = dict(language_candidates(text))
+    best = max(candidates, key=candidates.get, default=None)
+    if best is None or candidates.get(tgt, 0) >= 0.2 or best in CONFUSABLE.get(tgt, ()) or candidates[best] < 0.8:
+        return tgt
+    if letters < LONG_ENOUGH and candidates[best] < 0.99:
+        return tgt  # on a short sentence langdetect often names a neighbour: trust only certainty
+    return best
+
+
+def _latin_language(text: str) -> str:
+    candidates = language_candidates(text)
+    return candidates[0][0] if candidates else "Latin-script text"

@@ -1,0 +1,1 @@
+"""Output formats: reports and interchange files written from the record."""

@@ -1,0 +1,388 @@
+"""Translation memory: machine output and review state in one SQLite file.
+
+Machine output is keyed by (source language, target language, source segment text, engine+model
+id); re-running a model replaces only its own row. The back-check of a reviewer's edited text is
+kept apart, keyed by that text. Review state is keyed by (source language,
+target language, source text) and is never written by machine runs; a reviewed entry (approved,
+edited, rejected) wins over every model's output. Every review save is also appended to
+``review_log``, so nothing a reviewer wrote is ever lost.
+
+The file is opened in WAL mode with a busy timeout (a CLI run and the review web app can share
+it); every write is one ``BEGIN IMMEDIATE`` transaction, so a killed process leaves either the
+whole write or none of it. The schema version is ``PRAGMA user_version``; ``MIGRATIONS[n]``
+(its statements, run in one transaction) takes a version-n file to version n+1.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .document import Document, Flag, Segment
+from .errors import UserError
+
+STATUSES = ("new", "flagged", "approved", "edited", "rejected")
+REVIEWED = ("approved", "edited", "rejected")  # review states that win over machine output
+MACHINE = ("new", "flagged")  # the states a machine run can give a segment
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (  # 0 -> 1
+        """CREATE TABLE translations (
+            src TEXT NOT NULL, tgt TEXT NOT NULL, source TEXT NOT NULL, model TEXT NOT NULL,
+            target TEXT NOT NULL, back TEXT, scores TEXT NOT NULL DEFAULT '{}', lang TEXT,
+            flags TEXT NOT NULL DEFAULT '[]', status TEXT NOT NULL DEFAULT 'new',
+            seq INTEGER NOT NULL,  -- increases with every store: the most recent output wins export
+            PRIMARY KEY (src, tgt, source, model)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE reviews (
+            src TEXT NOT NULL, tgt TEXT NOT NULL, source TEXT NOT NULL,
+            status TEXT NOT NULL, text TEXT, reviewer TEXT NOT NULL, reviewed_at TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            model TEXT NOT NULL, target TEXT NOT NULL,  -- the machine output the reviewer judged
+            PRIMARY KEY (src, tgt, source)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE review_log (
+            id INTEGER PRIMARY KEY, src TEXT NOT NULL, tgt TEXT NOT NULL, source TEXT NOT NULL,
+            status TEXT NOT NULL, text TEXT, reviewer TEXT NOT NULL, reviewed_at TEXT NOT NULL,
+            revision INTEGER NOT NULL, model TEXT NOT NULL, target TEXT NOT NULL
+        )""",
+        """CREATE TABLE edit_checks (  -- back-check of a reviewer's text, so re-runs need no model for it
+            src TEXT NOT NULL, tgt TEXT NOT NULL, source TEXT NOT NULL, text TEXT NOT NULL,
+            back TEXT, scores TEXT NOT NULL DEFAULT '{}', lang TEXT, flags TEXT NOT NULL DEFAULT '[]',
+            PRIMARY KEY (src, tgt, source, text)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE issue_segments (
+            issue TEXT NOT NULL, src TEXT NOT NULL, tgt TEXT NOT NULL, position INTEGER NOT NULL,
+            segment_id TEXT NOT NULL, block TEXT NOT NULL, source TEXT NOT NULL,
+            PRIMARY KEY (issue, tgt, position)
+        ) WITHOUT ROWID""",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+_CHUNK = 500  # bound variables per IN (...) query
+
+
+class ReviewConflict(UserError):
+    """A review save based on a stale revision; ``current`` is the entry as it is now."""
+
+    def __init__(self, message: str, current: "Entry"):
+        super().__init__(message)
+        self.current = current
+
+
+@dataclass
+class Entry:
+    """One stored translation of one source segment for one (src, tgt), with its review state."""
+
+    src: str
+    tgt: str
+    source: str
+    model: str  # engine+model id of the machine output (Segment.origin when it was translated)
+    target: str  # the machine translation
+    back: str | None = None
+    scores: dict[str, float] = field(default_factory=dict)
+    lang: str | None = None
+    flags: list[Flag] = field(default_factory=list)
+    status: str = "new"
+    text: str | None = None  # the reviewer's text (status "edited"); None otherwise
+    reviewer: str | None = None
+    reviewed_at: str | None = None  # ISO 8601 UTC
+    revision: int = 0  # increases on every review save
+
+    @property
+    def final(self) -> str:
+        """What export writes: the reviewer's text if edited, else the machine target."""
+        return self.text if self.status == "edited" and self.text is not None else self.target
+
+    @property
+    def reviewed(self) -> bool:
+        return self.status in REVIEWED
+
+
+@dataclass(frozen=True)
+class Issue:
+    """An issue whose segments were stored, per target language."""
+
+    issue: str
+    src: str
+    tgt: str
+    segments: int
+
+
+def issue_key(name: str) -> str:
+    """How an issue is named in the memory: its absolute path (``<stdin>`` as is)."""
+    return name if name.startswith("<") else str(Path(name).resolve())
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+class Memory:
+    """The translation memory at ``path`` (created with its parent folders when missing)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UserError(f"cannot create the translation memory folder {self.path.parent}: {error.strerror}") from None
+        self._db: sqlite3.Connection | None = None
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+            self._db.execute("PRAGMA busy_timeout = 30000")
+            self._migrate()
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
+        except UserError:
+            self.close()
+            raise
+        except sqlite3.Error as error:
+            self.close()
+            raise UserError(f"{self.path}: not a usable translation memory ({error}): move it away or pass another --memory") from None
+
+    def _migrate(self) -> None:
+        """Bring the file to SCHEMA_VERSION; the version is read again under the write lock, so
+        two processes opening a new file at once migrate it once."""
+        if self._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return
+        with self._write() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise UserError(f"{self.path}: translation memory schema {version} is newer than this pipeline's ({SCHEMA_VERSION}): upgrade the pipeline")
+            if version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise UserError(f"{self.path}: an SQLite file that is not a translation memory: move it away or pass another --memory")
+            for number in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[number]:
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> "Memory":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One immediate transaction: all of it is stored, or (on any error or kill) none."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise UserError(f"translation memory {self.path}: {error}") from None
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _machine(self, src: str, tgt: str, sources: list[str], model: str | None) -> dict[str, Entry]:
+        """The machine entry per source: of exactly ``model``, or the most recent one."""
+        found: dict[str, Entry] = {}
+        for chunk in _chunks(list(dict.fromkeys(sources))):
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT source, model, target, back, scores, lang, flags, status FROM translations WHERE src = ? AND tgt = ? AND source IN ({marks})"
+            args: list = [src, tgt, *chunk]
+            if model is not None:
+                query += " AND model = ?"
+                args.append(model)
+            for source, model_, target, back, scores, lang, flags, status in self._db.execute(query + " ORDER BY seq", args):
+                found[source] = Entry(src, tgt, source, model_, target, back, json.loads(scores), lang, [Flag(**f) for f in json.loads(flags)], status)
+        return found
+
+    def _reviews(self, src: str, tgt: str, sources: list[str]) -> dict[str, tuple]:
+        found = {}
+        for chunk in _chunks(list(dict.fromkeys(sources))):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT source, status, text, reviewer, reviewed_at, revision, model, target FROM reviews WHERE src = ? AND tgt = ? AND source IN ({marks})",
+                [src, tgt, *chunk],
+            )
+            found.update((row[0], row[1:]) for row in rows)
+        return found
+
+    def _effective(self, src: str, tgt: str, sources: list[str], model: str | None) -> dict[str, Entry]:
+        """Reviewed entries whatever the model; else the machine entry (``model``'s, or the latest)."""
+        machine = self._machine(src, tgt, sources, model)
+        reviews = self._reviews(src, tgt, sources)
+        snapshots = self._snapshots(src, tgt, {s: r[5] for s, r in reviews.items() if r[0] in REVIEWED and (s not in machine or machine[s].model != r[5])})
+        result: dict[str, Entry] = {}
+        for source in dict.fromkeys(sources):
+            review = reviews.get(source)
+            if review and review[0] in REVIEWED:
+                status, text, reviewer, reviewed_at, revision, reviewed_model, target = review
+                base = machine.get(source) if source in machine and machine[source].model == reviewed_model else snapshots.get(source)
+                base = base or Entry(src, tgt, source, reviewed_model, target)
+                if status == "edited":  # the machine text's back-check says nothing about the reviewer's
+                    base = replace(base, **self._edit_check(src, tgt, source, text))
+                result[source] = replace(base, target=target, model=reviewed_model, status=status, text=text, reviewer=reviewer, reviewed_at=reviewed_at, revision=revision)
+            elif source in machine:
+                entry = machine[source]
+                if review:  # a review reset to new/flagged: the machine text, the reviewer's state
+                    entry = replace(entry, status=review[0], reviewer=review[2], reviewed_at=review[3], revision=review[4])
+                result[source] = entry
+        return result
+
+    def _edit_check(self, src: str, tgt: str, source: str, text: str) -> dict:
+        row = self._db.execute("SELECT back, scores, lang, flags FROM edit_checks WHERE src = ? AND tgt = ? AND source = ? AND text = ?", (src, tgt, source, text)).fetchone()
+        if row is None:
+            return {"back": None, "scores": {}, "lang": None, "flags": []}
+        return {"back": row[0], "scores": json.loads(row[1]), "lang": row[2], "flags": [Flag(**f) for f in json.loads(row[3])]}
+
+    def _snapshots(self, src: str, tgt: str, models: dict[str, str]) -> dict[str, Entry]:
+        """The machine entries reviewers judged, where they are not the ones already fetched."""
+        found = {}
+        for source, model in models.items():
+            found.update(self._machine(src, tgt, [source], model))
+        return found
+
+    def entries(self, src: str, tgt: str, sources: list[str]) -> dict[str, Entry]:
+        """The effective entry per source text: reviewed state wins, else the latest machine output."""
+        with self._guard():
+            return self._effective(src, tgt, sources, None)
+
+    def machine(self, src: str, tgt: str, sources: list[str], model: str | None = None) -> dict[str, Entry]:
+        """The machine output per source text, reviews ignored: ``model``'s, or the most recent."""
+        with self._guard():
+            return self._machine(src, tgt, sources, model)
+
+    def entry(self, src: str, tgt: str, source: str) -> Entry | None:
+        return self.entries(src, tgt, [source]).get(source)
+
+    def recall(self, document: Document, tgt: str, model: str | None) -> int:
+        """Fill each segment stored for ``model`` (or reviewed) from the memory; return how many.
+
+        A reviewed entry wins whatever the model (origin ``review:<reviewer>``); else the machine
+        entry of exactly ``model`` (origin ``memory``); ``model=None`` takes the most recent one.
+        """
+        with self._guard():
+            found = self._effective(document.src_lang, tgt, [s.source for s in document.segments], model)
+        filled = 0
+        for segment in document.segments:
+            entry = found.get(segment.source)
+            if entry is None:
+                continue
+            segment.target = entry.final
+            segment.origin = f"review:{entry.reviewer}" if entry.reviewed else "memory"
+            segment.back, segment.scores, segment.lang = entry.back, dict(entry.scores), entry.lang
+            segment.flags = [replace(flag) for flag in entry.flags]
+            segment.status = entry.status
+            filled += 1
+        return filled
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def remember(self, document: Document, tgt: str, segments: Iterable[Segment] | None = None, model: str | None = None) -> int:
+        """Store the machine output and back-check fields of segments with a target, in one transaction.
+
+        ``segments`` defaults to the whole document; the issue's segment list is recorded too.
+        Review rows are never written here: for a segment recalled from an edit, only the
+        back-check of the reviewer's text is kept (in ``edit_checks``). Segments recalled as
+        ``memory`` are stored under ``model`` when given (their back-check may be new).
+        Returns the number of machine translations stored.
+        """
+        rows, checks = [], []
+        for segment in document.segments if segments is None else segments:
+            if segment.target is None or not segment.origin:
+                continue
+            flags = json.dumps([flag.__dict__ for flag in segment.flags], ensure_ascii=False)
+            if segment.origin.startswith("review:"):
+                if segment.status == "edited":
+                    checks.append((document.src_lang, tgt, segment.source, segment.target, segment.back, json.dumps(segment.scores), segment.lang, flags))
+                continue
+            stored_model = model if segment.origin == "memory" else segment.origin
+            if stored_model is None:
+                continue
+            status = segment.status if segment.status in MACHINE else ("flagged" if segment.flags else "new")
+            rows.append((document.src_lang, tgt, segment.source, stored_model, segment.target, segment.back, json.dumps(segment.scores), segment.lang, flags, status))
+        with self._guard(), self._write() as db:
+            seq = db.execute("SELECT coalesce(max(seq), 0) FROM translations").fetchone()[0]
+            db.executemany(
+                "INSERT INTO translations (src, tgt, source, model, target, back, scores, lang, flags, status, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT (src, tgt, source, model) DO UPDATE SET target = excluded.target, back = excluded.back, scores = excluded.scores,"
+                " lang = excluded.lang, flags = excluded.flags, status = excluded.status, seq = excluded.seq",
+                [(*row, seq + number) for number, row in enumerate(rows, 1)],
+            )
+            db.executemany("INSERT OR REPLACE INTO edit_checks (src, tgt, source, text, back, scores, lang, flags) VALUES (?,?,?,?,?,?,?,?)", checks)
+            key = issue_key(document.name)
+            db.execute("DELETE FROM issue_segments WHERE issue = ? AND tgt = ?", (key, tgt))
+            db.executemany(
+                "INSERT INTO issue_segments (issue, src, tgt, position, segment_id, block, source) VALUES (?,?,?,?,?,?,?)",
+                [(key, document.src_lang, tgt, position, s.id, s.block, s.source) for position, s in enumerate(document.segments)],
+            )
+        return len(rows)
+
+    def save_review(self, src: str, tgt: str, source: str, *, status: str, text: str | None, reviewer: str, revision: int | None) -> Entry:
+        """Store a reviewer's decision atomically and return the new entry.
+
+        ``text`` is the reviewer's translation and goes with status ``edited`` only. ``revision``
+        is the entry revision the reviewer saw (None: no check); a stale one raises
+        ReviewConflict carrying the current entry, and nothing is stored.
+        """
+        if status not in STATUSES:
+            raise UserError(f"unknown review status {status!r}: choose one of {', '.join(STATUSES)}")
+        if status == "edited" and not (text or "").strip():
+            raise UserError("an edited segment needs the reviewer's text")
+        if status != "edited" and text is not None:
+            raise UserError(f"a text goes with status 'edited' only, not {status!r}")
+        if not reviewer.strip():
+            raise UserError("a review needs the reviewer's name")
+        with self._guard(), self._write() as db:
+            current = self._effective(src, tgt, [source], None).get(source)
+            if current is None:
+                raise UserError(f"no translation of {source[:60]!r} ({src}->{tgt}) in the memory: run `pipeline translate` first")
+            if revision is not None and revision != current.revision:
+                raise ReviewConflict(f"{source[:60]!r} was saved by {current.reviewer} at {current.reviewed_at} (revision {current.revision}, you had {revision}): reload it", current)
+            row = (src, tgt, source, status, text, reviewer, _now(), current.revision + 1, current.model, current.target)
+            db.execute(
+                "INSERT INTO reviews (src, tgt, source, status, text, reviewer, reviewed_at, revision, model, target) VALUES (?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT (src, tgt, source) DO UPDATE SET status = excluded.status, text = excluded.text, reviewer = excluded.reviewer,"
+                " reviewed_at = excluded.reviewed_at, revision = excluded.revision, model = excluded.model, target = excluded.target",
+                row,
+            )
+            db.execute("INSERT INTO review_log (src, tgt, source, status, text, reviewer, reviewed_at, revision, model, target) VALUES (?,?,?,?,?,?,?,?,?,?)", row)
+            return self._effective(src, tgt, [source], None)[source]
+
+    # -- issues ----------------------------------------------------------------------------
+
+    def issues(self) -> list[Issue]:
+        """Every stored issue and target language, by issue name."""
+        with self._guard():
+            rows = self._db.execute("SELECT issue, src, tgt, count(*) FROM issue_segments GROUP BY issue, src, tgt ORDER BY issue, tgt")
+            return [Issue(*row) for row in rows]
+
+    def issue_segments(self, issue: str, tgt: str) -> list[tuple[str, str, str]]:
+        """(segment id, block path, source text) of each segment of a stored issue, in order."""
+        with self._guard():
+            rows = self._db.execute("SELECT segment_id, block, source FROM issue_segments WHERE issue = ? AND tgt = ? ORDER BY position", (issue_key(issue), tgt))
+            return [tuple(row) for row in rows]
+
+    def history(self, src: str, tgt: str, source: str) -> list[Entry]:
+        """Every review ever saved for a source text, oldest first."""
+        with self._guard():
+            rows = self._db.execute(
+                "SELECT status, text, reviewer, reviewed_at, revision, model, target FROM review_log WHERE src = ? AND tgt = ? AND source = ? ORDER BY id",
+                (src, tgt, source),
+            )
+            return [Entry(src, tgt, source, model, target, status=status, text=text, reviewer=who, reviewed_at=at, revision=rev) for status, text, who, at, rev, model, target in rows]

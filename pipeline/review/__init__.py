@@ -1,0 +1,1 @@
+"""Human review: a local web app (`pipeline review`) and a static HTML report (`pipeline report`)."""

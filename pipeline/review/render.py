@@ -1,0 +1,49 @@
+"""HTML for the review page and the static report, from one set of autoescaping templates."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .view import Review
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+
+def highlight(text: str, needles: list[str]) -> Markup:
+    """``text`` escaped, with every occurrence of a needle (flag evidence) wrapped in ``<mark>``."""
+    found = sorted({n for n in needles if n and n in text}, key=len, reverse=True)
+    if not found:
+        return escape(text)
+    pieces, cursor = [], 0
+    for match in re.finditer("|".join(map(re.escape, found)), text):
+        pieces += [escape(text[cursor : match.start()]), Markup("<mark>"), escape(match[0]), Markup("</mark>")]
+        cursor = match.end()
+    pieces.append(escape(text[cursor:]))
+    return Markup("").join(pieces)
+
+
+ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined, trim_blocks=False)
+ENV.filters["highlight"] = highlight
+
+
+def reasons(rows) -> dict[str, int]:
+    counts = Counter(reason for row in rows for reason in row.reasons)
+    return dict(sorted(counts.items()))
+
+
+def review_page(review: Review, number: int, token: str, reviewer: str) -> str:
+    issue, document, rows, progress = review.rows(number)
+    return ENV.get_template("review.html").render(
+        issue=issue, issues=review.issues, number=number, rows=rows, progress=progress, reasons=reasons(rows),
+        src=document.src_lang, tgt=review.tgt, token=token, reviewer=reviewer,
+    )
+
+
+def index_page(review: Review) -> str:
+    return ENV.get_template("index.html").render(issues=review.issues, tgt=review.tgt)

