@@ -29,14 +29,16 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _COMMON_WORD = re.compile(r"(?<![^\W\d_])[a-zà-ÿ][^\W\d_]{2,}")
 
 SKIP = 3.0  # cost of leaving one block unmatched (missing or extra)
-MERGE = 1.0  # extra cost of each block joined to another in a pair (only where their sentences pair one to one)
+MERGE = 1.0  # extra cost of each block joined to another in a pair
 COPY = 2.0  # extra cost of pairing a translation block that is a verbatim copy of a source block
 URLS = 3.0  # weight of the URL difference (the strongest anchor there is)
+DISJOINT = 2.0  # extra cost when both blocks have URLs and share none
 KIND = 1.5  # cost of pairing blocks of different kinds (a heading with a list item)
 SENTENCES = 0.5  # cost of pairing blocks whose sentence counts differ
 ANCHORS = 1.0  # weight of the difference in numbers, names and code
 LENGTH = 1.0  # weight of |log| of the length ratio against the document's ratio
 BAND = 100  # blocks beyond the diagonal (plus the count difference) that are considered
+MEASURED = 20  # letters a block needs for its length ratio to count in the language pair's ratio
 
 
 @dataclass
@@ -58,8 +60,12 @@ class Unit:
         return _INDEX.sub("", self.path)
 
     @cached_property
+    def links(self) -> Counter[str]:
+        return Counter(_normal_url(url) for url in _URL.findall(self.lines))
+
+    @cached_property
     def urls(self) -> frozenset[str]:
-        return frozenset(_URL.findall(self.lines))
+        return frozenset(self.links)
 
     @cached_property
     def anchors(self) -> frozenset[str]:
@@ -80,7 +86,7 @@ class Unit:
 
 @dataclass
 class Group:
-    """One or two consecutive units of one side, as they are compared."""
+    """Up to three consecutive units of one side, as they are compared."""
 
     units: list[Unit]
 
@@ -89,8 +95,12 @@ class Group:
         return frozenset(u.kind for u in self.units)
 
     @cached_property
+    def links(self) -> Counter[str]:
+        return sum((u.links for u in self.units), Counter())
+
+    @cached_property
     def urls(self) -> frozenset[str]:
-        return frozenset().union(*(u.urls for u in self.units))
+        return frozenset(self.links)
 
     @cached_property
     def anchors(self) -> frozenset[str]:
@@ -111,9 +121,17 @@ class Alignment:
     extra: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of translation blocks with no source
 
 
+def _normal_url(url: str) -> str:
+    """A URL as the aligner compares it: no scheme, no www., no trailing slash, host in lower case."""
+    url = re.sub(r"^(?:https?://|mailto:)?(?:www\.)?", "", url)
+    host, _, path = url.partition("/")
+    return f"{host.lower()}/{path}".rstrip("/")
+
+
 def _without_spans(segment: Segment) -> str:
+    """The segment's text without its markup (glossary terms stay: names anchor the alignment)."""
     pieces, cursor = [], 0
-    for span in sorted(segment.spans, key=lambda s: s.start):
+    for span in sorted((s for s in segment.spans if s.kind != SpanKind.TERM), key=lambda s: s.start):
         pieces.append(segment.source[cursor : span.start])
         cursor = max(cursor, span.end)
     pieces.append(segment.source[cursor:])
@@ -147,7 +165,14 @@ def _skew(s_size: int, t_size: int, ratio: float) -> float:
 
 
 def _pair_cost(s: Group, t: Group, ratio: float, copies: frozenset[str]) -> float:
+    if any(k.startswith("front_matter") for k in s.kinds ^ t.kinds):
+        return math.inf  # a front-matter value is the same key's, or missing
     cost = URLS * _difference(s.urls, t.urls) + ANCHORS * _difference(s.anchors, t.anchors)
+    joined = len(s.units) + len(t.units) - 2
+    if s.urls and t.urls and not s.urls & t.urls:
+        if joined:
+            return math.inf  # blocks are joined on evidence, never against it
+        cost += DISJOINT
     if not s.kinds & t.kinds:
         cost += KIND
     skew = _skew(s.size, t.size, ratio)
@@ -157,12 +182,22 @@ def _pair_cost(s: Group, t: Group, ratio: float, copies: frozenset[str]) -> floa
     uneven = abs(sum(len(u.segments) for u in s.units) - sum(len(u.segments) for u in t.units))
     if uneven:
         cost += SENTENCES
-    joined = len(s.units) + len(t.units) - 2
-    if joined and uneven:  # believed where the sentences then pair up, or nearly and the lengths agree as well
-        alone = [(s.units[min(k, len(s.units) - 1)], t.units[min(k, len(t.units) - 1)]) for k in range(max(len(s.units), len(t.units)))]
-        if uneven > 1 or len(s.units) == len(t.units) or skew >= min(_skew(a.size, b.size, ratio) for a, b in alone) + 0.1:
-            return math.inf
+    if joined and uneven and not _joining_believed(s, t, uneven, skew, ratio):
+        return math.inf
     return cost + MERGE * joined
+
+
+def _joining_believed(s: Group, t: Group, uneven: int, skew: float, ratio: float) -> bool:
+    """Evidence for joined blocks whose sentences do not pair up. The links must be the same, and
+    each block have some, or the sentences be one off (a heading run into its paragraph, an
+    abbreviation split) with lengths that agree better joined than apart. Two with two must
+    pair sentence for sentence."""
+    if len(s.units) == len(t.units) or s.links != t.links:
+        return False
+    if all(u.links for u in s.units + t.units):
+        return True
+    alone = [(s.units[min(k, len(s.units) - 1)], t.units[min(k, len(t.units) - 1)]) for k in range(max(len(s.units), len(t.units)))]
+    return uneven == 1 and skew < min(_skew(a.size, b.size, ratio) for a, b in alone) + 0.1
 
 
 def _mergeable(units: list[Unit]) -> bool:
@@ -171,9 +206,19 @@ def _mergeable(units: list[Unit]) -> bool:
 
 
 def _path(src: list[Unit], tgt: list[Unit]) -> list[tuple[list[Unit], list[Unit]]]:
-    """The cheapest monotone alignment of the two block sequences, as (source, target) groups."""
+    """The cheapest monotone alignment of the two block sequences, as (source, target) groups.
+
+    Two passes: the length ratio of the languages is first taken from the totals, then from the
+    median of the blocks the first pass paired one to one, which added or dropped text
+    (a table of contents, a translator's note) does not skew.
+    """
+    first = _best_path(src, tgt, (sum(u.size for u in tgt) + 10) / (sum(u.size for u in src) + 10))
+    ratios = sorted(t[0].size / s[0].size for s, t in first if len(s) == len(t) == 1 and min(s[0].size, t[0].size) >= MEASURED)
+    return _best_path(src, tgt, ratios[len(ratios) // 2]) if ratios else first
+
+
+def _best_path(src: list[Unit], tgt: list[Unit], ratio: float) -> list[tuple[list[Unit], list[Unit]]]:
     n, m = len(src), len(tgt)
-    ratio = (sum(u.size for u in tgt) + 10) / (sum(u.size for u in src) + 10)
     copies = frozenset(u.key for u in src if u.key)
     band = BAND + abs(n - m)
     inf = float("inf")
@@ -181,28 +226,37 @@ def _path(src: list[Unit], tgt: list[Unit]) -> list[tuple[list[Unit], list[Unit]
     step: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0.0
     moves = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3))
+    groups_of: dict[tuple[int, int, int], Group | None] = {}  # (side, end, size) -> the group, None if not mergeable
+
+    def group(side: int, end: int, size: int) -> Group | None:
+        if (side, end, size) not in groups_of:
+            units = (src, tgt)[side][end - size : end]
+            groups_of[side, end, size] = Group(units) if size == 1 or _mergeable(units) else None
+        return groups_of[side, end, size]
+
     for i in range(n + 1):
         centre = i * m / n if n else 0
         for j in range(max(0, int(centre) - band), min(m, int(centre) + band) + 1):
             for di, dj in moves:
                 if i < di or j < dj or cost[i - di][j - dj] == inf:
                     continue
-                if (di > 1 and not _mergeable(src[i - di : i])) or (dj > 1 and not _mergeable(tgt[j - dj : j])):
-                    continue
                 if di and dj:
-                    extra = _pair_cost(Group(src[i - di : i]), Group(tgt[j - dj : j]), ratio, copies)
+                    s_group, t_group = group(0, i, di), group(1, j, dj)
+                    if s_group is None or t_group is None:
+                        continue
+                    extra = _pair_cost(s_group, t_group, ratio, copies)
                 else:
                     extra = SKIP
                 total = cost[i - di][j - dj] + extra
                 if total < cost[i][j] - 1e-9:
                     cost[i][j], step[i][j] = total, (di, dj)
-    groups = []
+    pairs = []
     i, j = n, m
     while i or j:
         di, dj = step[i][j]
-        groups.append((src[i - di : i], tgt[j - dj : j]))
+        pairs.append((src[i - di : i], tgt[j - dj : j]))
         i, j = i - di, j - dj
-    return groups[::-1]
+    return pairs[::-1]
 
 
 def _merged(units: list[Unit], index: int) -> Segment:

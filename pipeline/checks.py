@@ -260,9 +260,10 @@ def language(segment: Segment, context: Context) -> Iterable[Finding]:
     text = prose(segment.target, segment, terms=True)
     words = _telling_words(prose(_FOREIGN.sub(" ", segment.target), segment, terms=True))
     found = judge_language(words, context.tgt)
-    # on a short text langdetect names odd languages ("plateforme de blogging gratuite": da); trust
+    # on a few words langdetect names odd languages ("plateforme de blogging gratuite": da); trust
     # it there only for the source language (left untranslated) or a script it cannot confuse
-    if found not in (None, context.tgt) and (found == context.src or _letters(words) >= LONG_ENOUGH or script_language(words)):
+    enough = _letters(words) >= LONG_ENOUGH or len(_words(words)) >= 6
+    if found not in (None, context.tgt) and (found == context.src or enough or script_language(words)):
         yield f"the translation looks like {found}, not {context.tgt}", text[:80]
 
 

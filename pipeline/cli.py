@@ -19,7 +19,7 @@ from .config import Config, load_config
 from .document import Document
 from .errors import UserError
 from .export import output_path, render
-from .files import decode_source, read_source, write_atomic
+from .files import decode_source, limit_bytes, read_source, write_atomic
 from .formats.json_report import build_report, counts, dumps, report_path
 from .memory import Memory
 from .protect import protect
@@ -126,7 +126,7 @@ def translate_command(
         raise UserError("--out - (stdout) takes a single input and a single target language")
     if as_json and (out == "-" or None in inputs and out is None):
         raise UserError("--json prints on stdout: write the translation to a file with --out DIR")
-    stdin = sys.stdin.buffer.read() if None in inputs else None
+    stdin = sys.stdin.buffer.read(limit_bytes(config.segment.max_input_mb)) if None in inputs else None
     engines = Engines(config, engine)
     jobs = [Job(source, tgt) for source in inputs for tgt in targets]
     summaries = []
@@ -328,7 +328,7 @@ def report_command(
 
 @app.command("check")
 def check_command(
-    paths: Annotated[list[Path], typer.Argument(help="SOURCE TRANSLATION; with --all one directory; with --changed the changed files.")],
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="SOURCE TRANSLATION; with --all one directory; with --changed the changed files (none: nothing to check).")] = None,
     everything: Annotated[bool, typer.Option("--all", help="Check every NAME.LANG.md under the directory against its NAME.SRC.md.")] = False,
     changed: Annotated[bool, typer.Option("--changed", help="The paths are changed files (pre-commit, CI): check the translations among them, and all translations of a changed source.")] = False,
     src: Annotated[Optional[str], typer.Option("--from", help="Source language (default: the file name's tag; for --all/--changed gate.source_lang).")] = None,
@@ -346,7 +346,7 @@ def check_command(
     """Back-check existing translations against their sources: exit 0 pass, 1 quality failures, 2 bad input."""
     from .gate import check_command as run_check
 
-    raise typer.Exit(run_check(paths, err, everything=everything, changed=changed, src=src, to=to, config_path=config_path, engine=engine, backtranslate=backtranslate, fail_on=fail_on, min_chrf=min_chrf, json_out=json_out, junit=junit, annotations=annotations, verbose=verbose))
+    raise typer.Exit(run_check(paths or [], err, everything=everything, changed=changed, src=src, to=to, config_path=config_path, engine=engine, backtranslate=backtranslate, fail_on=fail_on, min_chrf=min_chrf, json_out=json_out, junit=junit, annotations=annotations, verbose=verbose))
 
 
 def main() -> None:

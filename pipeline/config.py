@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .checks import Thresholds
 from .errors import UserError
@@ -31,6 +31,7 @@ class MarianConfig(_Section):
     batch_tokens: int = Field(4096, ge=16)
     max_batch_size: int = Field(64, ge=1)
     device: str = "auto"
+    allow_pickle: bool = False  # load pickle-only weights (pytorch_model.bin), which can run code
 
 
 class BergamotConfig(_Section):
@@ -77,6 +78,15 @@ class BackcheckConfig(_Section):
     severities: dict[str, Literal["error", "warning"]] = {}  # check name -> severity override
     pairs: dict[str, PairThresholds] = {}  # "src-tgt" -> overrides
 
+    @field_validator("severities")
+    @classmethod
+    def _known_checks(cls, severities: dict[str, str]) -> dict[str, str]:
+        from .checks import CHECKS
+
+        if unknown := sorted(set(severities) - set(CHECKS)):
+            raise ValueError(f"unknown check(s) {', '.join(unknown)}; checks are {', '.join(CHECKS)}")
+        return severities
+
     def thresholds(self, src: str, tgt: str) -> Thresholds:
         values = {"min_chrf": self.min_chrf, "length_ratio": tuple(self.length_ratio), "min_words": self.min_words}
         if override := self.pairs.get(f"{src}-{tgt}"):
@@ -91,6 +101,8 @@ class GateConfig(_Section):
     source_lang: str = "en"  # the source of NAME.SRC.md <-> NAME.TGT.md pairs (--all, --changed)
     backtranslate: bool = True  # when an engine for the reverse pair is available
     kept_titles: Literal["error", "warning"] = "warning"  # untranslated/language flags on a title copied verbatim
+    missing: Literal["error", "warning"] = "error"  # a source block with no counterpart in the translation
+    extra: Literal["error", "warning"] = "warning"  # a translation block with no counterpart in the source
 
 
 class Config(_Section):

@@ -10,11 +10,22 @@ from pathlib import Path
 from .errors import UserError
 
 
+def limit_bytes(max_mb: float) -> int:
+    """How many bytes to read at most: one more than ``max_mb`` allows, so that too much shows."""
+    return int(max_mb * 1024 * 1024) + 1
+
+
+def _utf16_without_bom(data: bytes) -> bool:
+    """Mostly-Latin UTF-16 text without a byte order mark: every other byte, and only those, is NUL."""
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    return len(data) >= 2 and len(data) % 2 == 0 and min(even, odd) == 0 and max(even, odd) >= 0.9 * len(data) / 2
+
+
 def decode_source(data: bytes, name: str, max_mb: float) -> str:
-    """The text of an issue, or a UserError saying why it cannot be one."""
+    """The text of an issue (read with at most ``limit_bytes``), or a UserError saying why it cannot be one."""
     if len(data) > max_mb * 1024 * 1024:
-        raise UserError(f"{name}: {len(data) / 1048576:.1f} MB is over the {max_mb:g} MB input limit (segment.max_input_mb): split the file")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UserError(f"{name}: more than the {max_mb:g} MB input limit (segment.max_input_mb): split the file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(data):
         raise UserError(f"{name}: the file is UTF-16: convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)")
     if b"\x00" in data:
         raise UserError(f"{name}: looks like a binary file (contains NUL bytes): pass a Markdown or text file")
@@ -34,7 +45,8 @@ def read_source(path: Path, max_mb: float) -> str:
         size = path.stat().st_size
         if size > max_mb * 1024 * 1024:
             raise UserError(f"{path}: {size / 1048576:.1f} MB is over the {max_mb:g} MB input limit (segment.max_input_mb): split the file")
-        data = path.read_bytes()
+        with path.open("rb") as handle:  # bounded: a growing file or a device reports a size it does not keep
+            data = handle.read(limit_bytes(max_mb))
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
     except PermissionError:

@@ -196,11 +196,12 @@ def _partner(children: list[Token], index: int) -> int:
     raise _Unlocatable(closer_type)
 
 
-def _merge_markup(runs: list[_Run]) -> list[_Run]:
+def _merge_markup(runs: list[_Run], content: str) -> list[_Run]:
     """Fewer, larger spans: engines keep few placeholders better than many.
 
-    `![](url)` (an empty pair) becomes one atomic span; a pair directly inside another and
-    touching both its ends (`[*` ... `*](url)`) becomes part of the outer pair.
+    `![](url)` or `[ ](url)` (a pair with nothing to translate) becomes one atomic span; a pair
+    directly inside another and touching both its ends (`[*` ... `*](url)`) becomes part of the
+    outer pair.
     """
     runs = list(runs)
     changed = True
@@ -218,9 +219,11 @@ def _merge_markup(runs: list[_Run]) -> list[_Run]:
                     break
     merged: list[_Run] = []
     for run in runs:
-        last = merged[-1] if merged else None
-        if run.kind == "close" and last and last.kind == "open" and last.pair == run.pair:
-            merged[-1] = _Run(last.start, run.end, "atomic")
+        blank = 1 if merged and merged[-1].kind == "text" and content[merged[-1].start : merged[-1].end].isspace() else 0
+        opener = merged[-1 - blank] if len(merged) > blank else None
+        if run.kind == "close" and opener and opener.kind == "open" and opener.pair == run.pair:
+            del merged[-1 - blank :]
+            merged.append(_Run(opener.start, run.end, "atomic"))
         else:
             merged.append(run)
     return merged
@@ -344,7 +347,7 @@ class _Segmenter:
         scanner.scan(children)
         scanner._text(len(content))  # trailing characters the children did not claim
         self.next_pair = scanner.next_pair
-        return _merge_markup(scanner.runs)
+        return _merge_markup(scanner.runs, content)
 
     def _content_offsets(self, content: str, line: int, in_table: bool, cell_cursor: dict[int, int]) -> list[int]:
         """For every character of ``content`` (plus its end), its offset in the document."""

@@ -22,6 +22,7 @@ def create_engine(name: str, config: Config) -> Engine:
             models=marian.models,
             model_template=marian.model_template,
             target_tokens=marian.target_tokens,
+            allow_pickle=marian.allow_pickle,
             beam_size=ct2.beam_size,
             batch_tokens=ct2.batch_tokens,
             max_batch_size=ct2.max_batch_size,

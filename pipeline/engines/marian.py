@@ -18,6 +18,7 @@ DEFAULT_TEMPLATE = "Helsinki-NLP/opus-mt-{src}-{tgt}"
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+|(?<=[。！？])")
 _WHITESPACE = re.compile(r"\s+")
 _SAFETENSORS = ("model.safetensors", "model.safetensors.index.json")
+_PICKLE = ("pytorch_model.bin", "pytorch_model.bin.index.json")
 
 
 def _hub_offline() -> bool:
@@ -45,6 +46,29 @@ def _local_dir(spec: str) -> str | None:
 
 def _looks_like_path(spec: str) -> bool:
     return spec.startswith((".", "~", "/", "\\")) or spec.count("/") > 1 or "\\" in spec or ":" in spec
+
+
+def use_safetensors(spec: str, local: str | None, allow_pickle: bool, engine: str = "marian") -> bool | None:
+    """The ``use_safetensors`` argument for loading ``spec``'s weights; pickle only when allowed.
+
+    Unpickling a checkpoint (pytorch_model.bin) can run code, so a model that has only pickle
+    weights is a UserError naming the flag. A hub model not in the cache yet is fetched as
+    safetensors (None with ``allow_pickle``: transformers prefers safetensors, else pickle).
+    """
+
+    def has(names: tuple[str, ...]) -> bool:
+        return any(os.path.isfile(os.path.join(local, n)) if local else _cached(spec, n) for n in names)
+
+    if has(_SAFETENSORS):
+        return True
+    if allow_pickle:
+        return None
+    if has(_PICKLE):
+        raise UserError(
+            f"{engine} model {spec!r} has only pickle weights (pytorch_model.bin), which can run code when loaded: "
+            "convert it to safetensors or, if you trust it, set marian.allow_pickle = true in the config"
+        )
+    return True
 
 
 def _split(tok, text: str, budget: int) -> list[str]:
@@ -105,6 +129,7 @@ class MarianEngine:
         max_batch_size: int = 64,
         device: str = "auto",
         num_threads: int | None = None,
+        allow_pickle: bool = False,
     ) -> None:
         if min(beam_size, batch_tokens, max_batch_size) < 1:
             raise UserError(f"{self.name} beam_size, batch_tokens and max_batch_size must be at least 1: fix the engine config")
@@ -116,6 +141,7 @@ class MarianEngine:
         self.max_batch_size = max_batch_size
         self.device = device
         self.num_threads = num_threads or available_cpus()
+        self.allow_pickle = allow_pickle
         self._loaded: dict[str, tuple] = {}
         self._device: str | None = None
 
@@ -156,6 +182,7 @@ class MarianEngine:
                 f"{self.name} model {spec!r} for {src}->{tgt} is not available offline: "
                 f"download it once with network (hf download {spec}) or {self._where(src, tgt)}"
             )
+        use_safetensors(spec, local, self.allow_pickle, self.name)  # a pickle-only model is refused before any loading
         return spec, local, offline
 
     @staticmethod
@@ -183,19 +210,19 @@ class MarianEngine:
 
         with warnings.catch_warnings():  # sacremoses is optional and unused by MarianTokenizer's encoding
             warnings.filterwarnings("ignore", message=".*sacremoses")
-            return MarianTokenizer.from_pretrained(spec, local_files_only=offline)
+            return MarianTokenizer.from_pretrained(spec, local_files_only=offline, trust_remote_code=False)
 
-    @staticmethod
-    def _hf_model(spec: str, local: str | None, offline: bool):
+    def _hf_model(self, spec: str, local: str | None, offline: bool):
         from transformers import MarianMTModel
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()  # no "Loading weights" bar on every load
-        if local:
-            safetensors = any(os.path.isfile(os.path.join(local, f)) for f in _SAFETENSORS)
-        else:
-            safetensors = any(_cached(spec, f) for f in _SAFETENSORS)
-        return MarianMTModel.from_pretrained(spec, local_files_only=offline, use_safetensors=True if safetensors else None)
+        return MarianMTModel.from_pretrained(
+            spec,
+            local_files_only=offline,
+            use_safetensors=use_safetensors(spec, local, self.allow_pickle, self.name),
+            trust_remote_code=False,  # never run a repository's code (custom generate, modeling files)
+        )
 
     def _load(self, src: str, tgt: str) -> tuple:
         """(tokenizer, model, token limit) for the pair, loaded on first use."""

@@ -2,10 +2,10 @@
 
 One ``testsuite`` per translation file. Inside it:
 
-- one ``testcase`` per (segment, check) that raised something, named ``CHECK at line N``
-  (N: line in the translation; for ``missing``, in the source): a ``failure`` when the
-  finding's severity fails the gate (``gate.fail_on``), otherwise a passing case whose
-  ``system-out`` holds the warning;
+- one ``testcase`` per check that raised something at a line, named ``CHECK at line N``
+  (N: line in the translation; for ``missing``, in the source; the sentences of one line share
+  it): a ``failure`` when a finding's severity fails the gate (``gate.fail_on``), otherwise a
+  passing case whose ``system-out`` holds the warnings;
 - one ``testcase`` per check, named after it, for every segment it passed on (its
   ``system-out`` says how many), so passing checks show without one case per segment;
   the back-translation check is ``skipped`` when there was no back-translation.
@@ -32,12 +32,10 @@ def _clean(text: str) -> str:
 
 
 def _detail(findings: list[Finding]) -> str:
-    first = findings[0]
-    lines = [f"{first.file}:{first.line}"] + [f"{f.severity}: {f.message}" for f in findings]
-    if first.source:
-        lines.append(f"source: {first.source}")
-    if first.target:
-        lines.append(f"translation: {first.target}")
+    lines = [f"{findings[0].file}:{findings[0].line}"] + [f"{f.severity}: {f.message}" for f in findings]
+    for source, target in dict.fromkeys((f.source, f.target) for f in findings):
+        lines += [f"source: {source}"] if source else []
+        lines += [f"translation: {target}"] if target else []
     return _clean("\n".join(lines))
 
 
@@ -47,11 +45,11 @@ def _suite(result: PairResult, fail_on: str, failing: set[str]) -> ET.Element:
     for name, value in (("source", result.source), ("from", result.src), ("to", result.tgt), ("fail_on", fail_on), ("back_model", result.summary.back_model or ""), ("back_skipped", result.summary.back_skipped or "")):
         ET.SubElement(properties, "property", name=name, value=_clean(value))
     classname = _clean(result.translation.rsplit(".", 1)[0])
-    groups: dict[tuple[str, int, str, str], list[Finding]] = defaultdict(list)
+    groups: dict[tuple[str, int, str], list[Finding]] = defaultdict(list)
     for finding in result.findings:
-        groups[(finding.file, finding.line, finding.segment, finding.check)].append(finding)
+        groups[(finding.file, finding.line, finding.check)].append(finding)
     cases = failures = skipped = 0
-    for (_, line, _, check), findings in groups.items():
+    for (_, line, check), findings in groups.items():
         case = ET.SubElement(suite, "testcase", name=f"{check} at line {line}", classname=classname, time="0")
         if any(f.severity in failing for f in findings):
             failure = ET.SubElement(case, "failure", type=check, message=_clean(findings[0].message if len(findings) == 1 else f"{len(findings)} problems: {findings[0].message}"))

