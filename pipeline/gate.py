@@ -4,9 +4,10 @@
 the translation to it (``align.py``), runs the back-check (back-translation only when an engine
 for the reverse pair is available) and turns every flag, missing block and extra block into a
 ``Finding`` with the file and line it concerns. ``find_pairs`` pairs files by the naming
-convention ``NAME.SRC.md`` <-> ``NAME.TGT.md``. ``run_gate`` is `pipeline check`: it checks the
-pairs, prints a summary and writes the JSON and JUnit reports and GitHub annotations. Nothing
-depends on time or on the order of the file system, so the same inputs give the same bytes.
+convention ``NAME.SRC.md`` <-> ``NAME.TGT.md``. ``check_command`` is `pipeline check`: it finds
+the pairs and ``run_gate`` checks them, prints a summary and writes the JSON and JUnit reports
+and GitHub annotations. Nothing depends on time or on the order of the file system, so the
+same inputs give the same bytes.
 """
 from __future__ import annotations
 
