@@ -109,10 +109,11 @@ def measure(workdir: Path) -> dict:
     run_job = cli.run_job
 
     def job(*args, **kwargs):
-        model_before, started = clock.seconds["model"], time.perf_counter()
+        before, started = dict(clock.seconds), time.perf_counter()
         summary = run_job(*args, **kwargs)
-        seconds, model = time.perf_counter() - started, clock.seconds["model"] - model_before
-        jobs.append({"issue": Path(summary["input"]).name, "segments": summary["segments"], "seconds": seconds, "model_seconds": model})
+        seconds = time.perf_counter() - started
+        spent = {name: clock.seconds[name] - before.get(name, 0.0) for name in ("model", "backcheck")}
+        jobs.append({"issue": Path(summary["input"]).name, "segments": summary["segments"], "seconds": seconds, "model_seconds": spent["model"], "backcheck_ms": spent["backcheck"] * 1000})
         return summary
 
     with contextlib.ExitStack() as patches:
@@ -136,6 +137,7 @@ def measure(workdir: Path) -> dict:
         row["overhead_ms"] = (row["seconds"] - row["model_seconds"]) * 1000
         row["overhead_share"] = row["overhead_ms"] / 1000 / row["seconds"]
     total = sum(r["seconds"] for r in rows)
+    without_backcheck = [r["overhead_ms"] - r["backcheck_ms"] for r in rows]
     return {
         "engine": "bergamot (en->pt, back-check pt->en)",
         "corpus": CORPUS.is_dir(),
@@ -144,6 +146,8 @@ def measure(workdir: Path) -> dict:
         "other_ms": (total - sum(r["model_seconds"] for r in rows)) * 1000 - sum(stages.values()) * 1000,
         "overhead_share": sum(r["overhead_ms"] for r in rows) / 1000 / total,
         "max_overhead_ms": max(r["overhead_ms"] for r in rows),
+        "overhead_share_without_backcheck": sum(without_backcheck) / 1000 / total,
+        "max_overhead_ms_without_backcheck": max(without_backcheck),
         "rerun": {
             "first_seconds": first,
             "second_seconds": second,

@@ -1,29 +1,29 @@
 """Engine throughput on the real opus-mt-en-de architecture with random weights, side by side.
 
-transformers fp32 (greedy and beam 4, batch sizes 1, 8 and 32) against CTranslate2 int8 running the
+transformers fp32 (greedy and beam 4, batch sizes 1, 8 and 24) against CTranslate2 int8 running the
 same model converted by the ctranslate2 engine, and the bergamot engine (its own smaller en->pt
-model) for orientation. Each engine runs in its own process (``python -m bench.throughput WORKER``)
+model) for orientation. Each engine runs in its own process (``python -m bench.throughput ENGINE``)
 so that its peak RSS is its own; models are loaded through the engines' own loading code.
 
 Equal work: every row of a batch decodes exactly N target tokens, N = the longest source of the
 batch (min = max new tokens), so neither engine can stop early. Inputs: masked segments of the
-corpus issues (what the engines really receive), 32 spread over the length range; batch size 1
-runs every fourth of them to keep the bench short. Times are the faster of two passes, after a
-warm-up batch.
+corpus issues (what the engines really receive), 24 spread over the length range; batch size 1
+runs every fourth of them. The transformers and ctranslate2 processes stay up and take turns, pass
+by pass, so both see the same moments of a shared machine; each time is the fastest of 3 passes.
 """
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE_SIZE = 32
-PASSES = 2
-RUNS = (("greedy", 1, 1), ("greedy", 1, 8), ("greedy", 1, 32), ("beam 4", 4, 8))  # mode, beams, batch size
+SAMPLE_SIZE = 24
+PASSES = 3
+RUNS = (("greedy", 1, 1), ("greedy", 1, 8), ("greedy", 1, 24), ("beam 4", 4, 8))  # mode, beams, batch size
 
 
 def build_model(workdir: Path, text: str) -> Path:
@@ -48,15 +48,10 @@ def batches(texts: list[str], lengths: list[int], size: int) -> list[tuple[list[
     return [([texts[k] for k in chunk], max(lengths[k] for k in chunk)) for chunk in chunks]
 
 
-def _timed(run, work: list[tuple[list[str], int]], beams: int) -> float:
-    run(*work[0], beams)  # warm-up
-    best = float("inf")
-    for _ in range(PASSES):
-        started = time.perf_counter()
-        for texts, length in work:
-            run(texts, length, beams)
-        best = min(best, time.perf_counter() - started)
-    return best
+def peak_rss_mb() -> int:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited from the parent at exec)."""
+    status = Path("/proc/self/status").read_text()
+    return round(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024)
 
 
 def _marian_runner(model_dir: str):
@@ -88,49 +83,103 @@ def _ctranslate2_runner(model_dir: str):
     return tok, run
 
 
-def worker(engine: str, model_dir: str, sample_path: str) -> dict:
-    """Measure one engine in this process; the result includes this process's peak RSS."""
+def _bergamot(model_dir: str, texts: list[str]) -> list[dict]:
+    from transformers import MarianTokenizer
+
+    from pipeline.engines.bergamot import BergamotEngine
+
+    engine = BergamotEngine()
+    engine.translate(texts[:2], "en", "pt")  # warm-up (loads the model)
+    best = float("inf")
+    for _ in range(PASSES):
+        started = time.perf_counter()
+        outputs = engine.translate(texts, "en", "pt")
+        best = min(best, time.perf_counter() - started)
+    tok = MarianTokenizer.from_pretrained(model_dir)
+    tokens = sum(len(tok.tokenize(out)) + 1 for out in outputs)  # its own lengths, counted with the bench vocabulary
+    return [{"mode": "greedy", "batch": "per sentence", "sentences": len(texts), "tokens": tokens, "seconds": best}]
+
+
+def worker(engine: str, model_dir: str, sample_path: str) -> None:
+    """Serve one engine on stdin/stdout: one JSON line per request (a run's index, or "done")."""
     texts = json.loads(Path(sample_path).read_text(encoding="utf-8"))
-    rows = []
+
+    def reply(message: dict) -> None:
+        print(json.dumps(message), flush=True)
+
     if engine == "bergamot":
-        from transformers import MarianTokenizer
-
-        from pipeline.engines.bergamot import BergamotEngine
-
-        eng = BergamotEngine()
-        eng.translate(texts[:2], "en", "pt")  # warm-up (loads the model)
-        best, outputs = float("inf"), []
-        for _ in range(PASSES):
-            started = time.perf_counter()
-            outputs = eng.translate(texts, "en", "pt")
-            best = min(best, time.perf_counter() - started)
-        tok = MarianTokenizer.from_pretrained(model_dir)
-        tokens = sum(len(tok.tokenize(out)) + 1 for out in outputs)  # its own lengths, counted with the bench vocabulary
-        rows.append({"mode": "greedy", "batch": "per sentence", "sentences": len(texts), "tokens": tokens, "seconds": best})
-    else:
-        tok, run = (_marian_runner if engine == "transformers" else _ctranslate2_runner)(model_dir)
-        lengths = [len(ids) for ids in tok(texts).input_ids]
-        for mode, beams, size in RUNS:
-            chosen = list(range(0, len(texts), 4)) if size == 1 else list(range(len(texts)))
-            work = batches([texts[k] for k in chosen], [lengths[k] for k in chosen], size)
-            seconds = _timed(run, work, beams)
-            tokens = sum(len(group) * length for group, length in work)
-            rows.append({"mode": mode, "batch": size, "sentences": len(chosen), "tokens": tokens, "seconds": seconds})
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    return {"engine": engine, "rows": rows, "peak_rss_mb": round(peak), "torch_loaded": "torch" in sys.modules}
+        reply({"rows": _bergamot(model_dir, texts), "peak_rss_mb": peak_rss_mb(), "torch_loaded": "torch" in sys.modules})
+        return
+    tok, run = (_marian_runner if engine == "transformers" else _ctranslate2_runner)(model_dir)
+    lengths = [len(ids) for ids in tok(texts).input_ids]
+    work, rows = [], []
+    for mode, beams, size in RUNS:
+        chosen = range(0, len(texts), 4) if size == 1 else range(len(texts))
+        work.append((batches([texts[k] for k in chosen], [lengths[k] for k in chosen], size), beams))
+        rows.append({"mode": mode, "batch": size, "sentences": len(chosen), "tokens": sum(len(g) * n for g, n in work[-1][0])})
+        run(texts[:2], 8, beams)  # warm-up
+    reply({"ready": True})
+    for line in sys.stdin:
+        request = json.loads(line)
+        if request == "done":
+            break
+        batches_, beams = work[request]
+        started = time.perf_counter()
+        for group, length in batches_:
+            run(group, length, beams)
+        reply({"seconds": time.perf_counter() - started})
+    reply({"rows": rows, "peak_rss_mb": peak_rss_mb(), "torch_loaded": "torch" in sys.modules})
 
 
-def measure(engine: str, model_dir: Path, sample_path: Path) -> dict:
-    """Run ``worker`` for ``engine`` in a fresh process."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.throughput", engine, str(model_dir), str(sample_path)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode:
-        raise RuntimeError(f"{engine} worker failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+class EngineProcess:
+    """A ``worker`` process for one engine, asked one JSON line at a time."""
+
+    def __init__(self, engine: str, model_dir: Path, sample_path: Path) -> None:
+        self.engine = engine
+        self.errors = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a chatty stderr cannot block it
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.throughput", engine, str(model_dir), str(sample_path)],
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            text=True,
+        )
+
+    def ask(self, request=None) -> dict:
+        if request is not None:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.wait()
+            self.errors.seek(0)
+            raise RuntimeError(f"{self.engine} worker failed:\n{self.errors.read()[-3000:]}")
+        return json.loads(line)
+
+    def close(self, request=None) -> dict:
+        result = self.ask(request)
+        self.process.stdin.close()
+        self.process.wait()
+        self.errors.close()
+        return {"engine": self.engine, **result}
+
+
+def measure(model_dir: Path, sample_path: Path) -> list[dict]:
+    """transformers and ctranslate2 taking turns run by run and pass by pass, then bergamot."""
+    processes = [EngineProcess(engine, model_dir, sample_path) for engine in ("transformers", "ctranslate2")]
+    for process in processes:
+        process.ask()  # loaded and warmed up
+    best = {(p.engine, k): float("inf") for p in processes for k in range(len(RUNS))}
+    for _ in range(PASSES):
+        for k in range(len(RUNS)):
+            for process in processes:
+                best[process.engine, k] = min(best[process.engine, k], process.ask(k)["seconds"])
+    results = [p.close("done") for p in processes]
+    for result in results:
+        for k, row in enumerate(result["rows"]):
+            row["seconds"] = best[result["engine"], k]
+    return [*results, EngineProcess("bergamot", model_dir, sample_path).close()]
 
 
 def agreement(workdir: Path, texts: list[str]) -> dict:
@@ -154,4 +203,4 @@ def agreement(workdir: Path, texts: list[str]) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(worker(*sys.argv[1:4])))
+    worker(*sys.argv[1:4])

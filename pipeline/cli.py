@@ -110,7 +110,7 @@ def translate_command(
     src: Annotated[Optional[str], typer.Option("--from", help="Source language; detected when omitted.")] = None,
     out: Annotated[Optional[str], typer.Option("--out", help="Output directory, or - for stdout. Default: next to each input as NAME.LANG.md.")] = None,
     config_path: Annotated[Optional[Path], typer.Option("--config", help="Config file (default configs/default.toml).")] = None,
-    engine: Annotated[Optional[str], typer.Option("--engine", help="Use this engine for every pair (marian, bergamot, identity).")] = None,
+    engine: Annotated[Optional[str], typer.Option("--engine", help="Use this engine for every pair (marian, ctranslate2, bergamot, identity).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
     memory_path: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: $PIPELINE_MEMORY, else the config's memory.path).")] = None,
     bilingual: Annotated[bool, typer.Option("--bilingual", help="Keep each translated source block as an HTML comment after its translation.")] = False,

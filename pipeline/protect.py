@@ -19,7 +19,7 @@ ATOMIC = "Xq{n}"
 OPEN = "ZZA{n}"
 CLOSE = "ZZB{n}"
 _PREFIXES = tuple(shape.format(n="") for shape in (ATOMIC, OPEN, CLOSE))
-_TOKEN = re.compile(rf"(?<![^\W\d_])({'|'.join(_PREFIXES)})(\d+)(?!\d)")
+TOKEN = re.compile(rf"(?<![^\W\d_])({'|'.join(_PREFIXES)})(\d+)(?!\d)")  # also what segment keeps verbatim
 ATOMIC_TOKEN = re.compile(rf"{_PREFIXES[0]}\d+")
 
 
@@ -53,7 +53,8 @@ def mask(segment: Segment) -> None:
     source, pieces, cursor = segment.source, [], 0
     segment.placeholders = {}
     numbers: dict[object, int] = {}  # an OPEN and its CLOSE share a number
-    for span in sorted(segment.spans, key=lambda s: s.start):
+    spans = sorted(segment.spans, key=lambda s: s.start)
+    for index, span in enumerate(spans):
         number = numbers[span.pair] if span.kind is SpanKind.CLOSE else len(numbers) + 1
         numbers[span.pair if span.kind is SpanKind.OPEN else ("span", span.start)] = number
         before = source[cursor : span.start]
@@ -62,8 +63,9 @@ def mask(segment: Segment) -> None:
         if span.kind is SpanKind.CLOSE:  # whitespace before a closing mark belongs to it
             start -= len(before) - len(before.rstrip())
             value, before = before[len(before.rstrip()) :] + value, before.rstrip()
-        if span.kind is SpanKind.OPEN:
-            inner_space = len(source[end:]) - len(source[end:].lstrip())
+        if span.kind is SpanKind.OPEN:  # up to the next span: a line break after `[` is a span of its own
+            inner = source[end : spans[index + 1].start if index + 1 < len(spans) else len(source)]
+            inner_space = len(inner) - len(inner.lstrip())
             value, end = value + source[end : end + inner_space], end + inner_space
         pieces.append(before)
         pad_left = span.kind is SpanKind.CLOSE or (start > 0 and _WORD_CHAR.match(source[start - 1]))
@@ -80,7 +82,7 @@ def unmask(output: str, placeholders: dict[str, str]) -> Unmasked:
     """Restore placeholders in an engine output; tolerate spaces the engine added around them."""
     keys = {key.strip(): key for key in placeholders}
     found: dict[str, list[re.Match[str]]] = {}
-    for match in _TOKEN.finditer(output):
+    for match in TOKEN.finditer(output):
         found.setdefault(_core(match), []).append(match)
     problems = [f"engine invented placeholder {token}" for token in found if token not in keys]
     for token, key in keys.items():

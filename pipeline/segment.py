@@ -19,18 +19,20 @@ from markdown_it.token import Token
 from .document import Block, Document, Segment, Span, SpanKind
 from .errors import UserError
 from .language import detect_language
+from .protect import TOKEN as PLACEHOLDER
 from .sentences import split_sentences
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)  # `$` is before "\n" only: allow CRLF
 _PICTOGRAPH = "\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
-# Inline math, emoji and issue numbers (#5): engines drop or mangle them, so they stay as they are.
+# Inline math, emoji and issue numbers (#5): engines drop or mangle them, so they stay as they are;
+# so does text shaped like a placeholder (`Xq1`), which unmasking would take for one.
 _UNTRANSLATABLE = re.compile(
     r"(?<![\\$\w])\$(?=\S)[^$\n]+?(?<=\S)\$(?![\w$])|(?<!\w)#\d+\b"
-    rf"|[{_PICTOGRAPH}][\ufe0f\U0001f3fb-\U0001f3ff]?(?:\u200d[{_PICTOGRAPH}][\ufe0f]?)*"
+    rf"|[{_PICTOGRAPH}][\ufe0f\U0001f3fb-\U0001f3ff]?(?:\u200d[{_PICTOGRAPH}][\ufe0f]?)*|{PLACEHOLDER.pattern}"
 )
 _LETTER = re.compile(r"[^\W\d_]")
-_BARE_URL = re.compile(r"\S+?(?=[.,;:!?'\")\]}>]*(?:\s|$))")
+_MARKERS_ONLY = re.compile(r"[\s>*+\-\d.)]*")  # a line with no more than container markers and spaces
 _PAIRED_TYPES = {"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"}
 
 
@@ -137,12 +139,13 @@ class _InlineScanner:
                 self._add(self._find(token.content) + len(token.content), "atomic")
             elif kind == "code_inline":
                 fence = re.compile(rf"(?<!`){re.escape(token.markup)}(?!`)")
-                opening = fence.search(self.content, self.cursor)
-                closing = opening and fence.search(self.content, opening.end())
+                start = self.cursor  # a backtick before the cursor (an escaped one) is no part of the fence
+                opening = fence.search(self.content[start:])
+                closing = opening and fence.search(self.content[start:], opening.end())
                 if not closing:
                     raise _Unlocatable("code span")
-                self._gap(opening.start())
-                self._add(closing.end(), "atomic")
+                self._gap(start + opening.start())
+                self._add(start + closing.end(), "atomic")
             elif kind in _PAIRED_TYPES:
                 pair = self.next_pair if kind.endswith("_open") else token.meta["pair"]
                 if kind.endswith("_open"):
@@ -154,11 +157,11 @@ class _InlineScanner:
                 shown = "".join(child.content for child in children[index + 1 : close])
                 if token.markup == "autolink":
                     self._add(self.content.index(">", self._find("<")) + 1, "atomic")
-                elif shown in self.content[self.cursor :]:
-                    self._add(self._find(shown) + len(shown), "atomic")
-                else:  # linkify showed the URL percent-decoded: take the URL as written
-                    written = _BARE_URL.search(self.content, self._find(shown[:8]))
-                    self._add(written.end(), "atomic")
+                else:  # a linkified URL, after any spaces that follow a line break
+                    rest = self.content[self.cursor :]
+                    self._gap(self.cursor + len(rest) - len(rest.lstrip()))
+                    rest = rest.lstrip()  # the URL as written, or shown decoded (percent-escapes, punycode)
+                    self._add(self.cursor + (len(shown) if rest.startswith(shown) else _written_url(rest, token.attrs["href"])), "atomic")
                 index = close
             elif kind in ("link_open", "image"):
                 pair = self.next_pair
@@ -178,7 +181,23 @@ class _InlineScanner:
 
     def _close_link(self, pair: int) -> None:
         bracket = self._find("]")
-        self._add(self._link_tail(bracket), "close", pair)
+        end = self._link_tail(bracket)
+        if self.content[bracket:end] in ("]", "][]"):  # `[text]`, `[text][]`: the text is the reference label
+            opener = next(i for i, run in enumerate(self.runs) if run.kind == "open" and run.pair == pair)
+            self.cursor = self.runs[opener].start
+            del self.runs[opener:]
+            self._add(end, "atomic")  # translating the text would break the link
+        else:
+            self._add(end, "close", pair)
+
+
+def _written_url(rest: str, href: str) -> int:
+    """Length of the URL at the start of ``rest`` that linkify normalised to ``href``."""
+    for end in range(1, len(rest) + 1):
+        written = rest[:end]
+        if href in (_MD.normalizeLink(written), _MD.normalizeLink(f"http://{written}"), _MD.normalizeLink(f"mailto:{written}")):
+            return end
+    raise _Unlocatable(href)
 
 
 def _partner(children: list[Token], index: int) -> int:
@@ -352,6 +371,10 @@ class _Segmenter:
     def _content_offsets(self, content: str, line: int, in_table: bool, cell_cursor: dict[int, int]) -> list[int]:
         """For every character of ``content`` (plus its end), its offset in the document."""
         offsets: list[int] = []
+        # markdown-it strips leading Unicode spaces (U+00A0) from a paragraph, lines with nothing else too
+        first = content.split("\n", 1)[0].strip()
+        while first and first not in self._line_text(line) and line + 1 < len(self.line_starts) and _MARKERS_ONLY.fullmatch(self._line_text(line)):
+            line += 1
         for index, content_line in enumerate(content.split("\n")):
             source_line = self._line_text(line + index)
             if in_table:

@@ -57,8 +57,8 @@ def config(tmp_path: Path, toml: str) -> str:
     return str(path)
 
 
-def marian_config(tmp_path: Path, model: Path, extra: str = "") -> str:
-    return config(tmp_path, f'[translate]\nengines = {{ default = "marian" }}\nglossary_dir = ""\n{extra}\n[marian]\nmodels = {{ "en-pt" = "{model}" }}\n')
+def marian_config(tmp_path: Path, model: Path, glossary_dir: Path | str = "") -> str:
+    return config(tmp_path, f'[translate]\nengines = {{ default = "marian" }}\nglossary_dir = "{glossary_dir}"\n\n[marian]\nmodels = {{ "en-pt" = "{model}" }}\n')
 
 
 # -- the input file ----------------------------------------------------------------------------
@@ -69,7 +69,7 @@ CONTENTS = {
     "invalid-utf8": (b"Ol\xe1 mundo, uma edi\xe7\xe3o nova do boletim.\n", "not valid UTF-8 (byte 2)"),
     "utf16": (ENGLISH.decode().encode("utf-16"), "UTF-16"),
     "utf16-without-bom": (ENGLISH.decode().encode("utf-16-le"), "UTF-16"),
-    "front-matter-not-yaml": (b"---\ntitle: [unclosed\n---\n" + ENGLISH, "front matter is not valid YAML (line 2)"),
+    "front-matter-not-yaml": (b"---\nlayout: post\ntitle: a: b\n---\n" + ENGLISH, "front matter is not valid YAML (line 3)"),
     "undetectable-language": (b"# 42\n\n1234 5678 :-)\n", "cannot tell the source language"),
 }
 
@@ -155,9 +155,8 @@ def test_glossary_with_a_malformed_line(tmp_path, tiny_marian_dir, monkeypatch, 
     glossaries = tmp_path / "glossaries"
     glossaries.mkdir()
     (glossaries / "en-pt.tsv").write_text("model\tmodelo\nno target here\n", encoding="utf-8")
-    toml = marian_config(tmp_path, tiny_marian_dir).replace('glossary_dir = ""', f'glossary_dir = "{glossaries}"')
-    result = run(monkeypatch, capsys, str(SAMPLE_ISSUE), "--to", "pt", "--config", toml, "--out", str(tmp_path / "out"))
-    assert_refused(result, "en-pt.tsv:2:")
+    result = run(monkeypatch, capsys, str(SAMPLE_ISSUE), "--to", "pt", "--config", marian_config(tmp_path, tiny_marian_dir, glossaries), "--out", str(tmp_path / "out"))
+    assert_refused(result, "en-pt.tsv:2: missing target column")
     assert nothing_in(tmp_path / "out")
 
 

@@ -52,32 +52,9 @@ def test_directory_input(tmp_path, monkeypatch, capsys):
     assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.endswith(".report.json")) == ["issue-0.pt.md", "issue-1.pt.md", "issue-2.pt.md"]
 
 
-BAD_INPUTS = {
-    "empty": (b"", "empty"),
-    "whitespace": (b"  \n\t\n", "empty"),
-    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
-    "invalid-utf8": (b"Ol\xe1 mundo, tudo bem com voc\xea?\n", "UTF-8"),
-    "utf16": ("Hello world, a newsletter.".encode("utf-16"), "UTF-16"),
-    "bad-front-matter": (b"---\ntitle: [unclosed\n---\nSome text in English for the issue.\n", "YAML"),
-    "undetectable": (b"# 42\n\n1234 5678\n", "source language"),
-}
-
-
-@pytest.mark.parametrize("case", BAD_INPUTS, ids=str)
-def test_bad_input_is_one_line_exit_2_no_output(case, tmp_path, monkeypatch, capsys):
-    data, fragment = BAD_INPUTS[case]
-    source = tmp_path / "issue.md"
-    source.write_bytes(data)
-    code, out, err = run(monkeypatch, capsys, "translate", str(source), "--to", "pt", "--engine", "identity", "--out", str(tmp_path / "out"))
-    assert code == 2
-    assert err.startswith("error: ") and fragment in err and err.count("\n") == 1, err
-    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
-
-
 @pytest.mark.parametrize(
     "args, fragment",
     [
-        (["--to", "en", "--from", "en"], "both 'en'"),
         (["--to", "xx", "--from", "en", "--engine", "bergamot"], "no engine available for en->xx"),
         (["--to", "pt", "--engine", "nope"], "unknown engine"),
         (["--to", "pt", "--config", "/nonexistent.toml"], "does not exist"),
@@ -89,15 +66,12 @@ def test_bad_usage_is_one_line_exit_2(args, fragment, tmp_path, monkeypatch, cap
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize(
-    "toml, fragment",
-    [("[marian]\nbeam_size = 'four'\n", "marian.beam_size"), ("[translate]\nunknown_key = 1\n", "translate.unknown_key"), ("[translate\n", "not valid TOML")],
-)
-def test_invalid_config_is_one_line_exit_2(toml, fragment, tmp_path, monkeypatch, capsys):
+def test_config_that_is_not_toml_is_one_line_exit_2(tmp_path, monkeypatch, capsys):
+    """Unknown keys and wrong types: tests/test_bad_input.py."""
     config = tmp_path / "bad.toml"
-    config.write_text(toml, encoding="utf-8")
+    config.write_text("[translate\n", encoding="utf-8")
     code, _, err = run(monkeypatch, capsys, "translate", str(SAMPLE_ISSUE), "--to", "pt", "--config", str(config), "--out", str(tmp_path / "out"))
-    assert code == 2 and fragment in err and err.count("\n") == 1, err
+    assert code == 2 and "not valid TOML" in err and err.count("\n") == 1, err
 
 
 def test_missing_marian_model_offline_is_one_line(tmp_path, monkeypatch, capsys):
@@ -106,13 +80,6 @@ def test_missing_marian_model_offline_is_one_line(tmp_path, monkeypatch, capsys)
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf" / "hub"))
     code, _, err = run(monkeypatch, capsys, "translate", str(SAMPLE_ISSUE), "--to", "de", "--engine", "marian", "--out", str(tmp_path / "out"))
     assert code == 2 and "en->de" in err and err.count("\n") == 1, err
-
-
-def test_unwritable_output_is_one_line(tmp_path, monkeypatch, capsys):
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    code, _, err = run(monkeypatch, capsys, "translate", str(SAMPLE_ISSUE), "--to", "pt", "--engine", "identity", "--out", str(blocker / "sub"))
-    assert code == 2 and "cannot write" in err, err
 
 
 def test_python_dash_m_entry_point():
@@ -128,18 +95,6 @@ def test_glossary_lint_and_show(tmp_path, monkeypatch, capsys):
     (tmp_path / "en-pt.tsv").write_text("model\tmodelo\nmodel\tmodelos\nbroken line without tab\n", encoding="utf-8")
     code, out, _ = run(monkeypatch, capsys, "glossary", "lint", str(tmp_path))
     assert code == 1 and "en-pt.tsv:3: error" in out and "en-pt.tsv:2: error" in out
-
-
-def test_malformed_glossary_stops_translation_with_file_and_line(tmp_path, monkeypatch, capsys):
-    glossaries = tmp_path / "glossaries"
-    glossaries.mkdir()
-    (glossaries / "en-pt.tsv").write_text("model\tmodelo\nno target here\n", encoding="utf-8")
-    (tmp_path / "configs").mkdir()
-    config = tmp_path / "configs" / "c.toml"
-    config.write_text('[translate]\nengines = { default = "bergamot" }\nglossary_dir = "glossaries"\n', encoding="utf-8")
-    code, _, err = run(monkeypatch, capsys, "translate", str(SAMPLE_ISSUE), "--to", "pt", "--config", str(config), "--out", str(tmp_path / "out"))
-    assert code == 2 and "en-pt.tsv:2:" in err and err.count("\n") == 1, err
-    assert not (tmp_path / "out").exists()
 
 
 def test_existing_different_output_is_kept_not_overwritten(tmp_path, monkeypatch, capsys):

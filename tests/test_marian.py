@@ -147,7 +147,7 @@ def test_deterministic_and_independent_of_batching(cls, tiny_marian_dir, generat
     many = engine(cls, tiny_marian_dir, batch_tokens=1).translate(TEXTS, "en", "pt")
     assert many == first
     assert len(generate_calls) == 5  # non-empty inputs, one per batch
-    for beams in (1, 2):
+    for beams in (2, 4):  # 4: ctranslate2 has to decode some rows again to stay independent of the batch
         assert engine(cls, tiny_marian_dir, beam_size=beams).translate(TEXTS, "en", "pt") == engine(
             cls, tiny_marian_dir, beam_size=beams, batch_tokens=1
         ).translate(TEXTS, "en", "pt")

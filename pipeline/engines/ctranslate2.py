@@ -10,6 +10,7 @@ input, independent of batching.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -17,7 +18,7 @@ import warnings
 from pathlib import Path
 
 from ..errors import UserError
-from .marian import MarianEngine, _cached
+from .marian import MarianEngine, _reason
 
 _PREFERRED = {"cpu": ("int8", "float32"), "cuda": ("float16", "int8_float16", "float32")}
 
@@ -61,7 +62,7 @@ class CTranslate2Engine(MarianEngine):
             )
         self._device, self._compute = device, compute
 
-    def _converted_dir(self, ct2, spec: str, local: str | None) -> Path:
+    def _converted_dir(self, ct2, spec: str, local: str | None, snapshot: Path) -> Path:
         name = f"ctranslate2-{ct2.__version__}-{self._compute}"
         if local:
             source = Path(local).resolve()
@@ -71,9 +72,8 @@ class CTranslate2Engine(MarianEngine):
             return Path(self.cache_dir) / f"{source.name}-{hashlib.sha256(str(source).encode()).hexdigest()[:8]}" / name
         from huggingface_hub import constants
 
-        snapshot = Path(_cached(spec, "config.json")).parent.name  # the commit the tokenizer and config came from
         root = Path(self.cache_dir) if self.cache_dir else Path(constants.HF_HUB_CACHE).parent / "ctranslate2"
-        return root / ("models--" + spec.replace("/", "--")) / snapshot / name
+        return root / ("models--" + spec.replace("/", "--")) / snapshot.name / name
 
     def _convert(self, source: str, target: Path) -> None:
         """Convert the transformers model in ``source`` into ``target``, atomically (renamed into place)."""
@@ -98,23 +98,25 @@ class CTranslate2Engine(MarianEngine):
             shutil.rmtree(work, ignore_errors=True)
 
     def _open(self, spec: str, local: str | None, offline: bool) -> tuple:
-        from transformers import AutoConfig
+        from huggingface_hub import hf_hub_download
 
         ct2 = _runtime()
         if self._compute is None:
             self._resolve_device(ct2)
         tok = self._tokenizer(local or spec, offline)
-        config = AutoConfig.from_pretrained(local or spec, local_files_only=offline)
-        target = self._converted_dir(ct2, spec, local)
+        # config.json read as JSON: transformers' AutoConfig would import torch, which only a conversion needs.
+        config = Path(local, "config.json") if local else Path(hf_hub_download(spec, "config.json", local_files_only=offline))
+        positions = json.loads(config.read_text(encoding="utf-8"))["max_position_embeddings"]
+        target = self._converted_dir(ct2, spec, local, config.parent)  # a hub model's snapshot: its commit
         if not (target / "model.bin").is_file():
             if local is None:
                 self._hf_model(spec, None, offline)  # downloads the weights into the HF cache when online
-            self._convert(local or str(Path(_cached(spec, "config.json")).parent), target)
+            self._convert(str(config.parent), target)
         try:
             translator = ct2.Translator(str(target), device=self._device, compute_type=self._compute, intra_threads=self.num_threads)
         except (RuntimeError, ValueError) as exc:
-            raise UserError(f"the ctranslate2 conversion {target} could not be loaded ({exc}): delete that directory to convert the model again") from None
-        return tok, translator, min(tok.model_max_length, config.max_position_embeddings)
+            raise UserError(f"the ctranslate2 conversion {target} could not be loaded ({_reason(exc)}): delete that directory to convert the model again") from None
+        return tok, translator, min(tok.model_max_length, positions)
 
     def _generate(self, tok, translator, ids: list[list[int]], caps: list[int]) -> list[str]:
         source = [tok.convert_ids_to_tokens(row) for row in ids]

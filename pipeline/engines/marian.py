@@ -39,6 +39,11 @@ def _cached(repo_id: str, filename: str) -> str | None:
     return found if isinstance(found, str) else None
 
 
+def _reason(exc: Exception) -> str:
+    """An exception's type and the first line of its message, short enough for a one-line error."""
+    return f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0][:200]}"
+
+
 def _local_dir(spec: str) -> str | None:
     path = os.path.expanduser(spec)
     return path if os.path.isdir(path) else None
@@ -197,12 +202,9 @@ class MarianEngine:
         except UserError:
             raise
         except Exception as exc:
-            reason = (str(exc).strip().splitlines() or [""])[0][:200]
             where = self._where(src, tgt)
             fix = where if local else f"check the id and network, download it (hf download {spec}), or {where}"
-            raise UserError(
-                f"{self.name} model {spec!r} for {src}->{tgt} could not be loaded ({type(exc).__name__}: {reason}): {fix}"
-            ) from None
+            raise UserError(f"{self.name} model {spec!r} for {src}->{tgt} could not be loaded ({_reason(exc)}): {fix}") from None
 
     @staticmethod
     def _tokenizer(spec: str, offline: bool):
