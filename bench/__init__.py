@@ -1,1 +1,1 @@
-"""Benchmarks and measurements: run `python -m bench.corpus_quality`."""
+"""Benchmarks and measurements: `python -m bench` (performance, docs/performance.md), `python -m bench.corpus_quality`."""

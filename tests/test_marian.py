@@ -412,3 +412,23 @@ def test_config_selects_ctranslate2_with_the_marian_models(tmp_path):
     path.write_text('[ctranslate2]\ncompute_type = "int4"\n', encoding="utf-8")
     with pytest.raises(UserError, match="ctranslate2.compute_type"):
         load_config(path)
+
+
+def test_a_multi_file_run_loads_each_model_once(cls, tiny_marian_dir, tmp_path, load_calls):
+    from pipeline.cli import app
+
+    (tmp_path / "configs").mkdir()
+    config = tmp_path / "configs" / "tiny.toml"
+    config.write_text(
+        f'[translate]\nglossary_dir = ""\n[marian]\nmodels = {{ "en-pt" = "{tiny_marian_dir}" }}\nbeam_size = 1\n'
+        "[ctranslate2]\nbeam_size = 1\nthreads = 1\n",
+        encoding="utf-8",
+    )
+    issues = tmp_path / "issues"
+    issues.mkdir()
+    for name in ("one", "two", "three"):
+        (issues / f"{name}.en.md").write_text(f"# Issue {name}\n\nThe newsletter is published every week.\n", encoding="utf-8")
+    app(["translate", str(issues), "--to", "pt", "--from", "en", "--engine", cls.name, "--config", str(config),
+         "--out", str(tmp_path / "out"), "--no-backcheck"], standalone_mode=False)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["one.pt.md", "three.pt.md", "two.pt.md"]
+    assert len(load_calls) == 2  # one tokenizer and one model for the three files
