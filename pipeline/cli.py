@@ -30,6 +30,12 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Translate ne
 err = Console(stderr=True)
 SOURCE_SUFFIXES = (".md", ".markdown", ".txt")
 
+# Options shared by several commands
+TargetOption = Annotated[str, typer.Option("--to", help="Target language, e.g. pt.")]
+SourceOption = Annotated[Optional[str], typer.Option("--from", help="Source language; detected when omitted.")]
+MemoryOption = Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: the config's, or $PIPELINE_MEMORY).")]
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Config file (default configs/default.toml).")]
+
 
 @dataclass
 class Job:
@@ -87,7 +93,7 @@ def run_job(job: Job, config: Config, engines: Engines, src_lang: str | None, ou
             err.print(f"{path} existed and differed: kept it as {backup}", highlight=False)
         if checked:
             report = report_path(path)
-            write_atomic(report, dumps(build_report(document, checked, destination, model)))
+            write_atomic(report, dumps(build_report(document, checked, destination, model)), keep_previous=False)
     return {
         "input": name,
         "output": destination,
@@ -107,9 +113,9 @@ def run_job(job: Job, config: Config, engines: Engines, src_lang: str | None, ou
 def translate_command(
     paths: Annotated[list[Path], typer.Argument(help="Issue files, one directory, or - for stdin.")],
     to: Annotated[str, typer.Option("--to", help="Target language(s), comma-separated: pt or pt,zh,fr.")],
-    src: Annotated[Optional[str], typer.Option("--from", help="Source language; detected when omitted.")] = None,
+    src: SourceOption = None,
     out: Annotated[Optional[str], typer.Option("--out", help="Output directory, or - for stdout. Default: next to each input as NAME.LANG.md.")] = None,
-    config_path: Annotated[Optional[Path], typer.Option("--config", help="Config file (default configs/default.toml).")] = None,
+    config_path: ConfigOption = None,
     engine: Annotated[Optional[str], typer.Option("--engine", help="Use this engine for every pair (marian, ctranslate2, bergamot, identity).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
     memory_path: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: $PIPELINE_MEMORY, else the config's memory.path).")] = None,
@@ -163,13 +169,13 @@ def _checks_table(summaries: list[dict]) -> Table:
 def export_command(
     issue: Annotated[Path, typer.Argument(help="The source issue file that was translated.")],
     to: Annotated[str, typer.Option("--to", help="Target language(s), comma-separated.")],
-    src: Annotated[Optional[str], typer.Option("--from", help="Source language; detected when omitted.")] = None,
+    src: SourceOption = None,
     out: Annotated[Optional[str], typer.Option("--out", help="Output directory, or - for stdout. Default: next to the issue.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="md (the translated issue), xliff or po (segments for a CAT tool).")] = "md",
     everything: Annotated[bool, typer.Option("--all", help="xliff/po: every segment, not only those needing review.")] = False,
     bilingual: Annotated[bool, typer.Option("--bilingual", help="md: keep each translated source block as an HTML comment after its translation.")] = False,
     memory_path: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: $PIPELINE_MEMORY, else the config's memory.path).")] = None,
-    config_path: Annotated[Optional[Path], typer.Option("--config", help="Config file (default configs/default.toml).")] = None,
+    config_path: ConfigOption = None,
 ) -> None:
     """Re-assemble a translated issue from the translation memory (reviewed text wins), without any engine.
 
@@ -214,7 +220,7 @@ def import_command(
     file: Annotated[Path, typer.Argument(help="An XLIFF (.xlf) or PO (.po) file exported with `pipeline export --format` and edited.")],
     reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Name to store with the edits (default: the file's Last-Translator or XLIFF phase contact).")] = None,
     memory_path: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: $PIPELINE_MEMORY, else the config's memory.path).")] = None,
-    config_path: Annotated[Optional[Path], typer.Option("--config", help="Config file (default configs/default.toml).")] = None,
+    config_path: ConfigOption = None,
 ) -> None:
     """Store each changed target of a reviewed XLIFF/PO file in the memory as the reviewer's edit.
 
@@ -289,13 +295,13 @@ def glossary_show(
 @app.command("review")
 def review_command(
     paths: Annotated[list[Path], typer.Argument(help="Issue files whose translations (from the memory) to review.")],
-    to: Annotated[str, typer.Option("--to", help="Target language, e.g. pt.")],
+    to: TargetOption,
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on (0: any free port).")] = 8765,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on; other than loopback, other machines reach the page.")] = "127.0.0.1",
     reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Name saved with each review (default: your user name).")] = None,
-    src: Annotated[Optional[str], typer.Option("--from", help="Source language; detected when omitted.")] = None,
-    memory: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: the config's, or $PIPELINE_MEMORY).")] = None,
-    config_path: Annotated[Optional[Path], typer.Option("--config", help="Config file (default configs/default.toml).")] = None,
+    src: SourceOption = None,
+    memory: MemoryOption = None,
+    config_path: ConfigOption = None,
 ) -> None:
     """Serve a local page to review translations side by side: edit, approve, reject."""
     from .review.app import default_reviewer, serve
@@ -309,11 +315,11 @@ def review_command(
 @app.command("report")
 def report_command(
     path: Annotated[Path, typer.Argument(help="The issue file to report on.")],
-    to: Annotated[str, typer.Option("--to", help="Target language, e.g. pt.")],
+    to: TargetOption,
     out: Annotated[Optional[str], typer.Option("--out", help="HTML file to write, or - for stdout. Default: NAME.LANG.review.html next to the issue.")] = None,
-    src: Annotated[Optional[str], typer.Option("--from", help="Source language; detected when omitted.")] = None,
-    memory: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: the config's, or $PIPELINE_MEMORY).")] = None,
-    config_path: Annotated[Optional[Path], typer.Option("--config", help="Config file (default configs/default.toml).")] = None,
+    src: SourceOption = None,
+    memory: MemoryOption = None,
+    config_path: ConfigOption = None,
 ) -> None:
     """Write the review view of an issue as one self-contained, read-only HTML file."""
     from .review.report import write_report

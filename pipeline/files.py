@@ -98,13 +98,13 @@ def _name_temp(handle: int, path: Path) -> str:
         os.close(fds)
 
 
-def write_atomic(path: Path, text: str) -> Path | None:
+def write_atomic(path: Path, text: str, keep_previous: bool = True) -> Path | None:
     """Write ``text`` to ``path`` through a temp file and ``os.replace``: never a partial file.
 
     The text goes to an unnamed file that is named only once complete and synced, so a process
     killed at any point leaves the old file or the new one, and no temp file. A different file
     already at ``path`` (a human translation, an edited one) is never lost: it is kept as
-    `NAME.N.bak` first. Returns that backup's path, if one was made.
+    `NAME.N.bak` first (``keep_previous=False`` for generated reports). Returns that backup's path, if one was made.
     """
     temp = None
     try:
@@ -117,7 +117,7 @@ def write_atomic(path: Path, text: str) -> Path | None:
             out.write(text.encode("utf-8"))
             out.flush()
             os.fsync(out.fileno())
-            backup = _keep_previous(path, text)
+            backup = _keep_previous(path, text) if keep_previous else None
             temp = temp or _name_temp(out.fileno(), path)
         os.replace(temp, path)
         return backup

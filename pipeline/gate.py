@@ -289,9 +289,9 @@ def run_gate(
     fail_on = config.gate.fail_on
     results = [check_pair(source, translation, config, engines, src, tgt) for source, translation in pairs]
     if junit_out is not None:
-        write_atomic(junit_out, junit_xml(results, fail_on))
+        write_atomic(junit_out, junit_xml(results, fail_on), keep_previous=False)
     if json_out is not None and json_out != "-":
-        write_atomic(Path(json_out), dumps(json_report(results, fail_on)))
+        write_atomic(Path(json_out), dumps(json_report(results, fail_on)), keep_previous=False)
     github = annotations == "github" or (annotations == "auto" and os.environ.get("GITHUB_ACTIONS") == "true" and json_out != "-")
     if github:
         for line in annotation_lines(results):

@@ -137,3 +137,12 @@ def test_report_is_deterministic(tmp_path, monkeypatch, capsys):
 def test_engines_are_shared_between_translation_and_back_translation():
     engines = Engines(Config())
     assert engines.get("identity") is engines.get("identity")
+
+
+def test_a_changed_report_replaces_the_old_one_without_backups(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    for extra in ((), ("--no-backcheck",), ()):
+        run(monkeypatch, capsys, "translate", str(SAMPLE_ISSUE), "--to", "pt", "--engine", "identity", "--out", str(out), *extra)
+    (out / "sample-issue.pt.md").write_text("edited by hand\n", encoding="utf-8")
+    run(monkeypatch, capsys, "translate", str(SAMPLE_ISSUE), "--to", "pt", "--engine", "identity", "--out", str(out))
+    assert sorted(p.name for p in out.iterdir()) == ["sample-issue.pt.md", "sample-issue.pt.md.1.bak", "sample-issue.pt.report.json"]

@@ -31,5 +31,5 @@ def write_report(review: Review, out: str | None) -> str:
         return "-"
     issue = review.issues[0]
     path = Path(out) if out else output_path(issue.path, review.issues[0].document().src_lang, review.tgt, None).with_suffix(".review.html")
-    write_atomic(path, html)
+    write_atomic(path, html, keep_previous=False)
     return str(path)
