@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -24,6 +25,8 @@ from pathlib import Path
 
 from .document import Document, Flag, Segment
 from .errors import UserError
+
+BUSY_TIMEOUT_S = 30  # how long a write waits for another process's transaction
 
 STATUSES = ("new", "flagged", "approved", "edited", "rejected")
 REVIEWED = ("approved", "edited", "rejected")  # review states that win over machine output
@@ -138,10 +141,10 @@ class Memory:
             raise UserError(f"cannot create the translation memory folder {self.path.parent}: {error.strerror}") from None
         self._db: sqlite3.Connection | None = None
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
-            self._db.execute("PRAGMA busy_timeout = 30000")
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
             self._migrate()
-            self._db.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             self._db.execute("PRAGMA synchronous = FULL")
         except UserError:
             self.close()
@@ -149,6 +152,21 @@ class Memory:
         except sqlite3.Error as error:
             self.close()
             raise UserError(f"{self.path}: not a usable translation memory ({error}): move it away or pass another --memory") from None
+
+    def _use_wal(self) -> None:
+        """Switch the file to WAL (a property of the file, kept once set).
+
+        SQLite answers "locked" at once, without waiting, when another connection holds the file
+        during the switch (two processes opening a new memory together), so wait for it here.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            try:
+                self._db.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _migrate(self) -> None:
         """Bring the file to SCHEMA_VERSION; the version is read again under the write lock, so
