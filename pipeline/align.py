@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .document import Document, Segment, Span, SpanKind
+from .document import Document, Segment, Span, SpanKind, line_of
 from .protect import mask
 
 _URL = re.compile(r"(?:https?://|www\.|mailto:)[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?]")
@@ -288,10 +288,6 @@ def _links_moved(src: list[Segment], tgt: list[Segment]) -> bool:
     return any(a != b for a, b in pairs) and sum((a for a, _ in pairs), Counter()) == sum((b for _, b in pairs), Counter())
 
 
-def _line(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
 def align(source: Document, translation: Document) -> Alignment:
     """Pair every source segment (or block) with the translation's text for it."""
     result = Alignment(Document(source.text, source.name, source.bom, source.src_lang, source.blocks, [], source.notes))
@@ -314,10 +310,10 @@ def align(source: Document, translation: Document) -> Alignment:
                 add([unit], None, None)
         elif not src:
             for unit in tgt:
-                result.extra.append((_line(translation.text, unit.segments[0].start), unit.text))
+                result.extra.append((line_of(translation.text, unit.segments[0].start), unit.text))
         elif len(src_segments) == len(tgt_segments) and (len(src) > 1 or not _links_moved(src_segments, tgt_segments)):
             for a, b in zip(src_segments, tgt_segments):
-                add([Unit(a.block, [a], a.source)], b.source, _line(translation.text, b.start))
+                add([Unit(a.block, [a], a.source)], b.source, line_of(translation.text, b.start))
         else:
-            add(src, _joined(tgt), _line(translation.text, tgt_segments[0].start))
+            add(src, _joined(tgt), line_of(translation.text, tgt_segments[0].start))
     return result

@@ -12,14 +12,13 @@ from functools import lru_cache
 
 from sacrebleu.metrics import BLEU, CHRF
 
-from .checks import CHECKS, Context, judge_language, prose, run_checks
+from .checks import CHECKS, Context, judge_language, prose, run_checks, telling_words
 from .config import BackcheckConfig
 from .document import Document, Flag, Segment
 from .errors import UserError
-from .protect import unmask
+from .protect import TOKEN, unmask
 from .translate import Engines, model_id
 
-_PLACEHOLDER = re.compile(r"\b(?:Xq|ZZA|ZZB)\d+\b")
 
 
 @dataclass
@@ -93,7 +92,7 @@ def remask(text: str, placeholders: dict[str, str]) -> str:
 
 def scored_text(text: str) -> str:
     """Text as scored: placeholders gone, whitespace collapsed (markup is equal by construction)."""
-    return " ".join(_PLACEHOLDER.sub(" ", text).split())
+    return " ".join(TOKEN.sub(" ", text).split())
 
 
 def back_translate(segments: list[Segment], src: str, tgt: str, engines: Engines) -> str:
@@ -114,7 +113,7 @@ def _restore_leniently(output: str, placeholders: dict[str, str]) -> str:
     if not restored.problems:
         return restored.text
     values = {key.strip(): value.strip() for key, value in placeholders.items()}
-    return " ".join(_PLACEHOLDER.sub(lambda m: values.get(m[0], m[0]), output).split())
+    return " ".join(TOKEN.sub(lambda m: values.get(m[0], m[0]), output).split())
 
 
 def backcheck(document: Document, tgt: str, engines: Engines | None, settings: BackcheckConfig) -> Summary:
@@ -138,7 +137,7 @@ def backcheck(document: Document, tgt: str, engines: Engines | None, settings: B
             segment.scores = sentence_scores(hypothesis, reference, src)
             sources.append(reference)
             backs.append(hypothesis)
-        segment.lang = judge_language(prose(segment.target, segment, terms=True), tgt)
+        segment.lang = judge_language(telling_words(segment), tgt)  # what the language check judged: cached
         segment.flags = [f for f in segment.flags if f.check not in CHECKS] + run_checks(segment, context, settings.severities)
         if segment.status in ("new", "flagged"):
             segment.status = "flagged" if segment.flags else "new"

@@ -257,21 +257,23 @@ def sentences(segment: Segment, context: Context) -> Iterable[Finding]:
 
 @check("language", "error", "the translation is in the target language")
 def language(segment: Segment, context: Context) -> Iterable[Finding]:
-    text = prose(segment.target, segment, terms=True)
-    words = _telling_words(prose(_FOREIGN.sub(" ", segment.target), segment, terms=True))
+    words = telling_words(segment)
     found = judge_language(words, context.tgt)
     # on a few words langdetect names odd languages ("plateforme de blogging gratuite": da); trust
     # it there only for the source language (left untranslated) or a script it cannot confuse
     enough = _letters(words) >= LONG_ENOUGH or len(_words(words)) >= 6
     if found not in (None, context.tgt) and (found == context.src or enough or script_language(words)):
-        yield f"the translation looks like {found}, not {context.tgt}", text[:80]
+        yield f"the translation looks like {found}, not {context.tgt}", prose(segment.target, segment, terms=True)[:80]
 
 
-def _telling_words(text: str) -> str:
-    """The words that tell a language: URLs, quotations (titles quoted in the original) and capitalised words (names, acronyms) left out.
+def telling_words(segment: Segment) -> str:
+    """The words of the target that tell its language.
 
-    The language check also leaves out italics and link texts, where translators keep terms in the original.
+    Left out: markup and glossary terms, italics and link texts (where translators keep terms in
+    the original), URLs, quotations (titles quoted in the original) and capitalised words (names,
+    acronyms).
     """
+    text = prose(_FOREIGN.sub(" ", segment.target), segment, terms=True)
     return " ".join(w for w in _words(_URL.sub(" ", _QUOTED.sub(" ", text))) if not w[:1].isupper())
 
 

@@ -292,6 +292,14 @@ def glossary_show(
         print(f"{entry.origin}\t{kind}\t{entry.source}\t{entry.target}\t{entry.note}")
 
 
+def _review(paths: list[Path], to: str, src: str | None, memory: Path | None, config_path: Path | None):
+    """The review of ``paths`` into ``to`` from the memory (no model), shared by `review` and `report`."""
+    from .review.view import Review
+
+    config = load_config(config_path)
+    return Review(paths, to.strip().lower(), config, config.memory_path(memory), src.lower() if src else None)
+
+
 @app.command("review")
 def review_command(
     paths: Annotated[list[Path], typer.Argument(help="Issue files whose translations (from the memory) to review.")],
@@ -305,10 +313,8 @@ def review_command(
 ) -> None:
     """Serve a local page to review translations side by side: edit, approve, reject."""
     from .review.app import default_reviewer, serve
-    from .review.view import Review
 
-    config = load_config(config_path)
-    with Review(paths, to.strip().lower(), config, config.memory_path(memory), src.lower() if src else None) as review:
+    with _review(paths, to, src, memory, config_path) as review:
         serve(review, host=host, port=port, reviewer=reviewer or default_reviewer())
 
 
@@ -323,10 +329,8 @@ def report_command(
 ) -> None:
     """Write the review view of an issue as one self-contained, read-only HTML file."""
     from .review.report import write_report
-    from .review.view import Review
 
-    config = load_config(config_path)
-    with Review([path], to.strip().lower(), config, config.memory_path(memory), src.lower() if src else None) as review:
+    with _review([path], to, src, memory, config_path) as review:
         written = write_report(review, out)
     if written != "-":
         err.print(f"{path} -> {written}", highlight=False)

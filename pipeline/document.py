@@ -79,6 +79,11 @@ class Segment:
         self.flags.append(Flag(check, severity, message, evidence))
 
 
+def line_of(text: str, offset: int) -> int:
+    """1-based line number of ``offset`` in ``text``."""
+    return text.count("\n", 0, offset) + 1
+
+
 @dataclass
 class Block:
     """A structural unit of the source (heading, paragraph, table cell, code, front matter...)."""

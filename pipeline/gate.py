@@ -26,7 +26,7 @@ from .align import Alignment, align
 from .backcheck import Summary, backcheck
 from .checks import CHECKS, Context
 from .config import DEFAULT_CONFIG, Config, load_config
-from .document import Document, Segment
+from .document import Document, Segment, line_of
 from .errors import UserError
 from .files import read_source, write_atomic
 from .formats.json_report import build_report, dumps
@@ -158,7 +158,7 @@ def _findings(result: PairResult, translation: Document, config: Config) -> list
                 message += _where_url_is(flag.evidence, unit.target or "", translation.text, line)
             found.append(Finding(flag.check, severity, message, result.translation, line, unit.id, unit.source, unit.target or "", flag.evidence))
     for unit in alignment.missing:
-        line = document.text.count("\n", 0, unit.start) + 1
+        line = line_of(document.text, unit.start)
         excerpt = " ".join(unit.source.split())
         excerpt = excerpt if len(excerpt) <= 60 else excerpt[:59] + "…"
         message = f"“{excerpt}” (source line {line}) has no counterpart in {result.translation}: dropped, or moved out of order"
@@ -193,7 +193,7 @@ def _where_url_is(url: str, target: str, text: str, line: int) -> str:
         return " (the URL is there: the link markup around it is broken)"
     if (found := text.find(url)) < 0:
         return ""
-    if (at := text.count("\n", 0, found) + 1) == line:
+    if (at := line_of(text, found)) == line:
         return " (the URL is in another sentence of this paragraph)"
     return f" (the URL is at line {at}: moved, e.g. into a list of references)"
 

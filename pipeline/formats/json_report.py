@@ -7,17 +7,12 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..backcheck import Summary
-from ..document import Document, Segment
+from ..document import Document, Segment, line_of
 
 
 def report_path(output: Path) -> Path:
     """``issue.pt.md`` -> ``issue.pt.report.json``."""
     return output.with_name(f"{output.stem}.report.json")
-
-
-def line_of(text: str, offset: int) -> int:
-    """1-based line number of ``offset`` in ``text``."""
-    return text.count("\n", 0, offset) + 1
 
 
 def counts(segments: list[Segment]) -> dict:
