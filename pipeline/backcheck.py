@@ -57,29 +57,26 @@ def _mecab_available() -> bool:
     return True
 
 
-@lru_cache(maxsize=None)
-def _metrics(lang: str) -> tuple[BLEU, CHRF]:
-    return BLEU(tokenize=tokenizer_for(lang), effective_order=True), CHRF()
+def scores(hypotheses: list[str], references: list[str], lang: str) -> tuple[list[dict[str, float]], dict[str, float], dict[str, str]]:
+    """Sentence BLEU (effective order) and chrF of each hypothesis against its reference, and the corpus
+    BLEU and chrF with the signatures that say how they were computed.
 
-
-def sentence_scores(hypothesis: str, reference: str, lang: str) -> dict[str, float]:
-    """Sentence BLEU (effective order) and chrF of ``hypothesis`` against ``reference``, both in ``lang``."""
-    bleu, chrf = _metrics(lang)
-    return {
-        "bleu": round(bleu.sentence_score(hypothesis, [reference]).score, 2),
-        "chrf": round(chrf.sentence_score(hypothesis, [reference]).score, 2),
-    }
-
-
-def corpus_scores(hypotheses: list[str], references: list[str], lang: str) -> tuple[dict[str, float], dict[str, str]]:
-    """Corpus BLEU and chrF with the signatures that say how they were computed."""
-    bleu = BLEU(tokenize=tokenizer_for(lang))
-    chrf = CHRF()
-    scores = {
-        "bleu": round(bleu.corpus_score(hypotheses, [references]).score, 2),
-        "chrf": round(chrf.corpus_score(hypotheses, [references]).score, 2),
-    }
-    return scores, {"bleu": bleu.get_signature().format(), "chrf": chrf.get_signature().format()}
+    sacrebleu's statistics are extracted once per sentence and serve both levels: a sentence score is
+    its own statistics, the corpus score their sum (what ``sentence_score``/``corpus_score`` compute).
+    """
+    tokenize = tokenizer_for(lang)
+    # force: a hypothesis ending " ." is a placeholder removed before a full stop, not tokenized text
+    bleu, sentence_bleu, chrf = BLEU(tokenize=tokenize, force=True), BLEU(tokenize=tokenize, effective_order=True), CHRF()
+    bleu_stats = bleu._extract_corpus_statistics(hypotheses, [references])
+    chrf_stats = chrf._extract_corpus_statistics(hypotheses, [references])
+    sentences = [
+        {"bleu": round(sentence_bleu._aggregate_and_compute([b]).score, 2), "chrf": round(chrf._aggregate_and_compute([c]).score, 2)}
+        for b, c in zip(bleu_stats, chrf_stats)
+    ]
+    if not hypotheses:
+        return sentences, {}, {}
+    corpus = {"bleu": round(bleu._aggregate_and_compute(bleu_stats).score, 2), "chrf": round(chrf._aggregate_and_compute(chrf_stats).score, 2)}
+    return sentences, corpus, {"bleu": bleu.get_signature().format(), "chrf": chrf.get_signature().format()}
 
 
 def remask(text: str, placeholders: dict[str, str]) -> str:
@@ -129,20 +126,21 @@ def backcheck(document: Document, tgt: str, engines: Engines | None, settings: B
         except UserError as error:
             summary.back_skipped = str(error)
     context = Context(src, tgt, settings.thresholds(src, tgt))
-    sources, backs = [], []
+    scored, sources, backs = [], [], []
     for segment in translated:
         reference = scored_text(segment.masked or segment.source)
         if segment.back is not None and len(reference.split()) >= context.thresholds.min_words:  # shorter: noise
-            hypothesis = scored_text(remask(segment.back, segment.placeholders))
-            segment.scores = sentence_scores(hypothesis, reference, src)
+            scored.append(segment)
             sources.append(reference)
-            backs.append(hypothesis)
+            backs.append(scored_text(remask(segment.back, segment.placeholders)))
+    by_sentence, summary.scores, summary.signatures = scores(backs, sources, src)
+    for segment, sentence in zip(scored, by_sentence):
+        segment.scores = sentence
+    for segment in translated:
         segment.lang = judge_language(telling_words(segment), tgt)  # what the language check judged: cached
         segment.flags = [f for f in segment.flags if f.check not in CHECKS] + run_checks(segment, context, settings.severities)
         if segment.status in ("new", "flagged"):
             segment.status = "flagged" if segment.flags else "new"
-    if backs:
-        summary.scores, summary.signatures = corpus_scores(backs, sources, src)
     whole = " ".join(prose(s.target, s, terms=True) for s in translated)
     summary.lang = judge_language(whole, tgt)
     if summary.lang not in (None, tgt):

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Callable, Iterable, Literal
 
 from .document import Flag, Segment, SpanKind
-from .language import MIN_LETTERS, language_candidates, script_language
+from .language import MIN_LETTERS, clearly_in, language_candidates, script_language
 from .segment import markdown_parser
 from .sentences import split_sentences
 
@@ -166,10 +166,17 @@ def extra_markup(segment: Segment, context: Context) -> Iterable[Finding]:
 _INLINE_KINDS = {"link_open": "link to", "image": "image", "code_inline": "code", "strong_open": "bold", "em_open": "italics", "s_open": "strikethrough", "html_inline": "HTML"}
 
 
+# A character or sequence without which Markdown finds none of _INLINE_KINDS: links, images, code,
+# HTML, emphasis, and what linkify turns into links (URLs, e-mail addresses, bare domains)
+_MAY_HAVE_MARKUP = re.compile(r"[\[`<*_~@]|://|\S\.\w")
+
+
 @lru_cache(maxsize=8192)
 def inline_markup(text: str) -> Counter[tuple[str, str]]:
     """The inline markup of ``text`` as Markdown parses it: link/image targets, code, HTML, emphasis counts."""
     found: Counter[tuple[str, str]] = Counter()
+    if not _MAY_HAVE_MARKUP.search(text):  # most sentences: no need to parse
+        return found
     tokens = [t for block in _MD.parse(text) if block.children for t in block.children] if text.strip() else []
     for token in tokens:
         if kind := _INLINE_KINDS.get(token.type):
@@ -309,6 +316,8 @@ def judge_language(text: str, tgt: str) -> str | None:
         return script
     if letters < MIN_LETTERS:
         return None
+    if clearly_in(text, {tgt, *CONFUSABLE.get(tgt, ())}):
+        return tgt
     candidates = dict(language_candidates(text))
     best = max(candidates, key=candidates.get, default=None)
     if best is None or candidates.get(tgt, 0) >= 0.2 or best in CONFUSABLE.get(tgt, ()) or candidates[best] < 0.8:

@@ -36,6 +36,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -226,6 +227,15 @@ def _opens_sentence(text: str, start: int) -> bool:
     return i == 0 or (text[i - 1] in ".!?" and text[i].isspace())
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """(modification time, size) of a file, None when there is none."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
 class Glossary:
     """The terms for one direction and a single compiled matcher over all of them."""
 
@@ -245,6 +255,13 @@ class Glossary:
         directory = Path(directory)
         if not directory.is_dir():
             raise GlossaryError(f"{directory}: glossary directory not found")
+        files = (directory / KEEP_FILE, directory / f"{src}-{tgt}.tsv", directory / f"{tgt}-{src}.tsv")
+        return cls._load(directory.resolve(), src, tgt, tuple(_stamp(path) for path in files))
+
+    @classmethod
+    @lru_cache(maxsize=16)
+    def _load(cls, directory: Path, src: str, tgt: str, stamps: tuple) -> Glossary:
+        """``load`` once per process for files as ``stamps`` saw them (a changed file is read again)."""
         forward, backward = directory / f"{src}-{tgt}.tsv", directory / f"{tgt}-{src}.tsv"
         if forward.is_file():
             pair_entries = _load_file(forward)

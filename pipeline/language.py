@@ -1,9 +1,19 @@
-"""Language identification: langdetect (seeded, deterministic) checked against the script."""
+"""Language identification: langdetect (seeded, deterministic) checked against the script.
+
+langdetect samples n-grams at random over seven trials, a few milliseconds a call. Most texts
+need none of that: read over all of their n-grams at once (naive Bayes on langdetect's own
+profiles, a fraction of a millisecond) they are clearly one language; langdetect's sampling is
+asked only when that reading is not clear.
+"""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+import numpy as np
 from langdetect import DetectorFactory, LangDetectException, detect_langs
+from langdetect import detector_factory
+from langdetect.detector import Detector
 
 DetectorFactory.seed = 0
 
@@ -15,6 +25,8 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 MIN_LETTERS = 20  # below this langdetect is unreliable; callers get None
+CLEAR_MARGIN = 10.0  # nats (a likelihood ratio of e^10) by which a reading must beat every other language
+READ_CHARS = 3000  # the profile reading looks at this much text: plenty to tell a language
 
 
 def _normalise(code: str) -> str:
@@ -30,6 +42,51 @@ def script_language(text: str) -> str | None:
         if len(pattern.findall(text)) / letters > share:
             return lang
     return None
+
+
+@lru_cache(maxsize=1)
+def _profiles() -> detector_factory.DetectorFactory:
+    detector_factory.init_factory()
+    return detector_factory._factory
+
+
+@lru_cache(maxsize=None)
+def _log_row(gram: str) -> np.ndarray:
+    """log P(gram | language) for every langdetect profile, smoothed as langdetect smooths it."""
+    smoothing = Detector.ALPHA_DEFAULT / Detector.BASE_FREQ
+    return np.log(np.asarray(_profiles().word_lang_prob_map[gram], dtype=np.float64) + smoothing)
+
+
+def profile_reading(text: str) -> list[tuple[str, float]]:
+    """Languages by the log-likelihood of every n-gram of ``text`` under their langdetect profile, best first.
+
+    The n-grams are langdetect's own (its text cleaning and normalisation); empty when it finds none.
+    """
+    factory = _profiles()
+    detector = factory.create()
+    detector.append(text[:READ_CHARS])
+    detector.cleaning_text()
+    grams = detector._extract_ngrams()
+    if not grams:
+        return []
+    totals = np.sum([_log_row(gram) for gram in grams], axis=0)
+    scores: dict[str, float] = {}
+    for lang, total in zip(factory.langlist, totals.tolist()):
+        code = _normalise(lang)
+        scores[code] = max(total, scores.get(code, -np.inf))
+    return sorted(scores.items(), key=lambda kv: -kv[1])
+
+
+def clearly_in(text: str, langs: set[str]) -> bool:
+    """True when the profile reading of ``text`` puts one of ``langs`` first, CLEAR_MARGIN ahead of every other language.
+
+    A fast path: False means "not clear", not "no".
+    """
+    reading = profile_reading(text)
+    if not reading or reading[0][0] not in langs:
+        return False
+    rival = next((score for lang, score in reading if lang not in langs), -np.inf)
+    return reading[0][1] - rival >= CLEAR_MARGIN
 
 
 def language_candidates(text: str) -> list[tuple[str, float]]:
@@ -51,6 +108,9 @@ def detect_language(text: str) -> str | None:
     by_script = script_language(text)
     if by_script in ("zh", "ja", "ko"):
         return by_script
+    reading = profile_reading(text)
+    if len(reading) > 1 and reading[0][1] - reading[1][1] >= CLEAR_MARGIN:
+        return reading[0][0]
     try:
         best = detect_langs(text[:20000])[0]
     except LangDetectException:

@@ -1,7 +1,16 @@
 """Every integrity check with a passing and a failing case, on segments built like the pipeline builds them."""
 from __future__ import annotations
 
+import re
+import string
+from collections import Counter
+from unittest import mock
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import checks
 
 from pipeline.checks import CHECKS, Context, Thresholds, judge_language, run_checks
 from pipeline.document import Segment, Span, SpanKind
@@ -105,3 +114,13 @@ def test_severity_can_be_overridden():
     seg = translated(GOOD, GOOD_PT.replace("2019", "2018"))
     assert {f.check: f.severity for f in run_checks(seg, CONTEXT)}["numbers"] == "warning"
     assert {f.check: f.severity for f in run_checks(seg, CONTEXT, {"numbers": "error"})}["numbers"] == "error"
+
+
+@given(st.text(alphabet=st.sampled_from(list(string.printable) + ["é", "ç", "ã", "中", "\u00a0", "…"]), max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_sentences_the_markup_scan_skips_have_no_markup(text):
+    """inline_markup() parses only texts that may hold markup: Markdown finds none in the others."""
+    if checks._MAY_HAVE_MARKUP.search(text):
+        return
+    with mock.patch.object(checks, "_MAY_HAVE_MARKUP", re.compile("")):
+        assert checks.inline_markup.__wrapped__(text) == Counter()
