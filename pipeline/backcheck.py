@@ -3,11 +3,16 @@
 Reads ``target`` (and ``masked``/``placeholders``) of every segment and adds ``back``, ``scores``,
 ``lang``, ``flags`` and ``status``. Document-level results (corpus BLEU/chrF with their sacrebleu
 signatures, the language of the whole translation) come back as a ``Summary``.
+
+A segment whose ``checked`` fingerprint matches what it would be judged on now (its texts, the
+thresholds, the severities, this code) keeps its scores, language and flags: a re-run of an
+unchanged issue judges nothing again, and with ``stored`` it recomputes no document-level result.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
 from sacrebleu.metrics import BLEU, CHRF
@@ -16,6 +21,7 @@ from .checks import CHECKS, Context, judge_language, prose, run_checks, telling_
 from .config import BackcheckConfig
 from .document import Document, Flag, Segment
 from .errors import UserError
+from .fingerprint import fingerprint
 from .protect import TOKEN, unmask
 from .translate import Engines, model_id
 
@@ -33,6 +39,11 @@ class Summary:
     signatures: dict[str, str] = field(default_factory=dict)
     lang: str | None = None  # language of the whole translation
     flags: list[Flag] = field(default_factory=list)  # document-level problems
+    key: str | None = None  # fingerprint of every segment's judged inputs: what scores, lang and flags came from
+
+    def results(self) -> dict:
+        """The document-level results, as stored for a re-run."""
+        return {"scores": self.scores, "signatures": self.signatures, "lang": self.lang, "flags": [asdict(f) for f in self.flags]}
 
     @property
     def passed(self) -> bool:
@@ -113,8 +124,17 @@ def _restore_leniently(output: str, placeholders: dict[str, str]) -> str:
     return " ".join(TOKEN.sub(lambda m: values.get(m[0], m[0]), output).split())
 
 
-def backcheck(document: Document, tgt: str, engines: Engines | None, settings: BackcheckConfig) -> Summary:
-    """Back-translate (when ``engines`` has a reverse route), score, judge language and run every check."""
+def check_key(segment: Segment, context: Context, severities: dict[str, str]) -> str:
+    """Fingerprint of everything the back-check judges a segment on."""
+    spans = [asdict(span) for span in segment.spans]
+    return fingerprint(context.src, context.tgt, asdict(context.thresholds), severities, segment.source, segment.masked, segment.placeholders, spans, segment.target, segment.back)
+
+
+def backcheck(document: Document, tgt: str, engines: Engines | None, settings: BackcheckConfig, stored: Callable[[str], dict | None] = lambda key: None) -> Summary:
+    """Back-translate (when ``engines`` has a reverse route), score, judge language and run every check.
+
+    ``stored(key)`` gives the document-level ``Summary.results()`` kept for ``key``, if any.
+    """
     src = document.src_lang
     summary = Summary(src, tgt)
     translated = [s for s in document.segments if s.target is not None]
@@ -126,6 +146,10 @@ def backcheck(document: Document, tgt: str, engines: Engines | None, settings: B
         except UserError as error:
             summary.back_skipped = str(error)
     context = Context(src, tgt, settings.thresholds(src, tgt))
+    keys = [check_key(segment, context, settings.severities) for segment in translated]
+    summary.key = fingerprint(keys)
+    if all(s.checked == key for s, key in zip(translated, keys)) and (results := stored(summary.key)) is not None:
+        return replace(summary, **{**results, "flags": [Flag(**f) for f in results["flags"]]})
     scored, sources, backs = [], [], []
     for segment in translated:
         reference = scored_text(segment.masked or segment.source)
@@ -136,9 +160,12 @@ def backcheck(document: Document, tgt: str, engines: Engines | None, settings: B
     by_sentence, summary.scores, summary.signatures = scores(backs, sources, src)
     for segment, sentence in zip(scored, by_sentence):
         segment.scores = sentence
-    for segment in translated:
+    for segment, key in zip(translated, keys):
+        if segment.checked == key:
+            continue
         segment.lang = judge_language(telling_words(segment), tgt)  # what the language check judged: cached
         segment.flags = [f for f in segment.flags if f.check not in CHECKS] + run_checks(segment, context, settings.severities)
+        segment.checked = key
         if segment.status in ("new", "flagged"):
             segment.status = "flagged" if segment.flags else "new"
     whole = " ".join(prose(s.target, s, terms=True) for s in translated)

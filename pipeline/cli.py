@@ -1,6 +1,7 @@
 """Command line: `pipeline translate`, `export`, `import`, `glossary`... Errors are one line and exit 2."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -20,6 +21,7 @@ from .document import Document
 from .errors import UserError
 from .export import output_path, render
 from .files import decode_source, limit_bytes, read_source, write_atomic
+from .fingerprint import fingerprint
 from .formats.json_report import build_report, counts, dumps, report_path
 from .memory import Memory
 from .protect import protect
@@ -63,6 +65,25 @@ def _glossary(config: Config, engines: Engines, src: str, tgt: str):
     return Glossary.load(config.resolve(config.translate.glossary_dir), src, tgt)
 
 
+def _glossary_contents(config: Config) -> list[tuple[str, str]]:
+    """Name and digest of every file in the glossary directory: what protect may have read."""
+    directory = config.resolve(config.translate.glossary_dir) if config.translate.glossary_dir else None
+    if directory is None or not directory.is_dir():
+        return []
+    return [(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(directory.iterdir()) if p.is_file()]
+
+
+def prepare(text: str, name: str, tgt: str, src_lang: str | None, config: Config, engines: Engines, memory: Memory) -> Document:
+    """``text`` segmented and protected for ``tgt``; from the memory when it was prepared from the same inputs before."""
+    key = fingerprint(text, src_lang, tgt, engines.override, config.model_dump(mode="json"), _glossary_contents(config))
+    document = memory.prepared(name, tgt, key)
+    if document is None:
+        document = segment(text, name=name, src_lang=src_lang, front_matter_keys=tuple(config.segment.front_matter_keys))
+        protect(document, _glossary(config, engines, document.src_lang, tgt))
+        memory.store_prepared(document, tgt, key)
+    return document
+
+
 def run_job(job: Job, config: Config, engines: Engines, src_lang: str | None, out: str | None, stdin: bytes | None, memory: Memory, bilingual: bool = False, check: bool = True) -> dict:
     """Translate one input into one language and write it; return the summary record.
 
@@ -72,13 +93,14 @@ def run_job(job: Job, config: Config, engines: Engines, src_lang: str | None, ou
     started = time.perf_counter()
     name = str(job.source) if job.source else "<stdin>"
     text = decode_source(stdin, name, config.segment.max_input_mb) if job.source is None else read_source(job.source, config.segment.max_input_mb)
-    document: Document = segment(text, name=name, src_lang=src_lang, front_matter_keys=tuple(config.segment.front_matter_keys))
-    protect(document, _glossary(config, engines, document.src_lang, job.tgt))
+    document = prepare(text, name, job.tgt, src_lang, config, engines, memory)
     model = model_id(engines.route(document.src_lang, job.tgt))
     recalled = memory.recall(document, job.tgt, model)
     translate_in_chunks(document, job.tgt, engines, config.memory.commit_every, lambda done: memory.remember(document, job.tgt, done))
-    checked = backcheck(document, job.tgt, engines, config.backcheck) if check else None
+    checked = backcheck(document, job.tgt, engines, config.backcheck, lambda key: memory.summary(name, job.tgt, key)) if check else None
     memory.remember(document, job.tgt, model=model)
+    if checked:
+        memory.store_summary(name, job.tgt, checked.key, checked.results())
     result = render(document, bilingual=bilingual)
     report = None
     if out == "-" or (job.source is None and out is None):

@@ -8,7 +8,7 @@ makes the identity round trip byte-exact.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Literal
 
@@ -66,6 +66,7 @@ class Segment:
     scores: dict[str, float] = field(default_factory=dict)  # "bleu", "chrf" of back vs source
     lang: str | None = None  # detected language of the target (None: too short to tell)
     flags: list[Flag] = field(default_factory=list)
+    checked: str | None = None  # fingerprint of what the back-check judged (None: not judged yet)
     # review
     status: Literal["new", "flagged", "approved", "edited", "rejected"] = "new"
 
@@ -106,3 +107,15 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # things segmentation left untouched, and why
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Document:
+        """The Document ``to_dict`` gave."""
+        segments = [
+            Segment(**{**s, "spans": [Span(**{**p, "kind": SpanKind(p["kind"])}) for p in s["spans"]], "flags": [Flag(**f) for f in s["flags"]]})
+            for s in data["segments"]
+        ]
+        return cls(**{**data, "blocks": [Block(**b) for b in data["blocks"]], "segments": segments})

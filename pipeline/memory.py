@@ -64,6 +64,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (issue, tgt, position)
         ) WITHOUT ROWID""",
     ),
+    (  # 1 -> 2: what a re-run of an unchanged issue can reuse instead of recomputing
+        "ALTER TABLE translations ADD COLUMN checked TEXT",  # Segment.checked: what its flags judged
+        "ALTER TABLE edit_checks ADD COLUMN checked TEXT",
+        """CREATE TABLE prepared (  -- the latest segmented and protected source of an issue, and its back-check summary
+            issue TEXT NOT NULL, tgt TEXT NOT NULL, key TEXT NOT NULL, document TEXT NOT NULL,
+            summary_key TEXT, summary TEXT,
+            PRIMARY KEY (issue, tgt)
+        ) WITHOUT ROWID""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _CHUNK = 500  # bound variables per IN (...) query
@@ -95,6 +104,7 @@ class Entry:
     reviewer: str | None = None
     reviewed_at: str | None = None  # ISO 8601 UTC
     revision: int = 0  # increases on every review save
+    checked: str | None = None  # Segment.checked of the stored back-check
 
     @property
     def final(self) -> str:
@@ -220,13 +230,13 @@ class Memory:
         found: dict[str, Entry] = {}
         for chunk in _chunks(list(dict.fromkeys(sources))):
             marks = ",".join("?" * len(chunk))
-            query = f"SELECT source, model, target, back, scores, lang, flags, status FROM translations WHERE src = ? AND tgt = ? AND source IN ({marks})"
+            query = f"SELECT source, model, target, back, scores, lang, flags, status, checked FROM translations WHERE src = ? AND tgt = ? AND source IN ({marks})"
             args: list = [src, tgt, *chunk]
             if model is not None:
                 query += " AND model = ?"
                 args.append(model)
-            for source, model_, target, back, scores, lang, flags, status in self._db.execute(query + " ORDER BY seq", args):
-                found[source] = Entry(src, tgt, source, model_, target, back, json.loads(scores), lang, [Flag(**f) for f in json.loads(flags)], status)
+            for source, model_, target, back, scores, lang, flags, status, checked in self._db.execute(query + " ORDER BY seq", args):
+                found[source] = Entry(src, tgt, source, model_, target, back, json.loads(scores), lang, [Flag(**f) for f in json.loads(flags)], status, checked=checked)
         return found
 
     def _reviews(self, src: str, tgt: str, sources: list[str]) -> dict[str, tuple]:
@@ -263,10 +273,10 @@ class Memory:
         return result
 
     def _edit_check(self, src: str, tgt: str, source: str, text: str) -> dict:
-        row = self._db.execute("SELECT back, scores, lang, flags FROM edit_checks WHERE src = ? AND tgt = ? AND source = ? AND text = ?", (src, tgt, source, text)).fetchone()
+        row = self._db.execute("SELECT back, scores, lang, flags, checked FROM edit_checks WHERE src = ? AND tgt = ? AND source = ? AND text = ?", (src, tgt, source, text)).fetchone()
         if row is None:
-            return {"back": None, "scores": {}, "lang": None, "flags": []}
-        return {"back": row[0], "scores": json.loads(row[1]), "lang": row[2], "flags": [Flag(**f) for f in json.loads(row[3])]}
+            return {"back": None, "scores": {}, "lang": None, "flags": [], "checked": None}
+        return {"back": row[0], "scores": json.loads(row[1]), "lang": row[2], "flags": [Flag(**f) for f in json.loads(row[3])], "checked": row[4]}
 
     def _snapshots(self, src: str, tgt: str, models: dict[str, str]) -> dict[str, Entry]:
         """The machine entries reviewers judged, where they are not the ones already fetched."""
@@ -305,6 +315,7 @@ class Memory:
             segment.origin = f"review:{entry.reviewer}" if entry.reviewed else "memory"
             segment.back, segment.scores, segment.lang = entry.back, dict(entry.scores), entry.lang
             segment.flags = [replace(flag) for flag in entry.flags]
+            segment.checked = entry.checked
             segment.status = entry.status
             filled += 1
         return filled
@@ -327,22 +338,22 @@ class Memory:
             flags = json.dumps([flag.__dict__ for flag in segment.flags], ensure_ascii=False)
             if segment.origin.startswith("review:"):
                 if segment.status == "edited":
-                    checks.append((document.src_lang, tgt, segment.source, segment.target, segment.back, json.dumps(segment.scores), segment.lang, flags))
+                    checks.append((document.src_lang, tgt, segment.source, segment.target, segment.back, json.dumps(segment.scores), segment.lang, flags, segment.checked))
                 continue
             stored_model = model if segment.origin == "memory" else segment.origin
             if stored_model is None:
                 continue
             status = segment.status if segment.status in MACHINE else ("flagged" if segment.flags else "new")
-            rows.append((document.src_lang, tgt, segment.source, stored_model, segment.target, segment.back, json.dumps(segment.scores), segment.lang, flags, status))
+            rows.append((document.src_lang, tgt, segment.source, stored_model, segment.target, segment.back, json.dumps(segment.scores), segment.lang, flags, status, segment.checked))
         with self._guard(), self._write() as db:
             seq = db.execute("SELECT coalesce(max(seq), 0) FROM translations").fetchone()[0]
             db.executemany(
-                "INSERT INTO translations (src, tgt, source, model, target, back, scores, lang, flags, status, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+                "INSERT INTO translations (src, tgt, source, model, target, back, scores, lang, flags, status, checked, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT (src, tgt, source, model) DO UPDATE SET target = excluded.target, back = excluded.back, scores = excluded.scores,"
-                " lang = excluded.lang, flags = excluded.flags, status = excluded.status, seq = excluded.seq",
+                " lang = excluded.lang, flags = excluded.flags, status = excluded.status, checked = excluded.checked, seq = excluded.seq",
                 [(*row, seq + number) for number, row in enumerate(rows, 1)],
             )
-            db.executemany("INSERT OR REPLACE INTO edit_checks (src, tgt, source, text, back, scores, lang, flags) VALUES (?,?,?,?,?,?,?,?)", checks)
+            db.executemany("INSERT OR REPLACE INTO edit_checks (src, tgt, source, text, back, scores, lang, flags, checked) VALUES (?,?,?,?,?,?,?,?,?)", checks)
             key = issue_key(document.name)
             db.execute("DELETE FROM issue_segments WHERE issue = ? AND tgt = ?", (key, tgt))
             db.executemany(
@@ -381,6 +392,36 @@ class Memory:
             )
             db.execute("INSERT INTO review_log (src, tgt, source, status, text, reviewer, reviewed_at, revision, model, target) VALUES (?,?,?,?,?,?,?,?,?,?)", row)
             return self._effective(src, tgt, [source], None)[source]
+
+    # -- what a re-run reuses ----------------------------------------------------------------
+
+    def prepared(self, issue: str, tgt: str, key: str) -> Document | None:
+        """The issue's segmented and protected Document stored under ``key`` (None: none, or another key)."""
+        with self._guard():
+            row = self._db.execute("SELECT document FROM prepared WHERE issue = ? AND tgt = ? AND key = ?", (issue_key(issue), tgt, key)).fetchone()
+        if row is None:
+            return None
+        document = Document.from_dict(json.loads(row[0]))
+        document.name = issue
+        return document
+
+    def store_prepared(self, document: Document, tgt: str, key: str) -> None:
+        """Keep ``document`` (segmented and protected, not yet translated) as the issue's latest, under ``key``."""
+        with self._guard(), self._write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO prepared (issue, tgt, key, document) VALUES (?,?,?,?)",
+                (issue_key(document.name), tgt, key, json.dumps(document.to_dict(), ensure_ascii=False)),
+            )
+
+    def summary(self, issue: str, tgt: str, key: str) -> dict | None:
+        """The back-check summary stored for the issue under ``key``."""
+        with self._guard():
+            row = self._db.execute("SELECT summary FROM prepared WHERE issue = ? AND tgt = ? AND summary_key = ?", (issue_key(issue), tgt, key)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def store_summary(self, issue: str, tgt: str, key: str, summary: dict) -> None:
+        with self._guard(), self._write() as db:
+            db.execute("UPDATE prepared SET summary_key = ?, summary = ? WHERE issue = ? AND tgt = ?", (key, json.dumps(summary, ensure_ascii=False), issue_key(issue), tgt))
 
     # -- issues ----------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.document import Flag
 from pipeline.errors import UserError
-from pipeline.memory import SCHEMA_VERSION, Memory, ReviewConflict
+from pipeline.memory import MIGRATIONS, SCHEMA_VERSION, Memory, ReviewConflict
 from pipeline.segment import segment
 
 TEXT = "First sentence of the issue.\n\nSecond sentence here.\n\n- First sentence of the issue.\n"
@@ -145,6 +145,39 @@ def test_schema_is_versioned_in_wal_mode(tmp_path):
     db.close()
     with pytest.raises(UserError, match="newer than this pipeline"):
         Memory(path)
+
+
+def test_a_version_1_memory_is_migrated_and_its_translations_judged_again(tmp_path):
+    path = tmp_path / "v1.sqlite"
+    db = sqlite3.connect(path)
+    for statement in MIGRATIONS[0]:
+        db.execute(statement)
+    db.execute("INSERT INTO translations (src, tgt, source, model, target, flags, seq) VALUES ('en', 'pt', 'Hello world.', 'engine:a', 'OLÁ MUNDO.', '[]', 1)")
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with Memory(path) as memory:
+        document = fresh("Hello world.\n")
+        assert memory.recall(document, "pt", "engine:a") == 1
+        assert document.segments[0].target == "OLÁ MUNDO." and document.segments[0].checked is None
+        document.segments[0].checked = "judged"
+        memory.remember(document, "pt", model="engine:a")
+        again = fresh("Hello world.\n")
+        memory.recall(again, "pt", "engine:a")
+        assert again.segments[0].checked == "judged"
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+
+
+def test_prepared_documents_round_trip_and_are_keyed(memory):
+    document = fresh()
+    memory.store_prepared(document, "pt", "key-1")
+    assert memory.prepared("issue.en.md", "pt", "key-1") == document
+    assert memory.prepared("issue.en.md", "pt", "key-2") is None and memory.prepared("issue.en.md", "fr", "key-1") is None
+    assert memory.summary("issue.en.md", "pt", "s") is None
+    memory.store_summary("issue.en.md", "pt", "s", {"lang": "pt", "flags": []})
+    assert memory.summary("issue.en.md", "pt", "s") == {"lang": "pt", "flags": []}
+    memory.store_prepared(document, "pt", "key-2")  # a new version of the issue replaces the old one
+    assert memory.prepared("issue.en.md", "pt", "key-1") is None and memory.summary("issue.en.md", "pt", "s") is None
 
 
 @pytest.mark.parametrize("content", [b"this is not a database at all" * 40, b"SQLite format 3\x00" + b"\x07" * 200])

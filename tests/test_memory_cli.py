@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 from markdown_it import MarkdownIt
 from translate.storage import pypo, xliff
 
+import pipeline.backcheck
+import pipeline.cli
 import pipeline.translate
-from corpus import SAMPLE_ISSUE
+from corpus import REPO, SAMPLE_ISSUE
 from pipeline.memory import Memory
 from test_cli import run
 
@@ -95,6 +98,67 @@ def test_rerun_makes_no_model_calls_and_keeps_review_edits(engine, issue, memory
     assert (issue.parent / "out" / "issue.pt.md").read_text(encoding="utf-8") == edited
     translate(monkeypatch, capsys, issue, "--no-backcheck")
     assert engine.calls == []
+
+
+class Calls:
+    """Counts calls of the functions a re-run of an unchanged issue must not need."""
+
+    def __init__(self, monkeypatch):
+        self.counts: dict[str, int] = {}
+        for module, name in ((pipeline.cli, "segment"), (pipeline.cli, "protect"), (pipeline.backcheck, "run_checks"), (pipeline.backcheck, "judge_language"), (pipeline.backcheck, "scores")):
+            monkeypatch.setattr(module, name, self._counted(name, getattr(module, name)))
+
+    def _counted(self, name, function):
+        def counted(*args, **kwargs):
+            self.counts[name] = self.counts.get(name, 0) + 1
+            return function(*args, **kwargs)
+
+        return counted
+
+
+def _report(issue) -> dict:
+    report = json.loads((issue.parent / "out" / "issue.pt.report.json").read_text(encoding="utf-8"))
+    for segment in report["segments"]:
+        segment.pop("origin")  # the engine on the first run, "memory" after
+    return report
+
+
+def test_rerun_of_an_unchanged_issue_segments_and_judges_nothing_again(engine, issue, memory_path, monkeypatch, capsys):
+    translate(monkeypatch, capsys, issue)
+    report = _report(issue)
+    calls = Calls(monkeypatch)
+    translate(monkeypatch, capsys, issue)
+    assert calls.counts == {} and engine.calls[2:] == []  # 2: the first run's forward and backward batches
+    assert _report(issue) == report
+    with Memory(memory_path) as memory:
+        memory.save_review("en", "pt", "The last paragraph.", status="edited", text="O último parágrafo.", reviewer="ana", revision=0)
+    translate(monkeypatch, capsys, issue)
+    assert calls.counts == {"run_checks": 1, "judge_language": 2, "scores": 1}  # the edited segment, and the whole document
+    edited = next(s for s in _report(issue)["segments"] if s["source"] == "The last paragraph.")
+    assert edited["target"] == "O último parágrafo." and edited["back"] == "o último parágrafo."
+
+
+def test_a_changed_issue_glossary_or_threshold_is_prepared_or_judged_again(engine, issue, memory_path, tmp_path, monkeypatch, capsys):
+    glossaries = tmp_path / "glossaries"
+    shutil.copytree(REPO / "glossaries", glossaries)
+    config = tmp_path / "config.toml"
+    config.write_text(f"[translate]\nglossary_dir = '{glossaries}'\n", encoding="utf-8")
+    translate(monkeypatch, capsys, issue, "--config", str(config))
+    segments = len(_report(issue)["segments"])
+    calls = Calls(monkeypatch)
+    issue.write_text(ISSUE_TEXT.replace("The last paragraph.", "The very last paragraph."), encoding="utf-8")
+    translate(monkeypatch, capsys, issue, "--config", str(config))
+    assert calls.counts["segment"] == 1 and calls.counts["run_checks"] == 1  # only the new sentence is judged
+    calls.counts.clear()
+    with open(glossaries / "keep.txt", "a", encoding="utf-8") as keep:
+        keep.write("paragraph\n")
+    translate(monkeypatch, capsys, issue, "--config", str(config))
+    assert calls.counts["segment"] == 1 and calls.counts["run_checks"] == 2  # the two sentences where the new term is
+    calls.counts.clear()
+    config.write_text(config.read_text(encoding="utf-8") + "[backcheck]\nmin_chrf = 99\n", encoding="utf-8")
+    translate(monkeypatch, capsys, issue, "--config", str(config))
+    assert calls.counts["run_checks"] == segments
+    assert "backtranslation" in {f["check"] for s in _report(issue)["segments"] for f in s["flags"]}
 
 
 def test_memory_option_overrides_the_environment(engine, issue, memory_path, tmp_path, monkeypatch, capsys):
