@@ -124,10 +124,14 @@ def _restore_leniently(output: str, placeholders: dict[str, str]) -> str:
     return " ".join(TOKEN.sub(lambda m: values.get(m[0], m[0]), output).split())
 
 
-def check_key(segment: Segment, context: Context, severities: dict[str, str]) -> str:
-    """Fingerprint of everything the back-check judges a segment on."""
-    spans = [asdict(span) for span in segment.spans]
-    return fingerprint(context.src, context.tgt, asdict(context.thresholds), severities, segment.source, segment.masked, segment.placeholders, spans, segment.target, segment.back)
+def check_key(segment: Segment, judged_by: str) -> str:
+    """Fingerprint of everything the back-check judges a segment on, ``judged_by`` being the settings' fingerprint.
+
+    Pairs are numbered within the segment, so the same sentence anywhere has the same key.
+    """
+    pairs: dict[int, int] = {}
+    spans = [(s.start, s.end, s.kind.value, s.text, s.target, None if s.pair is None else pairs.setdefault(s.pair, len(pairs))) for s in segment.spans]
+    return fingerprint(judged_by, segment.source, segment.masked, segment.placeholders, spans, segment.target, segment.back)
 
 
 def backcheck(document: Document, tgt: str, engines: Engines | None, settings: BackcheckConfig, stored: Callable[[str], dict | None] = lambda key: None) -> Summary:
@@ -146,7 +150,8 @@ def backcheck(document: Document, tgt: str, engines: Engines | None, settings: B
         except UserError as error:
             summary.back_skipped = str(error)
     context = Context(src, tgt, settings.thresholds(src, tgt))
-    keys = [check_key(segment, context, settings.severities) for segment in translated]
+    judged_by = fingerprint(src, tgt, asdict(context.thresholds), settings.severities)
+    keys = [check_key(segment, judged_by) for segment in translated]
     summary.key = fingerprint(keys)
     if all(s.checked == key for s, key in zip(translated, keys)) and (results := stored(summary.key)) is not None:
         return replace(summary, **{**results, "flags": [Flag(**f) for f in results["flags"]]})

@@ -7,7 +7,7 @@ from corpus import SAMPLE_ISSUE
 from test_cli import run
 from test_translate import Recording, engines_with
 
-from pipeline.backcheck import backcheck, scores, tokenizer_for
+from pipeline.backcheck import backcheck, check_key, scores, tokenizer_for
 from pipeline.config import BackcheckConfig, Config
 from pipeline.protect import protect
 from pipeline.segment import segment
@@ -160,3 +160,12 @@ def test_a_changed_report_replaces_the_old_one_without_backups(tmp_path, monkeyp
     (out / "sample-issue.pt.md").write_text("edited by hand\n", encoding="utf-8")
     run(monkeypatch, capsys, "translate", str(SAMPLE_ISSUE), "--to", "pt", "--engine", "identity", "--out", str(out))
     assert sorted(p.name for p in out.iterdir()) == ["sample-issue.pt.md", "sample-issue.pt.md.1.bak", "sample-issue.pt.report.json"]
+
+
+def test_the_same_sentence_has_the_same_check_key_wherever_it_is():
+    sentence = "[*Subscribe*](https://example.org/) to the newsletter."
+    first, second = (segment(text, src_lang="en").segments[-1] for text in (sentence + "\n", "*Intro* with **bold**.\n\n" + sentence + "\n"))
+    assert [s.pair for s in first.spans] != [s.pair for s in second.spans]  # numbered per document
+    for s in (first, second):
+        s.target = "Assine a newsletter."
+    assert check_key(first, "settings") == check_key(second, "settings") != check_key(first, "other settings")
