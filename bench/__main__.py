@@ -24,6 +24,7 @@ RESULTS = Path(__file__).with_name("results.json")
 TARGET_SPEEDUP = 4.0  # ctranslate2 int8 over transformers fp32, every run
 TARGET_AGREEMENT = 0.95  # identical greedy outputs on the tiny test model, float32
 TARGET_OVERHEAD_SHARE, TARGET_OVERHEAD_MS = 0.05, 100.0
+TARGET_RERUN = 50.0  # first run over the same command again
 
 
 def machine() -> dict:
@@ -101,7 +102,10 @@ def print_tables(results: dict) -> None:
     console.print(table)
     console.print("overhead by stage, all issues (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in o["stages_ms"].items()) + f", other {o['other_ms']:.0f}")
     r = o["rerun"]
-    console.print(f"re-run of unchanged issues: first {r['first_seconds']:.2f}s, second {r['second_seconds']:.2f}s ({r['ratio']:.0f}x faster), model calls {r['model_calls_first']} -> {r['model_calls_second']}")
+    console.print(
+        f"re-run of unchanged issues (each run a new process): first {r['first_seconds']:.2f}s, second {r['second_seconds']:.2f}s ({r['ratio']:.0f}x faster), "
+        f"model calls {r['model_calls_first']} -> {r['model_calls_second']}; with Python's start and imports ({r['import_seconds']:.2f}s) {r['ratio_with_imports']:.0f}x"
+    )
     table = Table("target", "measured", "met", title="targets", title_justify="left")
     for t in results["targets"]:
         table.add_row(t["target"], t["measured"], "yes" if t["met"] else "NO")
@@ -119,6 +123,7 @@ def targets(results: dict) -> list[dict]:
         {"target": f"  the same without the back-check's checks: <= {TARGET_OVERHEAD_SHARE:.0%}", "measured": f"{o['overhead_share_without_backcheck']:.1%}", "met": o["overhead_share_without_backcheck"] <= TARGET_OVERHEAD_SHARE},
         {"target": f"  the same without the back-check's checks: < {TARGET_OVERHEAD_MS:.0f} ms", "measured": f"max {o['max_overhead_ms_without_backcheck']:.0f} ms", "met": o["max_overhead_ms_without_backcheck"] < TARGET_OVERHEAD_MS},
         {"target": "re-run of an unchanged issue: no model call", "measured": str(o["rerun"]["model_calls_second"]), "met": o["rerun"]["model_calls_second"] == 0},
+        {"target": f"re-run of an unchanged issue >= {TARGET_RERUN:.0f}x faster", "measured": f"{o['rerun']['ratio']:.0f}x", "met": o["rerun"]["ratio"] >= TARGET_RERUN},
     ]
 
 

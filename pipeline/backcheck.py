@@ -27,6 +27,9 @@ from .translate import Engines, model_id
 
 
 
+_SPACES = re.compile(r" {2,}")
+
+
 @dataclass
 class Summary:
     """What the back-check found about the whole translated document."""
@@ -95,7 +98,7 @@ def remask(text: str, placeholders: dict[str, str]) -> str:
     for key, value in sorted(placeholders.items(), key=lambda kv: len(kv[1]), reverse=True):
         if value.strip():
             text = text.replace(value.strip(), key)
-    return re.sub(r" {2,}", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def scored_text(text: str) -> str:

@@ -84,6 +84,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?]")
+_NOT_DIGIT = re.compile(r"\D")
 _NUMBER = re.compile(r"\d+(?:[.,\u202f\u00a0 ]\d{3})*(?![\d])")
 _TERMINAL = re.compile(r"[.!?…。！？:：;；]['\"”’)\]」』*_]*(?:\s*[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+)*$")  # an emoji may follow
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»")
@@ -97,14 +98,27 @@ def _markup(segment: Segment) -> list[str]:
 
 def prose(text: str, segment: Segment, terms: bool = False) -> str:
     """``text`` with the segment's markup (and, with ``terms``, its glossary terms) blanked out."""
-    for piece in _markup(segment):
+    forms = tuple(sorted({form for s in segment.spans if s.kind == SpanKind.TERM for form in (s.text, s.target or s.text)})) if terms else ()
+    return _prose(text, tuple(_markup(segment)), forms)
+
+
+@lru_cache(maxsize=8192)
+def _prose(text: str, markup: tuple[str, ...], terms: tuple[str, ...]) -> str:
+    for piece in markup:
         text = text.replace(piece, " ")
-    if terms:
-        for span in segment.spans:
-            if span.kind == SpanKind.TERM:
-                for form in {span.text, span.target or span.text}:
-                    text = re.sub(re.escape(form), " ", text, flags=re.I)
+    for form in terms:
+        text = _term(form).sub(" ", text)
     return " ".join(text.split())
+
+
+@lru_cache(maxsize=4096)
+def _term(form: str) -> re.Pattern:
+    return re.compile(re.escape(form), re.I)
+
+
+@lru_cache(maxsize=4096)
+def _whole_word(word: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.I)
 
 
 def _words(text: str) -> list[str]:
@@ -121,7 +135,7 @@ def _size(text: str) -> int:
 
 
 def _numbers(text: str) -> Counter[str]:
-    return Counter(re.sub(r"\D", "", m) for m in _NUMBER.findall(text))
+    return Counter(_NOT_DIGIT.sub("", m) for m in _NUMBER.findall(text))
 
 
 def _common_words(text: str) -> int:
@@ -130,7 +144,7 @@ def _common_words(text: str) -> int:
 
 
 def _count_word(needle: str, haystack: str) -> int:
-    return len(re.findall(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack, flags=re.I))
+    return len(_whole_word(needle).findall(haystack))
 
 
 # -- the checks ------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ def markdown_parser() -> MarkdownIt:
 
 
 _MD = markdown_parser()
+_TABLE_CELL = re.compile(r"/t[hd]\[")  # a block path inside a table cell
 
 
 @dataclass
@@ -353,7 +354,7 @@ class _Segmenter:
             return
         try:
             runs = self._scan(content, token.children or [])
-            offsets = self._content_offsets(content, token.map[0] + first_line, bool(re.search(r"/t[hd]\[", path)), cell_cursor)
+            offsets = self._content_offsets(content, token.map[0] + first_line, bool(_TABLE_CELL.search(path)), cell_cursor)
         except _Unlocatable as missing:
             self.document.notes.append(f"{path}: could not map {missing} back to the source; block left as is")
             return

@@ -14,6 +14,7 @@ _ABBREVIATIONS = {
     "pt": {"sr", "sra", "srta", "dr", "dra", "prof", "profa", "p.ex", "etc", "ex", "cf", "vs", "n", "nº", "pág", "fig", "eq"},
     "tr": {"dr", "prof", "doç", "vb", "vs", "bkz", "örn", "no", "sn"},
 }
+_LAST_WORD = re.compile(r"([\w.º]+)\.$")
 _MAY_END_SENTENCE = re.compile(r"[.!?…。！？]")
 
 
@@ -43,7 +44,7 @@ def _rule_spans(text: str, lang: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for boundary in _RULE_BOUNDARY.finditer(text):
         before = text[start : boundary.start()]
-        last_word = re.search(r"([\w.º]+)\.$", before)
+        last_word = _LAST_WORD.search(before)
         if last_word and (last_word.group(1).lower() in abbreviations or len(last_word.group(1)) == 1):
             continue
         spans.append((start, boundary.start()))
