@@ -71,13 +71,13 @@ def _marian_runner(model_dir: str):
 
 
 def _ctranslate2_runner(model_dir: str):
-    from pipeline.engines.ctranslate2 import CTranslate2Engine
+    from pipeline.engines.ctranslate2 import CTranslate2Engine, split
 
     tok, translator, _ = CTranslate2Engine(models={"en-de": model_dir})._load("en", "de")
 
-    def run(texts: list[str], length: int, beams: int) -> None:
+    def run(texts: list[str], length: int, beams: int) -> None:  # batch split over the workers, as the engine does
         source = [tok.convert_ids_to_tokens(ids) for ids in tok(texts).input_ids]
-        out = translator.translate_batch(source, beam_size=beams, min_decoding_length=length, max_decoding_length=length)
+        out = translator.translate_batch(source, beam_size=beams, min_decoding_length=length, max_decoding_length=length, **split(translator, len(source)))
         assert all(len(r.hypotheses[0]) == length for r in out)
 
     return tok, run
