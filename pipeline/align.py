@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .document import Document, Segment, Span, SpanKind, line_of
+from .language import count_letters
 from .protect import mask
 
 _URL = re.compile(r"(?:https?://|www\.|mailto:)[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?]")
 _INDEX = re.compile(r"\[\d+\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![^\W\d_])(?=[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z0-9])[A-Za-z][A-Za-z0-9-]+")  # NLP, BERT, GPT-2, TensorFlow
-_LETTER = re.compile(r"[^\W\d_]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _COMMON_WORD = re.compile(r"(?<![^\W\d_])[a-zà-ÿ][^\W\d_]{2,}")
 
@@ -76,7 +76,7 @@ class Unit:
     @cached_property
     def size(self) -> int:
         """Length in letters, CJK characters counting twice (they carry about two letters' worth)."""
-        return len(_LETTER.findall(self.prose)) + len(_CJK.findall(self.prose))
+        return count_letters(self.prose) + len(_CJK.findall(self.prose))
 
     @cached_property
     def key(self) -> str:

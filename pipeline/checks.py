@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Callable, Iterable, Literal
 
 from .document import Flag, Segment, SpanKind
-from .language import MIN_LETTERS, clearly_in, language_candidates, script_language
+from .language import MIN_LETTERS, clearly_in, count_letters, language_candidates, script_language
 from .segment import markdown_parser
 from .sentences import split_sentences
 
@@ -80,7 +80,6 @@ def run_checks(segment: Segment, context: Context, severities: dict[str, Severit
 
 _MD = markdown_parser()
 
-_LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?]")
@@ -125,13 +124,9 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def _letters(text: str) -> int:
-    return len(_LETTER.findall(text))
-
-
 def _size(text: str) -> int:
     """Length of prose in comparable units: CJK characters count as two letters."""
-    return _letters(text) + len(_HAN_OR_KANA.findall(text))
+    return count_letters(text) + len(_HAN_OR_KANA.findall(text))
 
 
 def _numbers(text: str) -> Counter[str]:
@@ -152,7 +147,7 @@ def _count_word(needle: str, haystack: str) -> int:
 
 @check("empty", "error", "the translation is empty although the source has words")
 def empty(segment: Segment, context: Context) -> Iterable[Finding]:
-    if _letters(prose(segment.source, segment)) and not segment.target.strip():
+    if count_letters(prose(segment.source, segment)) and not segment.target.strip():
         yield "the translation is empty", ""
 
 
@@ -282,7 +277,7 @@ def language(segment: Segment, context: Context) -> Iterable[Finding]:
     found = judge_language(words, context.tgt)
     # on a few words langdetect names odd languages ("plateforme de blogging gratuite": da); trust
     # it there only for the source language (left untranslated) or a script it cannot confuse
-    enough = _letters(words) >= LONG_ENOUGH or len(_words(words)) >= 6
+    enough = count_letters(words) >= LONG_ENOUGH or len(_words(words)) >= 6
     if found not in (None, context.tgt) and (found == context.src or enough or script_language(words)):
         yield f"the translation looks like {found}, not {context.tgt}", prose(segment.target, segment, terms=True)[:80]
 
@@ -316,7 +311,7 @@ def judge_language(text: str, tgt: str) -> str | None:
     longer ones by langdetect, which must name a clear winner; close relatives of ``tgt``
     (pt/es/gl...) count as ``tgt`` since langdetect confuses them on a sentence.
     """
-    letters = _letters(text)
+    letters = count_letters(text)
     if letters < 2:
         return None
     script = script_language(text)

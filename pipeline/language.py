@@ -22,11 +22,15 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
-_LETTER = re.compile(r"[^\W\d_]")
+LETTER = re.compile(r"[^\W\d_]")  # a letter of any script
 
 MIN_LETTERS = 20  # below this langdetect is unreliable; callers get None
 CLEAR_MARGIN = 10.0  # nats (a likelihood ratio of e^10) by which a reading must beat every other language
 READ_CHARS = 3000  # the profile reading looks at this much text: plenty to tell a language
+
+
+def count_letters(text: str) -> int:
+    return len(LETTER.findall(text))
 
 
 def _normalise(code: str) -> str:
@@ -35,7 +39,7 @@ def _normalise(code: str) -> str:
 
 def script_language(text: str) -> str | None:
     """The language a non-Latin script implies when it dominates the letters, else None."""
-    letters = len(_LETTER.findall(text)) or 1
+    letters = count_letters(text) or 1
     if len(_KANA.findall(text)) / letters > 0.05:
         return "ja"
     for pattern, lang, share in ((_HAN, "zh", 0.15), (_HANGUL, "ko", 0.3), (_CYRILLIC, "ru", 0.3), (_ARABIC, "ar", 0.3)):
@@ -103,7 +107,7 @@ def detect_language(text: str) -> str | None:
     CJK text mixed with many English terms is still CJK: the script decides before langdetect,
     which counts Latin-letter words and would call such text English.
     """
-    if len(_LETTER.findall(text)) < MIN_LETTERS:
+    if count_letters(text) < MIN_LETTERS:
         return None
     by_script = script_language(text)
     if by_script in ("zh", "ja", "ko"):

@@ -18,7 +18,7 @@ from markdown_it.token import Token
 
 from .document import Block, Document, Segment, Span, SpanKind
 from .errors import UserError
-from .language import detect_language
+from .language import LETTER, detect_language
 from .protect import TOKEN as PLACEHOLDER
 from .sentences import split_sentences
 
@@ -31,7 +31,6 @@ _UNTRANSLATABLE = re.compile(
     r"(?<![\\$\w])\$(?=\S)[^$\n]+?(?<=\S)\$(?![\w$])|(?<!\w)#\d+\b"
     rf"|[{_PICTOGRAPH}][\ufe0f\U0001f3fb-\U0001f3ff]?(?:\u200d[{_PICTOGRAPH}][\ufe0f]?)*|{PLACEHOLDER.pattern}"
 )
-_LETTER = re.compile(r"[^\W\d_]")
 _MARKERS_ONLY = re.compile(r"[\s>*+\-\d.)]*")  # a line with no more than container markers and spaces
 _PAIRED_TYPES = {"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"}
 
@@ -295,7 +294,7 @@ class _Segmenter:
             return
         spans = [Span(r.start, r.end, SpanKind(r.kind), value[r.start : r.end], r.pair) for r in runs if r.kind != "text"]
         prose = "".join(value[r.start : r.end] for r in runs if r.kind == "text")
-        if _LETTER.search(prose):
+        if LETTER.search(prose):
             self.document.segments.append(
                 Segment(len(self.document.segments), f"front_matter/{key}", inner_start, inner_end, value, spans, yaml_quote=quote or "plain")
             )
@@ -419,7 +418,7 @@ class _Segmenter:
         ]
         source = text[start:end]
         prose = "".join(source[a:b] for a, b in zip([0] + [s.end for s in spans], [s.start for s in spans] + [len(source)]))
-        if not _LETTER.search(prose):
+        if not LETTER.search(prose):
             return
         self.document.segments.append(Segment(len(self.document.segments), path, start, end, source, spans))
 

@@ -14,6 +14,7 @@ from .config import Config
 from .document import Document, Segment
 from .engines import Engine, create_engine
 from .errors import UserError
+from .language import LETTER
 from .protect import ATOMIC_TOKEN, closing_token, unmask
 
 
@@ -106,7 +107,6 @@ def translate_in_chunks(document: Document, tgt: str, engines: Engines, size: in
             done(pending)
 
 
-_LETTER = re.compile(r"[^\W\d_]")
 _ONE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -141,7 +141,7 @@ def _recover(failed: list[tuple[Segment, list[str]]], route: list[Hop], engines:
         for index, piece in enumerate(pieces):
             if index % 2:
                 plan.append(segment.placeholders[piece])
-            elif _LETTER.search(ATOMIC_TOKEN.sub("", piece)):
+            elif LETTER.search(ATOMIC_TOKEN.sub("", piece)):
                 lead, trail = piece[: len(piece) - len(piece.lstrip())], piece[len(piece.rstrip()) :]
                 plan.append((len(requests), lead, trail))
                 requests.append(piece.strip())
