@@ -19,7 +19,7 @@ from sacrebleu.metrics import BLEU, CHRF
 
 from .checks import CHECKS, Context, judge_language, prose, run_checks, telling_words
 from .config import BackcheckConfig
-from .document import Document, Flag, Segment
+from .document import Document, Flag, Segment, SpanKind
 from .errors import UserError
 from .fingerprint import fingerprint
 from .protect import TOKEN, unmask
@@ -114,8 +114,15 @@ def back_translate(segments: list[Segment], src: str, tgt: str, engines: Engines
     unique = list(dict.fromkeys(inputs))
     outputs = dict(zip(unique, engines.run(route, unique)))
     for segment, text in zip(pending, inputs):
-        segment.back = _restore_leniently(outputs[text], segment.placeholders)
+        segment.back = _restore_leniently(outputs[text], in_source_language(segment))
     return model_id(route)
+
+
+def in_source_language(segment: Segment) -> dict[str, str]:
+    """The segment's placeholders with each glossary term in its source form: a back-translation
+    compared with the source must not carry the pinned target-language term ("the small modelos de linguagem")."""
+    source_form = {(s.target or s.text): s.text for s in segment.spans if s.kind == SpanKind.TERM}
+    return {key: source_form.get(value, value) for key, value in segment.placeholders.items()}
 
 
 def _restore_leniently(output: str, placeholders: dict[str, str]) -> str:
@@ -125,6 +132,11 @@ def _restore_leniently(output: str, placeholders: dict[str, str]) -> str:
         return restored.text
     values = {key.strip(): value.strip() for key, value in placeholders.items()}
     return " ".join(TOKEN.sub(lambda m: values.get(m[0], m[0]), output).split())
+
+
+def terms_of(segment: Segment) -> set[str]:
+    """The glossary terms of a segment as the source writes them."""
+    return {s.text for s in segment.spans if s.kind == SpanKind.TERM}
 
 
 def check_key(segment: Segment, judged_by: str) -> str:
@@ -160,11 +172,12 @@ def backcheck(document: Document, tgt: str, engines: Engines | None, settings: B
         return replace(summary, **{**results, "flags": [Flag(**f) for f in results["flags"]]})
     scored, sources, backs = [], [], []
     for segment in translated:
-        reference = scored_text(segment.masked or segment.source)
+        markup = {key: value for key, value in in_source_language(segment).items() if value not in terms_of(segment)}
+        reference = scored_text(remask(segment.source, markup))  # terms stay, in the source language on both sides
         if segment.back is not None and len(reference.split()) >= context.thresholds.min_words:  # shorter: noise
             scored.append(segment)
             sources.append(reference)
-            backs.append(scored_text(remask(segment.back, segment.placeholders)))
+            backs.append(scored_text(remask(segment.back, markup)))
     by_sentence, summary.scores, summary.signatures = scores(backs, sources, src)
     for segment, sentence in zip(scored, by_sentence):
         segment.scores = sentence

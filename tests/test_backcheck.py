@@ -19,7 +19,7 @@ SOURCE = "Read the [full article](https://example.org/a) on our blog today.\n\nT
 class Dictionary(Recording):
     """A fake en<->pt engine that translates word by word from a small table, keeping placeholders."""
 
-    WORDS = {"read": "leia", "the": "o", "full": "completo", "article": "artigo", "on": "no", "our": "nosso", "blog": "blogue", "today": "hoje", "team": "equipa", "shipped": "lançou", "a": "uma", "new": "nova", "release": "versão", "this": "esta", "week": "semana"}
+    WORDS = {"read": "leia", "the": "o", "full": "completo", "article": "artigo", "on": "no", "our": "nosso", "blog": "blogue", "today": "hoje", "team": "equipa", "shipped": "lançou", "a": "uma", "new": "nova", "release": "versão", "this": "esta", "week": "semana", "third": "terceira"}
 
     def __init__(self):
         super().__init__(pairs=(("en", "pt"), ("pt", "en")))

@@ -59,8 +59,9 @@ def test_every_check_is_registered_with_a_severity_and_description():
         ("extra-markup", GOOD, GOOD_PT, "Leia o [artigo completo](https://example.org/a) no nosso [blogue](https://b.org), publicado em 2019."),
         ("extra-markup", "This is **very** important for the whole team.", "Isto é **muito** importante para toda a equipa.", "Isto é muito importante para toda a equipa."),
         ("urls", "See https://example.org/x for all the details today.", "Veja https://example.org/x para todos os detalhes hoje.", "Veja o site para todos os detalhes hoje."),
-        ("numbers", GOOD, GOOD_PT, GOOD_PT.replace("2019", "2018")),
-        ("numbers", "It has 1,000 users and 3.5 stars on average.", "Tem 1.000 utilizadores e 3,5 estrelas em média.", "Tem 100 utilizadores e 3,5 estrelas em média."),
+        ("wrong-number", GOOD, GOOD_PT, GOOD_PT.replace("2019", "2018")),
+        ("numbers", GOOD, GOOD_PT, GOOD_PT.replace(", publicado em 2019", "")),
+        ("wrong-number", "It has 1,000 users and 3.5 stars on average.", "Tem 1.000 utilizadores e 3,5 estrelas em média.", "Tem 100 utilizadores e 3,5 estrelas em média."),
         ("untranslated", "This is brilliant work by the team.", "Este é um trabalho brilhante da equipa.", "This is brilliant work by the team."),
         ("length", GOOD, GOOD_PT, "Leia [isto](https://example.org/a), 2019."),
         ("truncated", GOOD, GOOD_PT, "Leia o [artigo completo](https://example.org/a) no nosso blogue, publicado em 2019 e"),
@@ -85,11 +86,12 @@ def test_sentence_count_of_a_whole_block():
     assert [f.message for f in run_checks(block, CONTEXT) if f.check == "sentences"] == ["the translation has 2 sentence(s), the source 3"]
 
 
-def test_glossary_check_wants_the_pinned_form():
+def test_glossary_check_wants_the_pinned_form_and_names_stay_names():
     source = "Hugging Face released a new library this week."
-    terms = {"Hugging Face": "Hugging Face"}
+    terms = {"Hugging Face": "Hugging Face", "library": "biblioteca"}
     assert found("glossary", source, "A Hugging Face lançou uma nova biblioteca esta semana.", terms=terms) == []
-    assert found("glossary", source, "O Abraçando Face lançou uma nova biblioteca esta semana.", terms=terms)
+    assert found("glossary", source, "A Hugging Face lançou uma nova livraria esta semana.", terms=terms)
+    assert found("names", source, "O Abraçando Face lançou uma nova biblioteca esta semana.", terms=terms)  # a name: the names check's
 
 
 def test_backtranslation_check_uses_the_threshold():
@@ -111,7 +113,7 @@ def test_close_relatives_are_not_called_wrong():
 
 
 def test_severity_can_be_overridden():
-    seg = translated(GOOD, GOOD_PT.replace("2019", "2018"))
+    seg = translated(GOOD, GOOD_PT.replace(", publicado em 2019", ""))
     assert {f.check: f.severity for f in run_checks(seg, CONTEXT)}["numbers"] == "warning"
     assert {f.check: f.severity for f in run_checks(seg, CONTEXT, {"numbers": "error"})}["numbers"] == "error"
 

@@ -1,0 +1,374 @@
+"""How well does the back-check see what a reviewer must fix? Measured on a frozen, judged set.
+
+``bench/qe/pairs.jsonl`` holds (source, translation) segment pairs of the six corpus issues, en->pt:
+240 machine translations and 120 human PT-BR ones, frozen as text (``bench/qe_freeze.py``), and
+``bench/qe/judgements/*.tsv`` a reader's judgement of each: ``fix`` (with its kinds), ``minor`` or
+``ok``. The bench runs the full back-check on them (the pt->en engine makes the back-translations)
+and reports:
+
+- recall and precision of "needs a fix" (an error-severity finding) overall, per kind and per
+  split: issues 1-3 are the development issues the checks were tuned on, 4-6 are held out;
+- errors injected into segments judged ok (a clause or phrase omitted, negation added or
+  removed, a number changed in digits or words, a name or term swapped for another one of the
+  same issue, a phrase doubled, the sentence left in English, an English word left inside the
+  sentence) and the share of each caught, plus the share of the clean ok segments flagged;
+- for every human translation of the corpus, every error the gate (`pipeline check`) reports,
+  with its judgement from ``bench/qe/gate_judgements.tsv`` (true, intentional or false).
+
+    python -m bench.qe              # writes bench/qe.json
+    python -m bench.qe --no-gate    # without the gate run (a minute faster)
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import re
+import sys
+from collections import Counter, defaultdict
+from copy import deepcopy
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pipeline.backcheck import backcheck
+from pipeline.config import load_config
+from pipeline.document import Document, Segment, Span, SpanKind
+from pipeline.checks import prose
+from pipeline.meaning import _QUOTED, names
+from pipeline.translate import Engines
+
+HERE = Path(__file__).with_name("qe")
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "nlp-newsletter"
+RESULTS = Path(__file__).with_name("qe.json")
+DEV = {"issue-01", "issue-02", "issue-03"}
+KEPT_TITLES = load_config(Path(__file__).resolve().parent.parent / "configs" / "ci.toml").gate.kept_titles
+KINDS = ("meaning", "omission", "addition", "grammar", "untranslated", "term", "markup")
+_WORD = re.compile(r"[^\W\d_]+")
+_MARKUP = re.compile(r"[\[\]()`*_<>]|https?://")
+
+
+@dataclass
+class Pair:
+    """A judged pair and what the back-check made of it."""
+
+    record: dict
+    verdict: str
+    kinds: list[str]
+    note: str
+    segment: Segment = field(init=False)
+
+    def __post_init__(self) -> None:
+        r = self.record
+        spans = [Span(**{**s, "kind": SpanKind(s["kind"])}) for s in r["spans"]]
+        self.segment = Segment(0, "qe", 0, len(r["source"]), r["source"], spans, masked=r["masked"], placeholders=r["placeholders"], target=r["target"])
+
+    @property
+    def split(self) -> str:
+        return "dev" if self.record["issue"] in DEV else "held-out"
+
+    def errors(self, segment: Segment | None = None) -> set[tuple[str, str]]:
+        return {(f.check, f.message) for f in (segment or self.segment).flags if f.severity == "error"}
+
+
+def load() -> list[Pair]:
+    judged = {}
+    for path in sorted((HERE / "judgements").glob("*.tsv")):
+        for row in csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"):
+            judged[row["id"]] = row
+    pairs = []
+    for line in (HERE / "pairs.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        row = judged[record["id"]]
+        pairs.append(Pair(record, row["verdict"], [k.strip() for k in row["kinds"].split(",") if k.strip()], row["note"]))
+    return pairs
+
+
+def run_backcheck(pairs: list[Pair], engines: Engines, segments: list[Segment] | None = None) -> None:
+    """The back-check of each pair's segment (or of ``segments``, one per pair): machine translations with the
+    default configuration, human ones with the gate's (configs/ci.toml), as `pipeline check` judges them."""
+    from pipeline.gate import CI_CONFIG
+
+    segments = segments or [p.segment for p in pairs]
+    for origin, config in (("mt", load_config()), ("human", load_config(CI_CONFIG))):
+        chosen = [s for p, s in zip(pairs, segments) if p.record["origin"] == origin]
+        for index, segment in enumerate(chosen):
+            segment.index = index
+        backcheck(Document("", src_lang="en", segments=chosen), "pt", engines, config.backcheck)
+    for pair, segment in zip(pairs, segments):
+        if pair.record["origin"] == "human" and kept_title(pair, segment):
+            segment.flags = [replace(f, severity=KEPT_TITLES) if f.check in ("untranslated", "language") else f for f in segment.flags]
+
+
+def kept_title(pair: Pair, segment: Segment) -> bool:
+    """What `pipeline check` calls a kept title: a heading or bold/italic title line of the source copied verbatim."""
+    from pipeline.gate import _TITLE_LINE
+
+    if " ".join(segment.target.split()).casefold() != " ".join(segment.source.split()).casefold():
+        return False
+    path = CORPUS / f"{pair.record['issue']}.en.md"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return any(segment.source in line and _TITLE_LINE.match(line) for line in lines)
+
+
+# -- injected errors: each returns a damaged target, or None when it does not apply ---------------
+
+_VERBS = re.compile(
+    r"(?<![\w-])(é|são|foi|foram|pode|podem|tem|têm|está|estão|permite|permitem|mostra|mostram|ajuda|ajudam|usa|usam|inclui|incluem|oferece|"
+    r"fornece|apresenta|parece|funciona|deve|devem|precisa|[a-zà-ú]{3,}(?:ou|aram|eram|iram))(?![\w-])"
+)
+_PT_NUMBERS = {"dois": "três", "duas": "três", "três": "quatro", "quatro": "cinco", "cinco": "seis", "seis": "sete", "sete": "oito", "oito": "nove", "nove": "dez", "dez": "doze", "vinte": "trinta", "cem": "mil", "mil": "cem"}
+
+
+def _plain(pair: Pair) -> bool:
+    """A target whose words can be moved without touching markup."""
+    return not _MARKUP.search(pair.segment.target)
+
+
+def omit(pair: Pair, rng: random.Random, issue: dict) -> str | None:
+    """A clause between commas, else a phrase of two to four words with a content word, taken out."""
+    target = pair.segment.target
+    clauses = [m for m in re.finditer(r",([^,.;:]{8,60}),", target) if len(m[1].split()) >= 2 and not _MARKUP.search(m[1])]
+    if clauses:
+        m = rng.choice(clauses)
+        return target[: m.start()] + "," + target[m.end() :]
+    if not _plain(pair):
+        return None
+    words = list(re.finditer(r"[^\W\d_]+", target))
+    spans = [(a, b) for a in range(1, len(words)) for b in range(a + 2, min(a + 5, len(words)) + 1) if b - a >= 2 and any(len(w[0]) > 5 for w in words[a:b])]
+    if len(words) < 6 or not spans:
+        return None
+    a, b = rng.choice(spans)
+    return " ".join((target[: words[a].start()] + target[words[b - 1].end() :]).split())
+
+
+def negate(pair: Pair, rng: random.Random, issue: dict) -> str | None:
+    target = pair.segment.target
+    if found := list(re.finditer(r"(?<![\w-])não\s+", target)):
+        m = rng.choice(found)
+        return target[: m.start()] + target[m.end() :]
+    if verbs := list(_VERBS.finditer(target)):
+        m = rng.choice(verbs)
+        return target[: m.start()] + "não " + target[m.start() :]
+    return None
+
+
+def change_number(pair: Pair, rng: random.Random, issue: dict) -> str | None:
+    target = pair.segment.target
+    words = [m for m in re.finditer(r"[^\W\d_]+", target) if m[0].casefold() in _PT_NUMBERS]
+    digits = [m for m in re.finditer(r"(?<![\w/.-])\d+(?![\w/])", target) if not re.search(re.escape(m[0]), "".join(pair.segment.placeholders.values()))]
+    if not words and not digits:
+        return None
+    m = rng.choice(words + digits)
+    if m in words:
+        new = _PT_NUMBERS[m[0].casefold()]
+    else:
+        position = rng.randrange(len(m[0]))
+        new = m[0][:position] + str((int(m[0][position]) + rng.randint(1, 8)) % 10) + m[0][position + 1 :]
+    return target[: m.start()] + new + target[m.end() :]
+
+
+def swap_name(pair: Pair, rng: random.Random, issue: dict) -> str | None:
+    """A name or pinned term of the sentence replaced by another one of the same issue."""
+    target, segment = pair.segment.target, pair.segment
+    own = [n for n in dict.fromkeys(names(segment.source, "en")) if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", target)]
+    own += [s.target for s in segment.spans if s.kind == SpanKind.TERM and s.target and s.target in target]
+    others = [n for n in issue[pair.record["issue"]] if n not in segment.source and n not in target]
+    if not own or not others:
+        return None
+    old, new = rng.choice(own), rng.choice(others)
+    return re.sub(rf"(?<![\w-]){re.escape(old)}(?![\w-])", new, target, count=1)
+
+
+def double(pair: Pair, rng: random.Random, issue: dict) -> str | None:
+    target = pair.segment.target
+    words = [m for m in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*", target) if not _MARKUP.search(target[max(0, m.start() - 2) : m.end() + 2])]
+    if len(words) < 4:
+        return None
+    first = rng.randrange(len(words) - 2)
+    last = min(len(words) - 1, first + rng.randrange(3))
+    if any(target[words[i].end() : words[i + 1].start()].strip() for i in range(first, last)):
+        last = first  # a phrase without punctuation inside
+    phrase = target[words[first].start() : words[last].end()]
+    return target[: words[last].end()] + " " + phrase + target[words[last].end() :]
+
+
+def left_in_english(pair: Pair, rng: random.Random, issue: dict) -> str | None:
+    return pair.segment.source
+
+
+def english_word(pair: Pair, rng: random.Random, issue: dict) -> str | None:
+    """One Portuguese content word replaced by an English content word of the source."""
+    from pipeline import lexicon
+
+    source = [w for w in _WORD.findall(_QUOTED.sub(" ", pair.segment.source)) if w.islower() and len(w) > 3 and lexicon.frequency(w, "en") >= 200 and w not in lexicon.common_words("en")]
+    target = [m for m in _WORD.finditer(pair.segment.target) if m[0].islower() and len(m[0]) > 3 and m[0] not in lexicon.common_words("pt") and lexicon.known(m[0], "pt") and not lexicon.known(m[0], "en")]
+    target = [m for m in target if not _MARKUP.search(pair.segment.target[max(0, m.start() - 2) : m.end() + 2])]
+    if not source or not target:
+        return None
+    m, word = rng.choice(target), rng.choice(source)
+    return pair.segment.target[: m.start()] + word + pair.segment.target[m.end() :]
+
+
+INJECTIONS = {
+    "omission": omit,
+    "negation": negate,
+    "number": change_number,
+    "swapped name/term": swap_name,
+    "duplication": double,
+    "sentence in English": left_in_english,
+    "English word left": english_word,
+}
+
+
+def issue_names(pairs: list[Pair]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for pair in pairs:
+        found[pair.record["issue"]] += names(prose(pair.segment.source, pair.segment), "en") + [s.target for s in pair.segment.spans if s.kind == SpanKind.TERM and s.target]
+    return {issue: sorted(set(n)) for issue, n in found.items()}
+
+
+# -- measurements ---------------------------------------------------------------------------------
+
+
+def rates(pairs: list[Pair]) -> dict:
+    """Recall and precision of "needs a fix" (an error finding), per kind of fix."""
+    fix = [p for p in pairs if p.verdict == "fix"]
+    flagged = [p for p in pairs if p.errors()]
+    hit = [p for p in fix if p.errors()]
+    result = {
+        "pairs": len(pairs),
+        "fix": len(fix),
+        "flagged": len(flagged),
+        "recall": round(len(hit) / len(fix), 3) if fix else None,
+        "precision": round(len(hit) / len(flagged), 3) if flagged else None,
+        "ok flagged": round(sum(1 for p in pairs if p.verdict == "ok" and p.errors()) / max(1, sum(p.verdict == "ok" for p in pairs)), 3),
+        "minor flagged": round(sum(1 for p in pairs if p.verdict == "minor" and p.errors()) / max(1, sum(p.verdict == "minor" for p in pairs)), 3),
+        "recall by kind": {},
+    }
+    for kind in KINDS:
+        of_kind = [p for p in fix if p.kinds and p.kinds[0] == kind]
+        if of_kind:
+            result["recall by kind"][kind] = f"{sum(1 for p in of_kind if p.errors())}/{len(of_kind)}"
+    return result
+
+
+def precision_by_check(pairs: list[Pair]) -> dict[str, str]:
+    """For each check, how many of the segments it flags (as an error) were judged to need a fix."""
+    flagged: dict[str, list[Pair]] = defaultdict(list)
+    for pair in pairs:
+        for check in {c for c, _ in pair.errors()}:
+            flagged[check].append(pair)
+    return {check: f"{sum(p.verdict == 'fix' for p in hits)}/{len(hits)}" for check, hits in sorted(flagged.items())}
+
+
+def inject(pairs: list[Pair], engines: Engines, seed: int = 13) -> dict:
+    """Damage each ok segment once per applicable kind; a catch is a new error finding."""
+    rng = random.Random(seed)
+    issue = issue_names(pairs)
+    clean = [p for p in pairs if p.verdict == "ok"]
+    damaged: list[tuple[str, Pair, Segment]] = []
+    for kind, make in INJECTIONS.items():
+        for pair in clean:
+            target = make(pair, rng, issue)
+            if target is None or target == pair.segment.target:
+                continue
+            copy = deepcopy(pair.segment)
+            copy.target, copy.back, copy.flags, copy.scores, copy.checked, copy.lang = target, None, [], {}, None, None
+            damaged.append((kind, pair, copy))
+    run_backcheck([p for _, p, _ in damaged], engines, [d for _, _, d in damaged])
+    caught: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_origin: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    examples: dict[str, list[dict]] = defaultdict(list)
+    for kind, pair, copy in damaged:
+        new = pair.errors(copy) - pair.errors()
+        for counts in (caught[kind], by_origin[f"{kind} ({pair.record['origin']})"]):
+            counts[0] += bool(new)
+            counts[1] += 1
+        if not new and len(examples[kind]) < 3:
+            examples[kind].append({"id": pair.record["id"], "clean": pair.segment.target, "damaged": copy.target, "back": copy.back})
+    return {
+        "clean ok segments": len(clean),
+        "clean flagged": round(sum(1 for p in clean if p.errors()) / max(1, len(clean)), 3),
+        "caught": {kind: {"caught": c, "injected": n, "rate": round(c / n, 3)} for kind, (c, n) in caught.items()},
+        "caught by origin": {kind: f"{c}/{n}" for kind, (c, n) in sorted(by_origin.items())},
+        "clean flagged by origin": {
+            origin: f"{sum(1 for p in clean if p.record['origin'] == origin and p.errors())}/{sum(1 for p in clean if p.record['origin'] == origin)}" for origin in ("mt", "human")
+        },
+        "missed examples": examples,
+    }
+
+
+def gate(config) -> list[dict]:
+    """Every error `pipeline check` reports on the corpus' human translations, with its judgement."""
+    from pipeline.gate import CI_CONFIG, check_pair, find_pairs
+
+    judged = {}
+    if (HERE / "gate_judgements.tsv").exists():
+        for row in csv.DictReader((HERE / "gate_judgements.tsv").open(encoding="utf-8"), delimiter="\t"):
+            judged[(row["file"], int(row["line"]), row["check"])] = row
+    ci = load_config(CI_CONFIG)
+    engines = Engines(ci)
+    rows = []
+    for source, translation in find_pairs(CORPUS, "en"):
+        result = check_pair(source, translation, ci, engines)
+        errors = [f for f in result.findings if f.severity == "error"]
+        for finding in errors:
+            row = judged.get((translation.name, finding.line, finding.check), {})
+            rows.append({"file": translation.name, "line": finding.line, "check": finding.check, "message": finding.message, "judgement": row.get("judgement", "unjudged"), "note": row.get("note", "")})
+        if not errors:
+            rows.append({"file": translation.name, "line": 0, "check": "", "message": "passes", "judgement": "", "note": ""})
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-gate", action="store_true", help="skip the gate run on the corpus' human translations")
+    args = parser.parse_args()
+    if not (HERE / "pairs.jsonl").exists():
+        print(f"no judged set at {HERE}", file=sys.stderr)
+        return 1
+    config = load_config()
+    engines = Engines(config)
+    pairs = load()
+    run_backcheck(pairs, engines)
+    machine = [p for p in pairs if p.record["origin"] == "mt"]
+    human = [p for p in pairs if p.record["origin"] == "human"]
+    results = {
+        "machine": {"all": rates(machine), "dev": rates([p for p in machine if p.split == "dev"]), "held-out": rates([p for p in machine if p.split == "held-out"])},
+        "human": {"all": rates(human), "dev": rates([p for p in human if p.split == "dev"]), "held-out": rates([p for p in human if p.split == "held-out"])},
+        "precision by check (machine and human)": precision_by_check(pairs),
+        "injected": {"all": inject(pairs, engines), "held-out": inject([p for p in pairs if p.split == "held-out"], engines)},
+        "missed fixes (machine, held-out)": [
+            {"id": p.record["id"], "kinds": p.kinds, "note": p.note} for p in machine if p.split == "held-out" and p.verdict == "fix" and not p.errors()
+        ],
+        "false alarms (ok/minor with an error)": [
+            {"id": p.record["id"], "verdict": p.verdict, "errors": sorted(m for _, m in p.errors())} for p in pairs if p.verdict != "fix" and p.errors()
+        ],
+    }
+    if not args.no_gate and CORPUS.is_dir():
+        results["gate errors on human translations"] = gate(config)
+    RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    report(results)
+    print(f"wrote {RESULTS}")
+    return 0
+
+
+def report(results: dict) -> None:
+    for origin in ("machine", "human"):
+        for split, r in results[origin].items():
+            print(f"{origin:8} {split:9} recall {r['recall']} precision {r['precision']} (fix {r['fix']}/{r['pairs']}, flagged {r['flagged']}; ok flagged {r['ok flagged']}, minor flagged {r['minor flagged']}) by kind {r['recall by kind']}")
+    print("precision by check:", results["precision by check (machine and human)"])
+    for split, injected in results["injected"].items():
+        rates_ = ", ".join(f"{k} {v['caught']}/{v['injected']} ({v['rate']:.0%})" for k, v in injected["caught"].items())
+        print(f"injected ({split}): {rates_}; clean ok flagged {injected['clean flagged']:.1%} of {injected['clean ok segments']}")
+        print(f"  by origin: {injected['caught by origin']}; clean flagged {injected['clean flagged by origin']}")
+    gate_rows = results.get("gate errors on human translations", [])
+    for row in gate_rows:
+        print(f"gate {row['file']}:{row['line']} {row['check']} [{row['judgement']}] {row['message'][:150]}")
+    if gate_rows:
+        print("gate judgements:", dict(Counter(r["judgement"] for r in gate_rows if r["check"])))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

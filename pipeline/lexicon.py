@@ -1,0 +1,222 @@
+"""Language resources the meaning checks read: word lists, stems, negation cues, number words, gender.
+
+Word lists are pyspellchecker's dictionaries and wordfreq's frequencies, stems Snowball's (snowballstemmer);
+both are loaded on first use, once per process. The small tables below (negation cues, number
+words, determiners) are per language; a language without a table is simply not judged by the
+checks that need it.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_STEMMERS = {"en": "english", "pt": "portuguese", "fr": "french", "es": "spanish", "it": "italian", "de": "german", "ru": "russian", "nl": "dutch"}
+_SPELLING = {"en", "pt", "fr", "es", "it", "de", "ru", "nl", "ar"}
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+# Negation cues: a sentence and its translation should carry as many.
+NEGATION = {
+    "en": {"not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "cannot", "without", "n't"},
+    "pt": {"não", "nunca", "nenhum", "nenhuma", "nada", "ninguém", "nem", "jamais", "sem"},
+    "es": {"no", "nunca", "ningún", "ninguna", "ninguno", "nada", "nadie", "ni", "jamás", "sin"},
+    "fr": {"ne", "n'", "pas", "jamais", "aucun", "aucune", "rien", "personne", "ni", "sans"},
+}
+
+# Cardinal number words (1 is left out: "one of", "um/uma" are mostly not numbers).
+_EN_NUMBERS = "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+NUMBER_WORDS = {
+    "en": {**{w: i + 2 for i, w in enumerate(_EN_NUMBERS)}, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "dozen": 12},
+    "pt": {
+        "dois": 2, "duas": 2, "três": 3, "quatro": 4, "cinco": 5, "seis": 6, "sete": 7, "oito": 8, "nove": 9, "dez": 10, "onze": 11,
+        "doze": 12, "treze": 13, "catorze": 14, "quatorze": 14, "quinze": 15, "dezesseis": 16, "dezessete": 17, "dezoito": 18,
+        "dezenove": 19, "vinte": 20, "trinta": 30, "quarenta": 40, "cinquenta": 50, "cem": 100, "cento": 100, "mil": 1000,
+        "milhão": 10**6, "milhões": 10**6, "bilhão": 10**9, "bilhões": 10**9, "dúzia": 12,
+    },
+    "es": {"dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "veinte": 20, "cien": 100, "mil": 1000, "millón": 10**6, "millones": 10**6},
+    "fr": {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "vingt": 20, "cent": 100, "mille": 1000, "million": 10**6, "millions": 10**6},
+}
+
+# Portuguese determiners that show gender and number unambiguously ("a", "o" and "os" do not: "a" is also a
+# preposition and "o"/"os" a pronoun before verbs), as (gender, number).
+PT_DETERMINERS = {
+    **{w: ("m", "s") for w in "um do no ao pelo este esse aquele deste desse neste nesse seu nosso meu outro todo algum nenhum".split()},
+    **{w: ("f", "s") for w in "uma da na à pela esta essa aquela desta dessa nesta nessa sua nossa minha outra toda alguma nenhuma".split()},
+    **{w: ("m", "p") for w in "uns dos nos aos pelos estes esses aqueles destes desses nestes nesses seus nossos meus outros todos alguns muitos vários".split()},
+    **{w: ("f", "p") for w in "umas das nas às pelas estas essas aquelas destas dessas nestas nessas suas nossas minhas outras todas algumas muitas várias".split()},
+}
+# Nouns whose ending says their gender (almost always, for nouns); the exceptions that matter follow.
+_PT_FEMININE = re.compile(r"(?:ção|ções|são|sões|dade|dades|agem|agens|ise|ises|ência|ências|ância|âncias|eza|ezas|tude|tudes|(?<!ist)(?<!em|om|am)as?)$")
+_PT_MASCULINE = re.compile(r"(?:mento|mentos|ismo|ismos|or|ores|ema|emas|oma|omas|grama|gramas|(?<!ã)os?)$")
+_PT_INVARIANT = {"melhor", "maior", "menor", "pior", "anterior", "posterior", "superior", "inferior", "exterior", "interior", "melhores", "maiores", "menores", "piores"}
+PT_GENDER_EXCEPTIONS = {
+    **{w: "m" for w in "dia dias mapa mapas problema problemas sistema sistemas programa programas tema temas esquema esquemas idioma idiomas diagrama diagramas teorema teoremas paradigma paradigmas clima código códigos método métodos planeta planetas cinema pijama sofá tipo tipos grama".split()},
+    **{w: "f" for w in "mão mãos foto fotos tribo libido moto cor cores dor dores flor flores".split()},
+}
+
+
+@lru_cache(maxsize=None)
+def _stemmer(lang: str):
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(_STEMMERS[lang]) if lang in _STEMMERS else None
+
+
+def stem(word: str, lang: str) -> str:
+    """The Snowball stem of a (case-folded) word; the word itself for a language without a stemmer."""
+    stemmer = _stemmer(lang)
+    word = word.casefold()
+    return stemmer.stemWord(word) if stemmer else word
+
+
+@lru_cache(maxsize=None)
+def _dictionary(lang: str) -> dict[str, int] | None:
+    if lang not in _SPELLING:
+        return None
+    from spellchecker import SpellChecker
+
+    return dict(SpellChecker(language=lang, distance=1).word_frequency.dictionary)
+
+
+def has_words(lang: str) -> bool:
+    """Whether there is a word list for ``lang``."""
+    return _dictionary(lang) is not None
+
+
+KNOWN_ZIPF = 1.6  # wordfreq's frequency from which a word counts as known: "versionamento" 1.66, the typo "imagems" 1.45
+
+
+@lru_cache(maxsize=65536)
+def known(word: str, lang: str) -> bool:
+    """Whether ``word`` (any case; each part of a hyphenated word) is a word of the language: in pyspellchecker's
+    list, or seen often enough in wordfreq's (which has the Brazilian words pyspellchecker's Portuguese lacks)."""
+    words = _dictionary(lang) or {}
+    word = word.casefold().replace("’", "'")
+    parts = [part for part in word.split("-") if part]
+    return all(part in words or zipf(part, lang) >= KNOWN_ZIPF for part in parts) if parts else False
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str, lang: str) -> float:
+    """wordfreq's frequency of ``word`` in ``lang`` on the Zipf scale (0: unseen, 7: "the")."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, lang)
+
+
+def foreign(word: str, lang: str, other: str) -> bool:
+    """Whether ``word`` is a word of ``lang`` and far more frequent there than in ``other`` (English words are common in
+    Portuguese web text, so being seen in ``other`` is not enough to belong to it)."""
+    return known(word, lang) and zipf(word, lang) - zipf(word, other) >= FOREIGN_MARGIN
+
+
+COMMON_ZIPF = 3.5  # a capitalised word this frequent is a common word in a title ("Visualizing"), not a name ("Raffel" 1.4)
+FOREIGN_MARGIN = 1.5  # zipf units: "network" 5.0 in en, 2.9 in pt; "modelo" 2.7 in en, 5.0 in pt
+
+
+def frequency(word: str, lang: str) -> int:
+    """How often the word list saw ``word`` (0: unknown)."""
+    return (_dictionary(lang) or {}).get(word.casefold(), 0)
+
+
+@lru_cache(maxsize=None)
+def common_words(lang: str, count: int = 150) -> frozenset[str]:
+    """The ``count`` most frequent words of the language: function words, for the content-word checks."""
+    words = _dictionary(lang) or {}
+    return frozenset(sorted(words, key=words.get, reverse=True)[:count]) | NEGATION.get(lang, set())
+
+
+@lru_cache(maxsize=4096)
+def suggestion(word: str, lang: str) -> str | None:
+    """The most frequent known word one or two edits away from ``word``, if any."""
+    checker = _checker(lang)
+    if checker is None or len(word) < 4:
+        return None
+    best = checker.correction(word.casefold())
+    return best if best and best != word.casefold() else None
+
+
+@lru_cache(maxsize=None)
+def _checker(lang: str):
+    if lang not in _SPELLING:
+        return None
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language=lang, distance=2)
+
+
+def pt_gender(noun: str) -> str | None:
+    """"m" or "f" for a Portuguese noun whose ending (or the exception list) tells, else None."""
+    word = noun.casefold()
+    if word in _PT_INVARIANT:
+        return None
+    if word in PT_GENDER_EXCEPTIONS:
+        return PT_GENDER_EXCEPTIONS[word]
+    if _PT_FEMININE.search(word):
+        return "f"
+    if _PT_MASCULINE.search(word):
+        return "m"
+    return None
+
+
+_PT_NOUN = re.compile(r"(?:ção|ções|dade|dades|agem|agens|mento|mentos|ismo|ismos|dor|dores|tor|tores|eca|ecas|ura|uras|ência|ências|ância|âncias)$")
+_PT_NOUNS = frozenset(
+    "curso cursos biblioteca bibliotecas modelo modelos artigo artigos ferramenta ferramentas tutorial tutoriais conjunto conjuntos "
+    "equipe equipes projeto projetos código códigos rede redes tarefa tarefas série séries palestra palestras aula aulas livro livros "
+    "vídeo vídeos recurso recursos desafio desafios método métodos técnica técnicas sistema sistemas plataforma plataformas versão "
+    "versões lista listas guia guias camada camadas matemática educação notícias destaques empresa empresas grupo grupos "
+    "ética pesquisa pesquisas laboratório laboratórios conferência conferências competição competições resultados dados".split()
+)
+
+
+def pt_noun(word: str) -> bool:
+    """Whether a Portuguese word is (almost surely) a noun: a noun ending, or a frequent noun of the domain."""
+    word = word.casefold()
+    return word in _PT_NOUNS or bool(_PT_NOUN.search(word))
+
+
+def pt_number(noun: str) -> str:
+    """"p" for a plural-looking Portuguese noun (its singular is a known word), else "s"."""
+    word = noun.casefold()
+    if not word.endswith("s") or len(word) < 4:
+        return "s"
+    for plural, singular in (("ões", "ão"), ("ães", "ão"), ("ais", "al"), ("éis", "el"), ("eis", "el"), ("óis", "ol"), ("res", "r"), ("zes", "z"), ("ses", "s"), ("ns", "m"), ("s", "")):
+        if word.endswith(plural) and known(word[: -len(plural)] + singular, "pt") and (word[: -len(plural)] + singular) != word:
+            return "p"
+    return "s"
+
+
+# English words Brazilian ML writing keeps as they are (never "left untranslated").
+LOANWORDS = {
+    "pt": frozenset(
+        "dataset datasets benchmark benchmarks embedding embeddings fine-tuning notebook notebooks pipeline pipelines framework frameworks "
+        "transformer transformers encoder encoders decoder decoders token tokens paper papers deep learning machine few-shot zero-shot "
+        "overfitting over-fitting baseline baselines blog blogs post posts podcast podcasts thread threads online software hardware "
+        "startup startups chatbot chatbots feedback link links download downloads newsletter newsletters tweet tweets website "
+        "open-source self-attention attention transfer question answering slides playlist hashtag hackathon workshop workshops "
+        "hub cloud data science gradient boosting random forest kernel kernels".split()
+    ),
+}
+
+# Senses that go wrong in this domain: (source pattern, wrong target pattern, what the reviewer should know).
+# Seeded from the issue reports and the judged development issues (1-3) of bench/qe; a hit is a likely error, not a certainty.
+WRONG_SENSES = {
+    ("en", "pt"): (
+        (r"\bpapers?\b", r"\bpap(?:el|éis)\b", "a paper (research article) is an 'artigo'"),
+        (r"\b(?:this|next|future|previous|last|latest|new|upcoming|first|second|third|current)\s+issues?\b|\bissues?\s*#?\d", r"\b(?:problemas?|questões|questão)\b", "an issue of the newsletter is an 'edição'"),
+        (r"\bnotebooks?\b", r"\bcadernos?\b", "a (Colab or Jupyter) notebook is a 'notebook'"),
+        (r"\bembeddings?\b", r"\bincorporaç(?:ão|ões)\b", "embeddings are 'embeddings' in ML writing"),
+        (r"\bover-?fitting\b", r"\bsobrecarga\b", "over-fitting is 'overfitting' or 'sobreajuste'"),
+        (r"\bfew-shot\b", r"\bpouc[oa]s (?:fotos|tiros|disparos)\b", "few-shot learning is 'few-shot'"),
+        (r"\bbeam search\b", r"\bbeam pesquisa\b", "beam search is 'beam search' or 'busca em feixe'"),
+        (r"\b(?:has|have|got) you covered\b", r"\b(?:cobert[oa]s?|cobriu)\b", "'has you covered' means 'tem tudo o que você precisa'"),
+        (r"\bpay(?:ing)? attention\b", r"\bpag\w* atenção\b", "to pay attention is 'prestar atenção'"),
+        (r"\btransformers?\b", r"\btransformador(?:es)?\b", "the Transformer architecture keeps its name"),
+        (r"\bgraph(?:s| neural| network| networks|-based)\b|\bknowledge graph", r"\bgráficos?\b", "a graph (nodes and edges) is a 'grafo'"),
+        (r"\bgradient boosting\b", r"\baumento de gradiente\b", "gradient boosting keeps its name"),
+        (r"\bdownstream\b", r"\ba jusante\b", "downstream tasks are 'tarefas downstream' or 'tarefas-alvo'"),
+        (r"\bbindings\b", r"\bligações\b", "language bindings are 'bindings'"),
+        (r"\bgreat (?:part|article|post|tutorial|resource|work|read|list|overview|blog|thread|video|talk|introduction|summary)", r"\bgrandes? (?:parte|artigo|post|tutorial|recurso|trabalho|leitura|lista|visão|blog|thread|vídeo|palestra|introdução|resumo)\b", "'great' here means excellent ('ótimo', 'excelente')"),
+        (r"\bsurfac(?:e|es|ed|ing)\b", r"\bsurf\w*", "to surface is 'trazer à tona' or 'destacar'"),
+        (r"\bAI\b", r"(?:^|\(|(?<![\w-])[a-zà-ÿ]+ )AI\b", "in Portuguese AI is 'IA' (inteligência artificial)"),
+    ),
+}

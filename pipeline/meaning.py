@@ -1,0 +1,441 @@
+"""Checks that read meaning: what the translation says against what the source says.
+
+Registered in the same family as the form checks (``checks.check``), each a small function with
+a default severity and messages a reviewer understands. They compare the source with the
+translation and, where the back-check made one, with the back-translation: content words of the
+source with no counterpart in it (omission) and the reverse (addition), negation, numbers
+written as digits or words, names, words doubled, source words left in the translation, words
+the target language does not have, determiner/noun agreement and English word order in
+Portuguese, and word senses known to go wrong in this domain.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from . import lexicon
+from .checks import Context, Finding, check, prose
+from .document import Segment, SpanKind
+
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_TOKEN = re.compile(r"[^\W_]+(?:['’.+-][^\W_]+)*")
+_DIGITS = re.compile(r"\d+(?:[.,\u202f\u00a0 ]\d{3})*(?:[.,]\d+)?")
+_NAME_SHAPE = re.compile(r"(?=\S*[A-Z]\S*[A-Z0-9])|(?=\S*\d)(?=\S*[A-Za-z])")  # NLP, PyTorch, GPT-2, T5
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|\*[^*]+\*|_[^_]+_")
+_PRIVATIVE = re.compile(r"(?:ad[oa]s?|id[oa]s?|ível|ável|íveis|áveis|^(?:vist|feit|abert|escrit|post|dit)[oa]s?)$")  # "não supervisionado": un-, non-, not a negated verb
+_VERB_LIKE = re.compile(r"(?:ar|er|ir|ou|am|em|mos|ando|endo|indo|ado|ido|ada|ida)$")
+# Translated acronyms: either form is the same name.
+_ACRONYMS = {("en", "pt"): {"AI": "IA", "NLP": "PLN", "ML": "AM"}, ("en", "fr"): {"AI": "IA", "NLP": "TAL"}, ("en", "es"): {"AI": "IA", "NLP": "PLN"}}
+
+
+def _text(segment: Segment, which: str, terms: bool = True) -> str:
+    """Source or target prose: markup and URLs blanked, and glossary terms too unless ``terms`` is False
+    (terms are the glossary check's, except where the checks compare words with the back-translation)."""
+    return _URL.sub(" ", prose(getattr(segment, which) or "", segment, terms=terms))
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def _content(tokens: Iterable[str], lang: str) -> list[str]:
+    """The content words, hyphenated ones split into their parts (document-level: document, level)."""
+    common = lexicon.common_words(lang)
+    parts = [part for t in tokens for part in t.split("-")]
+    return [t for t in parts if len(t) > 2 and t.casefold() not in common and not t.isdigit()]
+
+
+# -- omission and addition, against the back-translation --------------------------------------
+
+
+def _missing_runs(words: list[str], lang: str, present: set[str]) -> list[list[str]]:
+    """Runs of consecutive content words of ``words`` whose stems are not in ``present``."""
+    runs, run = [], []
+    prefixes = {form[:5] for form in present if len(form) >= 5}
+    for word in _content(words, lang):
+        if lexicon.stem(word, lang) in present or word.casefold() in present or (len(word) >= 5 and word.casefold()[:5] in prefixes):
+            if run:
+                runs.append(run)
+            run = []
+        else:
+            run.append(word)
+    return runs + [run] if run else runs
+
+
+def _stems(tokens: Iterable[str], lang: str) -> set[str]:
+    """Stems and case-folded forms of ``tokens``, hyphenated words also as parts and joined (pre-trained: pretrained)."""
+    forms = {form for t in tokens for form in (t, *t.split("-"), t.replace("-", ""))}
+    return {lexicon.stem(f, lang) for f in forms} | {f.casefold() for f in forms}
+
+
+_EMPTY_PAIR = re.compile(r"\[\s*\]|\*\*\s*\*\*|(?<!\*)\*\s+\*(?!\*)")
+
+
+def _inside_pairs(segment: Segment) -> str:
+    """The source's text inside links and emphasis."""
+    opens = {s.pair: s.end for s in segment.spans if s.kind == SpanKind.OPEN}
+    return " ".join(segment.source[opens[s.pair] : s.start] for s in segment.spans if s.kind == SpanKind.CLOSE and s.pair in opens)
+
+
+@check("omission", "error", "every content word of the source has a counterpart in the back-translation")
+def omission(segment: Segment, context: Context) -> Iterable[Finding]:
+    if segment.back is None:
+        return
+    source, back, target = _tokens(_text(segment, "source", terms=False)), _tokens(_URL.sub(" ", segment.back)), _tokens(_text(segment, "target", terms=False))
+    present = _stems(back, context.src) | _stems(target, context.src)
+    if _EMPTY_PAIR.search(segment.back):  # the reverse engine emptied a link or emphasis: its words are not judged
+        present |= _stems(_tokens(_inside_pairs(segment)), context.src)
+    runs = _missing_runs(source, context.src, present)
+    lost = [w for run in runs for w in run]
+    if any(len(run) >= 2 for run in runs) or len(lost) >= 3:  # measured on bench/qe: one word alone is a paraphrase as often as not
+        words = ", ".join(f"'{' '.join(run)}'" for run in runs)
+        yield f"{words} of the source has no counterpart in the translation (back-translation: “{segment.back.strip()[:100]}”)", " ".join(lost)
+
+
+@check("addition", "warning", "the back-translation says nothing the source does not")
+def addition(segment: Segment, context: Context) -> Iterable[Finding]:
+    if segment.back is None:
+        return
+    source, back = _tokens(_text(segment, "source", terms=False)), _tokens(_URL.sub(" ", segment.back))
+    runs = _missing_runs(back, context.src, _stems(source, context.src))
+    added = [w for run in runs for w in run]
+    if any(len(run) >= 3 for run in runs) and len(added) >= max(3, 0.3 * len(_content(back, context.src))):
+        words = ", ".join(f"'{' '.join(run)}'" for run in runs if len(run) >= 2)
+        yield f"the translation adds {words or repr(' '.join(added))}, which the source does not say (back-translation: “{segment.back.strip()[:100]}”)", " ".join(added)
+
+
+# -- negation ---------------------------------------------------------------------------------
+
+
+def negations(text: str, lang: str) -> list[str]:
+    """The negation cues of ``text`` ("not", "n't", "não"...)."""
+    cues = lexicon.NEGATION.get(lang, set())
+    tokens = _tokens(text)
+    found = [t.casefold() for t, after in zip(tokens, tokens[1:] + [""]) if t.casefold() in cues and not _PRIVATIVE.search(after)]
+    if lang == "en":
+        found += ["n't" for _ in re.finditer(r"\w(?:n't|n’t)\b", text)]
+    return found
+
+
+@check("negation", "error", "the translation negates what the source negates, and nothing else")
+def negation(segment: Segment, context: Context) -> Iterable[Finding]:
+    if context.tgt not in lexicon.NEGATION or context.src not in lexicon.NEGATION or segment.back is None:
+        return  # without a back-translation "unsupervised" -> "não supervisionado" cannot be told from an added "not"
+    source, target, back = (negations(t, lang) for t, lang in ((_text(segment, "source"), context.src), (_text(segment, "target"), context.tgt), (segment.back, context.src)))
+    if len(target) == len(source) or len(back) == len(source) or (len(target) > len(source)) != (len(back) > len(source)):
+        return
+    if len(target) < len(source):
+        yield f"{', '.join(repr(c) for c in source)} in the source: the translation has {'no' if not target else 'fewer'} negation", " ".join(source)
+    else:
+        yield f"the translation negates ({', '.join(repr(c) for c in target)}) where the source does not", " ".join(target)
+
+
+# -- numbers ----------------------------------------------------------------------------------
+
+
+def number_values(text: str, lang: str) -> Counter[int | str]:
+    """Numbers of ``text``, written as digits or as words, by value (1,000 = 1.000 = one thousand)."""
+    found: Counter[int | str] = Counter()
+    for match in _DIGITS.finditer(text):
+        digits = re.sub(r"[.,\u202f\u00a0 ](?=\d{3}\b)", "", match[0]).replace(",", ".")
+        found[re.sub(r"\.0+$", "", digits)] += 1  # TensorFlow 2 = 2.0
+    words = lexicon.NUMBER_WORDS.get(lang, {})
+    for token in _tokens(text):
+        if (value := words.get(token.casefold())) is not None:
+            found[str(value)] += 1
+    return found
+
+
+def _number_difference(segment: Segment, context: Context) -> tuple[Counter, Counter]:
+    source, target = number_values(_text(segment, "source"), context.src), number_values(_text(segment, "target"), context.tgt)
+    return source - target, target - source
+
+
+@check("wrong-number", "error", "no number of the source is changed into another one")
+def wrong_number(segment: Segment, context: Context) -> Iterable[Finding]:
+    missing, extra = _number_difference(segment, context)
+    if missing and extra:
+        yield f"the source says {', '.join(sorted(missing))} where the translation says {', '.join(sorted(extra))}", " ".join(sorted(extra))
+
+
+@check("numbers", "warning", "every number of the source, in digits or words, is in the translation (1,000 = 1.000 = one thousand)")
+def numbers(segment: Segment, context: Context) -> Iterable[Finding]:
+    missing, extra = _number_difference(segment, context)
+    if not extra:
+        for number in sorted(missing):
+            yield f"the number {number} of the source is not in the translation", number
+
+
+# -- names ------------------------------------------------------------------------------------
+
+
+def names(text: str, lang: str) -> list[str]:
+    """Proper names and acronyms of a sentence: NLP, PyTorch, GPT-2, and capitalised words that are no common word.
+
+    In a title-case line (most words capitalised) only acronyms and mixed shapes count.
+    """
+    tokens = _tokens(_QUOTED.sub(" ", text))
+    capitalised = [t for t in tokens if t[:1].isupper()]
+    title_case = len(capitalised) > 0.6 * len(tokens)
+    found = []
+    for token in tokens:
+        if _NAME_SHAPE.match(token) and any(c.isalpha() for c in token):
+            found.append(token)
+        elif token[:1].isupper() and not title_case and len(token) > 2 and lexicon.frequency(token, lang) < 50:
+            found.append(token)
+    return found
+
+
+@check("names", "error", "every name and acronym of the source is in the translation, spelt as in the source")
+def names_check(segment: Segment, context: Context) -> Iterable[Finding]:
+    source, target = _text(segment, "source", terms=False), _text(segment, "target", terms=False)
+    translated = _ACRONYMS.get((context.src, context.tgt), {})
+    latin = not re.search(r"[^\x00-\u024f\u1e00-\u1eff\s\W]", target)
+    translated_terms = " ".join(s.text for s in segment.spans if s.kind == SpanKind.TERM and s.target not in (None, s.text))
+    found = [s.text for s in segment.spans if s.kind == SpanKind.TERM and s.target in (None, s.text)]  # the glossary's names (keep.txt)
+    if sum(1 for t in _tokens(target) if t[:1].islower()) >= 2:  # else a title or a list of names: only the glossary's names count
+        found += [n for n in names(source, context.src) if n not in translated_terms and n not in _LANGUAGE_TAGS]
+    wanted = Counter(n for n in found if latin or _NAME_SHAPE.match(n))
+    have = set(_tokens(target))
+    missing = [n for n in wanted if n not in have and translated.get(n) not in have and not _in(n, target)]
+    if not missing:
+        return
+    tokens = _tokens(target)
+    new = [t for t in dict.fromkeys(tokens) if t not in source and t not in translated.values()]
+    extra = [t for t in new if t in names(target, context.tgt) or (t == tokens[0] and t[:1].isupper() and not lexicon.known(t, context.tgt))]
+    for name in missing:
+        near = min(new, key=lambda e: Levenshtein.distance(name.casefold(), e.casefold()), default=None)
+        if near is not None and Levenshtein.distance(name.casefold(), near.casefold()) <= max(1, len(name) // 4):
+            yield f"'{name}' is written '{near}' in the translation", near
+        elif len(extra) == 1 and len(missing) == 1:
+            yield f"'{name}' of the source is '{extra[0]}' in the translation", extra[0]
+        else:
+            yield f"'{name}' of the source is missing from the translation", name
+
+
+_LANGUAGE_TAGS = {"EN", "PT", "PT-BR", "FR", "ES", "ZH", "AR", "RU", "DE"}
+
+
+def _noun_like(word: str) -> bool:
+    """A Portuguese word that can be a noun: a noun ending or domain noun, or no verb ending ("usamos", "aplica")."""
+    return lexicon.pt_noun(word) or not (_VERB_LIKE.search(word.casefold()) or word.casefold().endswith(("a", "e")))
+
+
+def _in(name: str, text: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
+
+
+# -- repetition, source words, spelling -------------------------------------------------------
+
+_DOUBLED = re.compile(r"(?<![\w-])((?:[^\W\d_]+[\s,]+){0,3}?[^\W\d_]+)\s+\1(?![\w-])", re.I)
+
+
+@check("doubled", "error", "no word or phrase doubled in the translation that is single in the source")
+def doubled(segment: Segment, context: Context) -> Iterable[Finding]:
+    source = _text(segment, "source", terms=False).casefold()
+    for match in _DOUBLED.finditer(_text(segment, "target", terms=False)):
+        phrase = match[1]
+        if f"{phrase} {phrase}".casefold() not in source:
+            yield f"'{phrase}' is written twice in a row: '{match[0]}'", match[0]
+
+
+@check("source-words", "error", "no word of the source left untranslated inside a translated sentence")
+def source_words(segment: Segment, context: Context) -> Iterable[Finding]:
+    if not (lexicon.has_words(context.src) and lexicon.has_words(context.tgt)):
+        return
+    target = _QUOTED.sub(" ", _text(segment, "target"))
+    tokens = _tokens(target)
+    if not any(lexicon.foreign(t, context.tgt, context.src) for t in tokens):
+        return  # names, or a title kept in the original: the language check judges that
+    source_tokens = _tokens(_text(segment, "source"))
+    source = {t.casefold() for t in source_tokens}
+    capitalised = [t for t in source_tokens if t[:1].isupper()]
+    named = set() if len(capitalised) > 0.6 * len(source_tokens) else set(capitalised) - set(source_tokens[:1])  # names, unless a title
+    left = [
+        t for t in tokens
+        if t.casefold() in source and len(t) > 2 and t not in named and not _NAME_SHAPE.match(t) and t.casefold() not in lexicon.LOANWORDS.get(context.tgt, ())
+        and lexicon.foreign(t, context.src, context.tgt)
+    ]
+    if len(left) > len(tokens) / 2:
+        return  # mostly the source's words: the untranslated and language checks'
+    copied = _copied_runs(tokens, source)
+    for word in dict.fromkeys(left):
+        if word not in copied:
+            yield f"'{word}' is left in {context.src} inside the translated sentence", word
+
+
+def _copied_runs(tokens: list[str], source: set[str]) -> set[str]:
+    """Tokens in runs of three or more source words copied together: a title or name kept in the original."""
+    kept, run = set(), []
+    for token in tokens + [""]:
+        if token and token.casefold() in source:
+            run.append(token)
+            continue
+        if len(run) >= 3:
+            kept.update(run)
+        run = []
+    return kept
+
+
+@check("spelling", "error", "every word of the translation is a word of the target language")
+def spelling(segment: Segment, context: Context) -> Iterable[Finding]:
+    if not lexicon.has_words(context.tgt):
+        return
+    source = _tokens(_text(segment, "source"))
+    folded = {t.casefold() for t in source}
+    for token in dict.fromkeys(_tokens(_QUOTED.sub(" ", _text(segment, "target")))):
+        word = token.casefold()
+        if not token[:1].islower() or len(token) < 4 or word in folded or "." in token or lexicon.known(word, context.tgt) or lexicon.known(word, context.src):
+            continue
+        fix = lexicon.suggestion(word, context.tgt)
+        if fix is None or _cognate(word, source):
+            continue
+        yield f"'{token}' is not a {context.tgt} word (did you mean '{fix}'?)", token
+
+
+def _cognate(word: str, source: list[str]) -> bool:
+    """A new word formed on a source word (tokenização from tokenization): not a misspelling."""
+    return any(Levenshtein.normalized_similarity(word[:-2], s.casefold()[:-2]) >= 0.75 for s in source if len(s) > 5)
+
+
+# -- Portuguese grammar -----------------------------------------------------------------------
+
+_PT_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_STRONG_NOUN = re.compile(r"(?:ção|ções|dade|dades|mento|mentos|dor|dores|tor|tores)$")
+_STRONG_FEMININE = re.compile(r"(?:ção|ções|dade|dades|agem|agens|ise|ência|ância|eza|tude|eca|ecas)$")
+
+
+@check("agreement", "error", "determiners agree with their noun in gender and number (Portuguese)")
+def agreement(segment: Segment, context: Context) -> Iterable[Finding]:
+    if context.tgt != "pt":
+        return
+    words = list(_PT_WORD.finditer(_QUOTED.sub(" ", _text(segment, "target", terms=False))))
+    common = lexicon.common_words("pt")
+    for first, second in zip(words, words[1:]):
+        det, noun = first[0].casefold(), second[0]
+        if second.start() - first.end() != 1 or not noun[:1].islower() or noun in common or len(noun) < 3:
+            continue
+        if det in ("o", "os"):
+            bad = bool(_STRONG_FEMININE.search(noun)) or (det == "o" and lexicon.pt_number(noun) == "p")
+        elif det in lexicon.PT_DETERMINERS:
+            gender, number = lexicon.PT_DETERMINERS[det]
+            bad = lexicon.pt_gender(noun) not in (None, gender) or (number == "s" and lexicon.pt_number(noun) == "p")
+        else:
+            continue
+        if bad and (lexicon.known(noun, "pt") or _STRONG_FEMININE.search(noun)):
+            yield f"'{first[0]} {noun}': the determiner does not agree with the noun", f"{first[0]} {noun}"
+    for first, second in zip(words, words[1:]):
+        noun, adjective = first[0], second[0].casefold()
+        if second.start() - first.end() != 1 or not lexicon.pt_noun(noun) or lexicon.pt_noun(adjective) or not _ADJECTIVE.search(adjective):
+            continue
+        gender, number = lexicon.pt_gender(noun), lexicon.pt_number(noun)
+        wanted = _inflect(adjective, gender, number)
+        if gender and wanted != adjective and lexicon.known(wanted, "pt") and lexicon.known(adjective, "pt"):
+            yield f"'{noun} {second[0]}': the adjective does not agree with the noun ('{noun} {wanted}')", f"{noun} {second[0]}"
+
+
+_ADJECTIVE = re.compile(r"(?:ad|id|iv|ic|ári|óri|os|ont)(?:o|a|os|as)$")
+
+
+def _inflect(adjective: str, gender: str, number: str) -> str:
+    """A Portuguese -o/-a adjective in the given gender and number (recursivo, f, p: recursivas)."""
+    stem = re.sub(r"(?:o|a|os|as)$", "", adjective)
+    return stem + ("o" if gender == "m" else "a") + ("s" if number == "p" else "")
+
+
+_FIELDS = r"ML|NLP|AI|IA|NLU|PLN|ML/NLP|NLP/ML|Deep Learning|Machine Learning|aprendizado de máquina|Data Science|ciência de dados|visão computacional|tradução automática|aprendizado por reforço"
+_NOUN_THEN_FIELD = re.compile(rf"(?<![\w-])([A-Za-zà-ÿ][\w-]+) ({_FIELDS})(?![\w/-])")
+_FIELD_THEN_NOUN = re.compile(rf"(?<![\w-])({_FIELDS}) ([A-Za-zà-ÿ][\w-]+)")
+_NATIONALITY = re.compile(r"(?<![\w-])(Italiano|Grego|Alemão|Francês|Chinês|Japonês|Inglês|Espanhol|Português|Russo|Árabe|Coreano|Holandês|Brasileiro|Europeu|Americano) ([A-Z][\w-]*)")
+
+
+@check("word-order", "error", "no English word order in a Portuguese sentence ('cursos NLP', 'Python Cursos')")
+def word_order(segment: Segment, context: Context) -> Iterable[Finding]:
+    if context.src != "en" or context.tgt != "pt":
+        return
+    target = _QUOTED.sub(" ", prose(segment.target or "", segment))
+    common = lexicon.common_words("pt")
+    source_names = set(names(prose(segment.source, segment), context.src)) | {s.text for s in segment.spans if s.kind == SpanKind.TERM and s.target in (None, s.text)}
+    for match in _NOUN_THEN_FIELD.finditer(target):
+        noun = match[1]
+        if noun.casefold() not in common and noun not in source_names and _noun_like(noun) and lexicon.foreign(noun, "pt", "en"):
+            yield f"'{match[0]}' is in English word order: '{noun} de {match[2]}'", match[0]
+    for match in _FIELD_THEN_NOUN.finditer(target):
+        if lexicon.pt_noun(match[2]) and not lexicon.foreign(match[2], "en", "pt"):
+            yield f"'{match[0]}' is in English word order: '{match[2]} de {match[1]}'", match[0]
+    for match in _NATIONALITY.finditer(target):
+        yield f"'{match[0]}' is in English word order: '{match[2]} {match[1].lower()}'", match[0]
+    words = list(_PT_WORD.finditer(target))
+    for first, second in zip(words, words[1:]):
+        if second.start() - first.end() != 1 or not lexicon.pt_noun(second[0]) or lexicon.foreign(second[0], "en", "pt"):
+            continue
+        name, noun = first[0], second[0]
+        if name in source_names or (name[:1].isupper() and name.casefold() not in common and not lexicon.foreign(name, "pt", "en") and not lexicon.pt_noun(name)):
+            yield f"'{name} {noun}' is in English word order: '{noun.lower()} {name}' or '{noun.lower()} do {name}'", f"{name} {noun}"
+        elif name[:1].islower() and _STRONG_NOUN.search(name) and (_STRONG_NOUN.search(noun) or noun[:1].isupper()) and name not in common:
+            yield f"'{name} {noun}' is in English word order: '{name} de {noun.lower()}'", f"{name} {noun}"
+
+
+# -- senses -----------------------------------------------------------------------------------
+
+
+@check("wrong-sense", "error", "no word translated in a sense known to be wrong in this domain ('papers' -> 'papéis')")
+def wrong_sense(segment: Segment, context: Context) -> Iterable[Finding]:
+    source, target = segment.source, segment.target or ""
+    for when, wrong, message in _senses(context.src, context.tgt):
+        if when.search(source) and (found := wrong.search(target)):
+            yield f"'{found[0]}': {message}", found[0]
+
+
+@lru_cache(maxsize=None)
+def _senses(src: str, tgt: str) -> list[tuple[re.Pattern, re.Pattern, str]]:
+    return [(re.compile(w, re.I), re.compile(t, re.I), m) for w, t, m in lexicon.WRONG_SENSES.get((src, tgt), ())]
+
+
+# -- link and emphasis texts, quotation marks -------------------------------------------------
+
+_QUOTE_MARKS = re.compile(r"[“”\"«»„]")
+_GLUED_LINK = re.compile(r"[^\W_]\[|\]\([^)\s]*\)[^\W_]")
+
+
+@check("quotes", "error", "the quotation marks of the source are in the translation, and links are not glued to words")
+def quotes(segment: Segment, context: Context) -> Iterable[Finding]:
+    source, target = prose(segment.source, segment), prose(segment.target or "", segment)
+    want, have = len(_QUOTE_MARKS.findall(source)), len(_QUOTE_MARKS.findall(target))
+    if have < want and want % 2 == 0:
+        yield f"the source has {want // 2} quotation(s) in quotation marks, the translation {'none' if not have else f'{have} quotation mark(s)'}", _QUOTE_MARKS.sub("", target)[:60]
+    glued_source = len(_GLUED_LINK.findall(segment.source))
+    for match in _GLUED_LINK.findall(segment.target or "")[glued_source:]:
+        yield f"a link is glued to the word next to it: '{match[:40]}'", match
+
+
+def _pair_texts(text: str, segment: Segment) -> dict[str, str]:
+    """The text inside each link of ``text``, by the link's destination (``](url)``), as the segment's spans give them."""
+    found = {}
+    for span in segment.spans:
+        if span.kind == SpanKind.CLOSE and span.text.startswith("](") and (end := text.find(span.text)) > 0:
+            start = text.rfind("[", 0, end)
+            if start >= 0:
+                found[span.text] = text[start + 1 : end]
+    return found
+
+
+@check("link-text", "error", "a link's text says what the source's link text says (no words moved out of it)")
+def link_text(segment: Segment, context: Context) -> Iterable[Finding]:
+    if segment.back is None:
+        return
+    source, back, target = _pair_texts(segment.source, segment), _pair_texts(segment.back, segment), _pair_texts(segment.target or "", segment)
+    for close, inner in source.items():
+        if close not in back or close not in target:
+            continue  # a lost link is the markup check's
+        words = _content(_tokens(inner), context.src)
+        kept = _stems(_tokens(back[close]), context.src)
+        lost = [w for w in words if lexicon.stem(w, context.src) not in kept and w.casefold() not in kept]
+        outside = _stems(_tokens(segment.back.replace(f"[{back[close]}{close}", " ")), context.src)
+        lost = [w for w in lost if lexicon.stem(w, context.src) in outside or w.casefold() in outside]  # moved, not paraphrased
+        if lost and len(lost) >= len(words) / 2:
+            yield f"the link text “{inner}” reads “{target[close]}” in the translation: {', '.join(repr(w) for w in lost)} moved out of the link", target[close]
