@@ -217,6 +217,8 @@ WRONG_SENSES = {
         (r"\bbindings\b", r"\bligações\b", "language bindings are 'bindings'"),
         (r"\bgreat (?:part|article|post|tutorial|resource|work|read|list|overview|blog|thread|video|talk|introduction|summary)", r"\bgrandes? (?:parte|artigo|post|tutorial|recurso|trabalho|leitura|lista|visão|blog|thread|vídeo|palestra|introdução|resumo)\b", "'great' here means excellent ('ótimo', 'excelente')"),
         (r"\bsurfac(?:e|es|ed|ing)\b", r"\bsurf\w*", "to surface is 'trazer à tona' or 'destacar'"),
+        (r"\bcall(?:s|ing)?\b[^.]*`|`[^.]*\bcall(?:s|ing)?\b", r"\blig(?:ue|ar|a|am|ando) para\b", "calling a function is 'chamar'"),
+        (r"\btraining\b", r"\bformaç(?:ão|ões)\b", "training a model is 'treinamento'"),
         (r"\bAI\b", r"(?:^|\(|(?<![\w-])[a-zà-ÿ]+ )AI\b", "in Portuguese AI is 'IA' (inteligência artificial)"),
     ),
 }

@@ -100,7 +100,7 @@ def omission(segment: Segment, context: Context) -> Iterable[Finding]:
 def addition(segment: Segment, context: Context) -> Iterable[Finding]:
     if segment.back is None:
         return
-    source, back = _tokens(_text(segment, "source", terms=False)), _tokens(_URL.sub(" ", segment.back))
+    source, back = _tokens(_text(segment, "source", terms=False)), _tokens(_URL.sub(" ", prose(segment.back, segment)))
     runs = _missing_runs(back, context.src, _stems(source, context.src))
     added = [w for run in runs for w in run]
     if any(len(run) >= 3 for run in runs) and len(added) >= max(3, 0.3 * len(_content(back, context.src))):
@@ -328,17 +328,28 @@ def agreement(segment: Segment, context: Context) -> Iterable[Finding]:
             continue
         if bad and (lexicon.known(noun, "pt") or _STRONG_FEMININE.search(noun)):
             yield f"'{first[0]} {noun}': the determiner does not agree with the noun", f"{first[0]} {noun}"
-    for first, second in zip(words, words[1:]):
-        noun, adjective = first[0], second[0].casefold()
-        if second.start() - first.end() != 1 or not lexicon.pt_noun(noun) or lexicon.pt_noun(adjective) or not _ADJECTIVE.search(adjective):
+    for index, (first, second) in enumerate(zip(words, words[1:])):
+        if second.start() - first.end() != 1:
+            continue
+        if lexicon.pt_noun(first[0]) and not lexicon.pt_noun(second[0]):  # noun, then adjective
+            noun, adjective, phrase = first[0], second[0].casefold(), f"{first[0]} {second[0]}"
+            head = words[index - 2][0] if index >= 2 and words[index - 1][0].casefold() in _OF else None
+        elif lexicon.pt_noun(second[0]) and not lexicon.pt_noun(first[0]) and first[0][:1].islower():  # adjective, then noun
+            noun, adjective, phrase, head = second[0], first[0].casefold(), f"{first[0]} {second[0]}", None
+        else:
+            continue
+        if not _ADJECTIVE.search(adjective) or not lexicon.known(adjective, "pt"):
             continue
         gender, number = lexicon.pt_gender(noun), lexicon.pt_number(noun)
         wanted = _inflect(adjective, gender, number)
-        if gender and wanted != adjective and lexicon.known(wanted, "pt") and lexicon.known(adjective, "pt"):
-            yield f"'{noun} {second[0]}': the adjective does not agree with the noun ('{noun} {wanted}')", f"{noun} {second[0]}"
+        if head and _inflect(adjective, lexicon.pt_gender(head), lexicon.pt_number(head)) == adjective:
+            continue  # "conjunto de dados público": the adjective goes with the head
+        if gender and wanted != adjective and lexicon.known(wanted, "pt"):
+            yield f"'{phrase}': the adjective does not agree with the noun ('{wanted}')", phrase
 
 
-_ADJECTIVE = re.compile(r"(?:ad|id|iv|ic|ári|óri|os|ont)(?:o|a|os|as)$")
+_OF = {"de", "do", "da", "dos", "das"}
+_ADJECTIVE = re.compile(r"(?:ad|id|iv|ic|ári|óri|os|ont|ert|en|ux|eir)(?:o|a|os|as)$")
 
 
 def _inflect(adjective: str, gender: str, number: str) -> str:
@@ -376,8 +387,8 @@ def word_order(segment: Segment, context: Context) -> Iterable[Finding]:
         name, noun = first[0], second[0]
         if name in source_names or (name[:1].isupper() and name.casefold() not in common and not lexicon.foreign(name, "pt", "en") and not lexicon.pt_noun(name)):
             yield f"'{name} {noun}' is in English word order: '{noun.lower()} {name}' or '{noun.lower()} do {name}'", f"{name} {noun}"
-        elif name[:1].islower() and _STRONG_NOUN.search(name) and (_STRONG_NOUN.search(noun) or noun[:1].isupper()) and name not in common:
-            yield f"'{name} {noun}' is in English word order: '{name} de {noun.lower()}'", f"{name} {noun}"
+        elif name[:1].islower() and _STRONG_NOUN.search(name) and name not in common:
+            yield f"'{name} {noun}': two nouns side by side in English word order (in Portuguese the main noun comes first: '{noun.lower()} de ...' or '{noun.lower()} {name}')", f"{name} {noun}"
 
 
 # -- senses -----------------------------------------------------------------------------------
