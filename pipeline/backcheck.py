@@ -22,7 +22,7 @@ from .config import BackcheckConfig
 from .document import Document, Flag, Segment, SpanKind
 from .errors import UserError
 from .fingerprint import fingerprint
-from .protect import TOKEN, unmask
+from .protect import TOKEN, recased, unmask
 from .translate import Engines, model_id
 
 
@@ -126,12 +126,14 @@ def in_source_language(segment: Segment) -> dict[str, str]:
 
 
 def _restore_leniently(output: str, placeholders: dict[str, str]) -> str:
-    """Placeholders back to their text, even when the engine repeated or dropped some (it is only read)."""
+    """Placeholders back to their text, even when the engine repeated, dropped or re-cased some ("XQ2"): a
+    back-translation is only read, by checks and reviewers, who must never see a placeholder."""
+    output = recased(output)
     restored = unmask(output, {k: v for k, v in placeholders.items() if k.strip() in output})
     if not restored.problems:
         return restored.text
     values = {key.strip(): value.strip() for key, value in placeholders.items()}
-    return " ".join(TOKEN.sub(lambda m: values.get(m[0], m[0]), output).split())
+    return " ".join(TOKEN.sub(lambda m: values.get(m[0], ""), output).split())
 
 
 def terms_of(segment: Segment) -> set[str]:

@@ -16,7 +16,7 @@ WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 # Negation cues: a sentence and its translation should carry as many.
 NEGATION = {
-    "en": {"not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "cannot", "without", "n't"},
+    "en": {"not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "cannot", "without", "n't", "fail", "fails", "failed", "unable", "lack", "lacks"},
     "pt": {"não", "nunca", "nenhum", "nenhuma", "nada", "ninguém", "nem", "jamais", "sem"},
     "es": {"no", "nunca", "ningún", "ninguna", "ninguno", "nada", "nadie", "ni", "jamás", "sin"},
     "fr": {"ne", "n'", "pas", "jamais", "aucun", "aucune", "rien", "personne", "ni", "sans"},

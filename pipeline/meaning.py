@@ -178,7 +178,8 @@ def names(text: str, lang: str) -> list[str]:
 
     In a title-case line (most words capitalised) only acronyms and mixed shapes count.
     """
-    tokens = _tokens(_QUOTED.sub(" ", text))
+    tokens = [_POSSESSIVE.sub("", t) for t in _tokens(_QUOTED.sub(" ", text))]
+    tokens = [t for t in tokens if not _DECADE.match(t) and "’" not in t and "'" not in t]
     capitalised = [t for t in tokens if t[:1].isupper()]
     title_case = len(capitalised) > 0.6 * len(tokens)
     found = []
@@ -217,6 +218,8 @@ def names_check(segment: Segment, context: Context) -> Iterable[Finding]:
             yield f"'{name}' of the source is missing from the translation", name
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+_DECADE = re.compile(r"^\d+(?:s|st|nd|rd|th|k|M|B)$")  # 2010s, 1st, 10k: numbers, not names
 _LANGUAGE_TAGS = {"EN", "PT", "PT-BR", "FR", "ES", "ZH", "AR", "RU", "DE"}
 
 
@@ -305,6 +308,8 @@ def _cognate(word: str, source: list[str]) -> bool:
 # -- Portuguese grammar -----------------------------------------------------------------------
 
 _PT_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_PARTICIPLE = re.compile(r"(?:ad|id)[oa]s?$")
+_BEFORE_NOUN = {"chamado", "chamada", "chamados", "chamadas", "determinado", "determinada", "referido", "referida", "suposto", "dado", "dada", "mencionado", "citado", "denominado", "considerado"}
 _STRONG_NOUN = re.compile(r"(?:ção|ções|dade|dades|mento|mentos|dor|dores|tor|tores)$")
 _STRONG_FEMININE = re.compile(r"(?:ção|ções|dade|dades|agem|agens|ise|ência|ância|eza|tude|eca|ecas)$")
 
@@ -368,6 +373,14 @@ _NATIONALITY = re.compile(r"(?<![\w-])(Italiano|Grego|Alemão|Francês|Chinês|J
 def word_order(segment: Segment, context: Context) -> Iterable[Finding]:
     if context.src != "en" or context.tgt != "pt":
         return
+    seen = set()
+    for message, phrase in _english_order(segment, context):
+        if phrase not in seen:
+            seen.add(phrase)
+            yield message, phrase
+
+
+def _english_order(segment: Segment, context: Context) -> Iterable[Finding]:
     target = _QUOTED.sub(" ", prose(segment.target or "", segment))
     common = lexicon.common_words("pt")
     source_names = set(names(prose(segment.source, segment), context.src)) | {s.text for s in segment.spans if s.kind == SpanKind.TERM and s.target in (None, s.text)}
@@ -387,6 +400,8 @@ def word_order(segment: Segment, context: Context) -> Iterable[Finding]:
         name, noun = first[0], second[0]
         if name in source_names or (name[:1].isupper() and name.casefold() not in common and not lexicon.foreign(name, "pt", "en") and not lexicon.pt_noun(name)):
             yield f"'{name} {noun}' is in English word order: '{noun.lower()} {name}' or '{noun.lower()} do {name}'", f"{name} {noun}"
+        elif name[:1].islower() and _PARTICIPLE.search(name) and name not in common and name not in _BEFORE_NOUN and lexicon.known(name, "pt") and not lexicon.pt_noun(name):
+            yield f"'{name} {noun}': in Portuguese the participle follows the noun ('{noun} {name}')", f"{name} {noun}"
         elif name[:1].islower() and _STRONG_NOUN.search(name) and name not in common:
             yield f"'{name} {noun}': two nouns side by side in English word order (in Portuguese the main noun comes first: '{noun.lower()} de ...' or '{noun.lower()} {name}')", f"{name} {noun}"
 
@@ -418,7 +433,7 @@ def quotes(segment: Segment, context: Context) -> Iterable[Finding]:
     source, target = prose(segment.source, segment), prose(segment.target or "", segment)
     want, have = len(_QUOTE_MARKS.findall(source)), len(_QUOTE_MARKS.findall(target))
     if have < want and want % 2 == 0:
-        yield f"the source has {want // 2} quotation(s) in quotation marks, the translation {'none' if not have else f'{have} quotation mark(s)'}", _QUOTE_MARKS.sub("", target)[:60]
+        yield f"quotation marks lost: the source has {want}, the translation {have}", _QUOTE_MARKS.sub("", target)[:60]
     glued_source = len(_GLUED_LINK.findall(segment.source))
     for match in _GLUED_LINK.findall(segment.target or "")[glued_source:]:
         yield f"a link is glued to the word next to it: '{match[:40]}'", match

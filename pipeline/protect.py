@@ -23,6 +23,15 @@ TOKEN = re.compile(rf"(?<![^\W\d_])({'|'.join(_PREFIXES)})(\d+)(?!\d)")  # also 
 ATOMIC_TOKEN = re.compile(rf"{_PREFIXES[0]}\d+")
 
 
+_ANY_CASE = re.compile(TOKEN.pattern, re.I)
+
+
+def recased(output: str) -> str:
+    """An engine output with placeholders it re-cased ("XQ2", "zza1") written as they were sent."""
+    shapes = {prefix.casefold(): prefix for prefix in _PREFIXES}
+    return _ANY_CASE.sub(lambda m: shapes[m[1].casefold()] + m[2], output)
+
+
 def closing_token(token: str) -> str | None:
     """The CLOSE token of an OPEN token (`ZZA3` -> `ZZB3`); None for any other token."""
     return _PREFIXES[2] + token[len(_PREFIXES[1]) :] if token.startswith(_PREFIXES[1]) else None
