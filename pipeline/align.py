@@ -27,6 +27,11 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![^\W\d_])(?=[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z0-9])[A-Za-z][A-Za-z0-9-]+")  # NLP, BERT, GPT-2, TensorFlow
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _COMMON_WORD = re.compile(r"(?<![^\W\d_])[a-zà-ÿ][^\W\d_]{2,}")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_MARKER = re.compile(r"\[(\d{1,3})\](?!\()")
+# an entry of a list of numbered references ("[3] **Title:** https://..."), the way some adaptations
+# (the WeChat ones) turn inline links into "[3]" markers; it has no counterpart block in the source
+REFERENCE_ENTRY = re.compile(r"^[ \t>*-]*\[(\d{1,3})\](?!\()[^\n]*?((?:https?://|www\.)[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?])", re.M)
 
 SKIP = 3.0  # cost of leaving one block unmatched (missing or extra)
 MERGE = 1.0  # extra cost of each block joined to another in a pair
@@ -49,6 +54,7 @@ class Unit:
     segments: list[Segment]
     text: str = ""  # the block's text from its first segment to its last
     lines: str = ""  # the whole lines it is on, with the markup around it (a caption's link)
+    cited: tuple[str, ...] = ()  # URLs its numbered-reference markers ("[3]") stand for
 
     @cached_property
     def prose(self) -> str:
@@ -61,7 +67,7 @@ class Unit:
 
     @cached_property
     def links(self) -> Counter[str]:
-        return Counter(_normal_url(url) for url in _URL.findall(self.lines))
+        return Counter(_normal_url(url) for url in _URL.findall(self.lines) + list(self.cited))
 
     @cached_property
     def urls(self) -> frozenset[str]:
@@ -119,6 +125,9 @@ class Alignment:
     target_lines: dict[int, int] = field(default_factory=dict)  # unit index -> line in the translation
     missing: list[Segment] = field(default_factory=list)  # source units with no counterpart (target None)
     extra: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of translation blocks with no source
+    # unit index -> (the whole source lines of its block(s), the whole translation lines paired with
+    # them, HTML comments blanked): where a check that missed something in one sentence looks again
+    contexts: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 def _normal_url(url: str) -> str:
@@ -138,6 +147,22 @@ def _without_spans(segment: Segment) -> str:
     return " ".join("".join(pieces).split())
 
 
+def without_comments(text: str) -> str:
+    """``text`` with its HTML comments (the bilingual convention keeps the source in them) blanked, lines kept."""
+    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
+
+
+def is_reference_entry(unit: Unit) -> bool:
+    """A one-line block of a list of numbered references: "[3] **Title:** https://..."."""
+    return "\n" not in unit.lines.strip() and bool(REFERENCE_ENTRY.match(unit.lines))
+
+
+def _titles_references(units: list[Unit], k: int) -> bool:
+    """A short line without links right before the first entry of a reference list: its title ("References")."""
+    unit = units[k]
+    return k + 1 < len(units) and is_reference_entry(units[k + 1]) and not (k and is_reference_entry(units[k - 1])) and not unit.urls and len(unit.prose) <= 40
+
+
 def _units(document: Document) -> list[Unit]:
     units: list[Unit] = []
     for segment in document.segments:
@@ -146,10 +171,11 @@ def _units(document: Document) -> list[Unit]:
         else:
             units.append(Unit(segment.block, [segment]))
     text = document.text
+    plain = without_comments(text)
     for unit in units:
         start, end = unit.segments[0].start, unit.segments[-1].end
         unit.text = text[start:end]
-        unit.lines = text[text.rfind("\n", 0, start) + 1 : text.find("\n", end) % (len(text) + 1)]
+        unit.lines = plain[plain.rfind("\n", 0, start) + 1 : plain.find("\n", end) % (len(plain) + 1)]
     return units
 
 
@@ -175,9 +201,13 @@ def _pair_cost(s: Group, t: Group, ratio: float, copies: frozenset[str]) -> floa
         cost += DISJOINT
     if not s.kinds & t.kinds:
         cost += KIND
+        if bool(s.urls) != bool(t.urls):  # another kind of block, and the links of one side nowhere: weak evidence
+            cost += DISJOINT
     skew = _skew(s.size, t.size, ratio)
     cost += LENGTH * min(3.0, skew)
     if any(u.key in copies for u in t.units if u.key):
+        if joined:
+            return math.inf  # a copy of the source is never half of a translated pair: it is left extra
         cost += COPY
     uneven = abs(sum(len(u.segments) for u in s.units) - sum(len(u.segments) for u in t.units))
     if uneven:
@@ -202,6 +232,8 @@ def _joining_believed(s: Group, t: Group, uneven: int, skew: float, ratio: float
 
 def _mergeable(units: list[Unit]) -> bool:
     """Neighbouring blocks a translator may have joined (or split): body blocks of one kind."""
+    if any(len(u.prose.split()) < 2 for u in units):
+        return False  # a one-word block (a figure credit "source") is never half of a joined pair
     return len({u.kind for u in units}) == 1 and not units[0].kind.startswith("front_matter")
 
 
@@ -259,6 +291,43 @@ def _best_path(src: list[Unit], tgt: list[Unit], ratio: float) -> list[tuple[lis
     return pairs[::-1]
 
 
+def _moved(path: list[tuple[list[Unit], list[Unit]]]) -> list[tuple[list[Unit], list[Unit]]]:
+    """Pair a dropped source block with an added translation block that carries the same links.
+
+    A block the translator moved to another section is left unmatched by the monotone alignment:
+    missing at its source place, extra at its new one. When the two share a link (or a numbered
+    reference to it) and would pair at a reasonable cost, they are one pair, out of order.
+    """
+    missing = [(k, s[0]) for k, (s, t) in enumerate(path) if not t and len(s) == 1]
+    extra = [(k, t[0]) for k, (s, t) in enumerate(path) if not s and len(t) == 1]
+    if not missing or not extra:
+        return path
+    ratio = 1.0
+    sized = [(s[0].size, t[0].size) for s, t in path if len(s) == len(t) == 1 and min(s[0].size, t[0].size) >= MEASURED]
+    if sized:
+        ratio = sorted(b / a for a, b in sized)[len(sized) // 2]
+    joined: dict[int, int] = {}  # path index of the missing block -> path index of the extra one
+    used: set[int] = set()
+    for k, unit in missing:
+        if not unit.urls:
+            continue
+        best = min(
+            ((_pair_cost(Group([unit]), Group([other]), ratio, frozenset()), j) for j, other in extra if j not in used and unit.urls & other.urls),
+            default=(math.inf, -1),
+        )
+        if best[0] < 2 * SKIP:  # cheaper than leaving both unmatched
+            joined[k] = best[1]
+            used.add(best[1])
+    if not joined:
+        return path
+    result = []
+    for k, (s, t) in enumerate(path):
+        if k in used:
+            continue
+        result.append((s, path[joined[k]][1]) if k in joined else (s, t))
+    return result
+
+
 def _merged(units: list[Unit], index: int) -> Segment:
     """One segment for the whole of ``units`` (blocks whose sentences do not pair one to one).
 
@@ -302,9 +371,18 @@ def align(source: Document, translation: Document) -> Alignment:
         else:
             result.target_lines[unit.index] = line
 
-    for src, tgt in _path(_units(source), _units(translation)):
+    src_units, tgt_units = _units(source), _units(translation)
+    if not any(is_reference_entry(u) for u in src_units):  # a reference list the source does not have: extra
+        references = [u for k, u in enumerate(tgt_units) if is_reference_entry(u) or _titles_references(tgt_units, k)]
+        result.extra += [(line_of(translation.text, u.segments[0].start), u.text) for u in references]
+        tgt_units = [u for u in tgt_units if all(u is not r for r in references)]
+        cited = {m[1]: m[2] for u in references if (m := REFERENCE_ENTRY.match(u.lines))}
+        for unit in tgt_units:  # a "[3]" marker anchors the block as well as the link it replaced
+            unit.cited = tuple(cited[n] for n in _MARKER.findall(unit.lines) if n in cited)
+    for src, tgt in _moved(_path(src_units, tgt_units)):
         src_segments = [s for u in src for s in u.segments]
         tgt_segments = [s for u in tgt for s in u.segments]
+        first = len(result.document.segments)
         if not tgt:
             for unit in src:
                 add([unit], None, None)
@@ -316,4 +394,9 @@ def align(source: Document, translation: Document) -> Alignment:
                 add([Unit(a.block, [a], a.source)], b.source, line_of(translation.text, b.start))
         else:
             add(src, _joined(tgt), line_of(translation.text, tgt_segments[0].start))
+        if src and tgt:
+            context = ("\n".join(u.lines for u in src), "\n".join(u.lines for u in tgt))
+            for index in range(first, len(result.document.segments)):
+                result.contexts[index] = context
+    result.extra.sort()
     return result

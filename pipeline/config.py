@@ -4,9 +4,9 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .checks import Thresholds
 from .errors import UserError
@@ -94,6 +94,59 @@ class BackcheckConfig(_Section):
         return Thresholds(**values)
 
 
+def _regex(value: str) -> str:
+    import re
+
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValueError(f"{value!r} is not a valid regular expression: {error}") from None
+    return value
+
+
+Regex = Annotated[str, AfterValidator(_regex)]
+
+
+class UrlRule(_Section):
+    """A declared localization of links: a source URL matching ``pattern`` may be ``replacement`` in the translation.
+
+    ``pattern`` is a regular expression searched in the source URL; ``replacement`` a regular
+    expression (``\\1``... name the pattern's groups, ``{tgt}`` the target language) that a URL of
+    the translation must match in full. ``languages``: the target languages it applies to (none: all).
+    """
+
+    pattern: Regex
+    replacement: Regex
+    reason: str = Field(min_length=1)
+    languages: list[str] = []
+
+    def allows(self, source_url: str, target_url: str, tgt: str) -> bool:
+        """Whether this rule lets ``target_url`` stand for ``source_url`` in a ``tgt`` translation."""
+        import re
+
+        if self.languages and tgt not in self.languages:
+            return False
+        match = re.search(self.pattern, source_url)
+        if not match:
+            return False
+        wanted = re.sub(r"\\(\d)", lambda m: re.escape(match.group(int(m[1])) or ""), self.replacement).replace("{tgt}", re.escape(tgt))
+        return re.fullmatch(wanted, target_url) is not None
+
+
+class OmissionRule(_Section):
+    """A declared adaptation: a source block matching ``pattern`` (a regular expression searched in
+    its text) may have no counterpart in a translation into ``languages`` (none: all)."""
+
+    pattern: Regex
+    reason: str = Field(min_length=1)
+    languages: list[str] = []
+
+    def allows(self, source_text: str, tgt: str) -> bool:
+        import re
+
+        return (not self.languages or tgt in self.languages) and re.search(self.pattern, source_text) is not None
+
+
 class GateConfig(_Section):
     """`pipeline check`: which findings fail the build (severities and thresholds are [backcheck]'s)."""
 
@@ -103,6 +156,11 @@ class GateConfig(_Section):
     kept_titles: Literal["error", "warning"] = "warning"  # untranslated/language flags on a title copied verbatim
     missing: Literal["error", "warning"] = "error"  # a source block with no counterpart in the translation
     extra: Literal["error", "warning"] = "warning"  # a translation block with no counterpart in the source
+    url_rules: list[UrlRule] = []  # declared localized links: not findings, listed as suppressed with their reason
+    # target languages whose translations may turn a link into a numbered reference "[3]" with the URL
+    # in a reference list ("[3] Title: https://..."); "*" = every language
+    numbered_references: list[str] = []
+    omissions: list[OmissionRule] = []  # source blocks an adaptation may drop: listed as suppressed with their reason
 
 
 class Config(_Section):

@@ -22,9 +22,9 @@ from typing import Literal
 from rich.console import Console
 from rich.markup import escape
 
-from .align import Alignment, align
+from .align import REFERENCE_ENTRY, Alignment, align, without_comments
 from .backcheck import Summary, backcheck
-from .checks import CHECKS, Context
+from .checks import _URL, CHECKS, Context, inline_markup
 from .config import DEFAULT_CONFIG, Config, load_config
 from .document import Document, Segment, line_of
 from .errors import UserError
@@ -38,7 +38,12 @@ Severity = Literal["error", "warning"]
 CI_CONFIG = DEFAULT_CONFIG.with_name("ci.toml")
 FAILING = {"error": {"error"}, "warning": {"error", "warning"}, "never": set()}  # fail_on -> severities that fail
 _NAMED = re.compile(r"^(?P<name>.+)\.(?P<lang>[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)(?P<ext>\.(?:md|markdown|txt))$")
-_TITLE_LINE = re.compile(r"^\s*(?:#{1,6}\s.*|(\*{1,3}|_{1,3})\S.*\S\1)\s*$")
+_TITLE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:#{1,6}\s.*|(\*{1,3}|_{1,3})\S.*\S\1)\s*$")
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.、)]?|[一二三四五六七八九十]+、)\s*")  # "1.6 ", "2、": a section number the translation added
+_URLISH = re.compile(r"(?:https?://|mailto:|www\.)")
+_IGNORE = re.compile(r"<!--\s*pipeline-check:\s*ignore\b(?P<rest>.*?)-->", re.S)
+_MARKER = re.compile(r"\[(\d{1,3})\](?!\()")
+_DOMAIN = re.compile(r"(?<![\w@/.-])[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/[^\s<>()\[\]\"'`]*)?(?<![.,;:!?])", re.I)
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,15 @@ class Finding:
     evidence: str = ""
 
 
+@dataclass(frozen=True)
+class Suppressed:
+    """A finding that a declared rule or an inline comment turned off, with why (reported, never silent)."""
+
+    finding: Finding
+    reason: str
+    by: str  # "url rule 1", "numbered references (zh)", "comment at line 12"
+
+
 @dataclass
 class PairResult:
     """A translation checked against its source."""
@@ -67,6 +81,7 @@ class PairResult:
     alignment: Alignment
     summary: Summary
     findings: list[Finding] = field(default_factory=list)
+    suppressed: list[Suppressed] = field(default_factory=list)
 
     def failed(self, fail_on: str) -> bool:
         return any(f.severity in FAILING[fail_on] for f in self.findings)
@@ -129,7 +144,8 @@ def check_pair(source: Path, translation: Path, config: Config, engines: Engines
     alignment = align(source_doc, translation_doc)
     summary = backcheck(alignment.document, tgt, engines, config.backcheck)
     result = PairResult(shown(source), shown(translation), src, tgt, alignment, summary)
-    result.findings = _findings(result, translation_doc, config)
+    found, suppressed = _findings(result, translation_doc, config)
+    result.findings, result.suppressed = _ignored_by_comments(found, translation_doc.text, result.translation, suppressed)
     return result
 
 
@@ -141,39 +157,72 @@ def _glossary(config: Config, src: str, tgt: str):
     return Glossary.load(config.resolve(config.translate.glossary_dir), src, tgt)
 
 
-def _findings(result: PairResult, translation: Document, config: Config) -> list[Finding]:
+def _findings(result: PairResult, translation: Document, config: Config) -> tuple[list[Finding], list[Suppressed]]:
     alignment, document = result.alignment, result.alignment.document
     severities = config.backcheck.severities
-    found = []
+    plain = without_comments(translation.text)  # what a reader sees: the bilingual comments are not the translation
+    references = _references(plain)
+    found: list[Finding] = []
+    suppressed: list[Suppressed] = []
     for unit in document.segments:
         line = alignment.target_lines.get(unit.index)
         if line is None:
             continue
         kept_title = _kept_title(unit, document.text)
+        contexts = alignment.contexts.get(unit.index, (unit.source, unit.target or ""))
         for flag in unit.flags:
             severity, message = flag.severity, flag.message
+            finding = Finding(flag.check, severity, message, result.translation, line, unit.id, unit.source, unit.target or "", flag.evidence)
             if kept_title and flag.check in ("untranslated", "language"):
                 severity, message = config.gate.kept_titles, f"{message} (a title kept as in the source)"
-            elif flag.check in ("urls", "markup") and re.match(r"(?:https?://|mailto:|www\.)", flag.evidence):
-                message += _where_url_is(flag.evidence, unit.target or "", translation.text, line)
+            elif flag.check in ("urls", "markup") and _URLISH.match(flag.evidence):
+                verdict = _url_verdict(flag.check, flag.evidence, unit, contexts, references, config, result.tgt, plain, line)
+                if verdict is None:
+                    continue  # the link is in the paragraph after all (the sentences were paired differently)
+                if verdict[0] == "suppressed":
+                    suppressed.append(Suppressed(finding, verdict[1], verdict[2]))
+                    continue
+                severity, message = verdict
             found.append(Finding(flag.check, severity, message, result.translation, line, unit.id, unit.source, unit.target or "", flag.evidence))
     for unit in alignment.missing:
         line = line_of(document.text, unit.start)
         excerpt = " ".join(unit.source.split())
         excerpt = excerpt if len(excerpt) <= 60 else excerpt[:59] + "…"
-        message = f"“{excerpt}” (source line {line}) has no counterpart in {result.translation}: dropped, or moved out of order"
-        found.append(Finding("missing", config.gate.missing, message, result.source, line, unit.id, unit.source))
+        if unit.block.startswith("front_matter/"):
+            key = unit.block.split("/")[1]
+            message = f"the front-matter {key} “{excerpt}” (source line {line}) is empty or absent in {result.translation}"
+        else:
+            message = f"“{excerpt}” (source line {line}) has no counterpart in {result.translation}: dropped, or moved out of order"
+        finding = Finding("missing", config.gate.missing, message, result.source, line, unit.id, unit.source)
+        rule = next((n for n, r in enumerate(config.gate.omissions, 1) if r.allows(unit.source, result.tgt)), None)
+        if rule is not None:
+            suppressed.append(Suppressed(finding, f"{config.gate.omissions[rule - 1].reason} (gate.omissions[{rule}])", f"gate.omissions[{rule}]"))
+            continue
+        found.append(finding)
     context = Context(result.src, result.tgt, config.backcheck.thresholds(result.src, result.tgt))
     language = severities.get("language", CHECKS["language"].severity)
+    source_blocks = _source_blocks(document)
 
-    def judge(text: str, line: int, what: str) -> None:  # the language check on a whole block
+    def judge(text: str, line: int, what: str, severity: str = language) -> None:  # the language check on a whole block
         for wrong, evidence in CHECKS["language"].run(Segment(0, "block", 0, 0, "", target=text), context):
-            found.append(Finding("language", language, f"{wrong} ({what})", result.translation, line, target=text, evidence=evidence))
+            found.append(Finding("language", severity, f"{wrong} ({what})", result.translation, line, target=text, evidence=evidence))
 
+    lines = plain.split("\n")
     for line, text in alignment.extra:
         message = f"this block has no counterpart in {result.source} (a translator's note, or added text)"
+        if REFERENCE_ENTRY.match(lines[line - 1]):
+            message = f"this entry of a list of references has no counterpart in {result.source}"
         found.append(Finding("extra", config.gate.extra, message, result.translation, line, target=text))
-        judge(text, line, "a block with no counterpart in the source")
+        if REFERENCE_ENTRY.match(lines[line - 1]):
+            continue  # a reference's title is the cited work's, in its own language
+        if copied := _copy_of(text, source_blocks):
+            title = _TITLE_LINE.match(document.text.split("\n")[copied - 1]) is not None
+            if title:
+                judge(text, line, f"the title at source line {copied}, kept as in the source", config.gate.kept_titles)
+            else:
+                judge(text, line, f"the source's paragraph at line {copied} left in the translation untranslated")
+        else:  # a note in another language than the translation's is worth a look, not a failure
+            judge(text, line, "a block with no counterpart in the source", config.gate.extra)
     by_line: dict[int, list[Segment]] = {}
     for unit in document.segments:  # sentences too short to judge one by one may be judged together
         if unit.index in alignment.target_lines:
@@ -184,24 +233,246 @@ def _findings(result: PairResult, translation: Document, config: Config) -> list
             judge(" ".join(u.target or "" for u in units), line, "the paragraph as a whole")
     for flag in result.summary.flags:
         found.append(Finding(flag.check, flag.severity, flag.message, result.translation, 1, evidence=flag.evidence))
-    return sorted(found, key=lambda f: (f.file != result.translation, f.line, f.check, f.message))
+    order = lambda f: (f.file != result.translation, f.line, f.check, f.message)  # noqa: E731
+    return sorted(found, key=order), sorted(suppressed, key=lambda s: order(s.finding))
+
+
+def _source_blocks(document: Document) -> dict[str, int]:
+    """The source's paragraphs, normalized, with their lines: to tell an untranslated copy from a note."""
+    blocks: dict[str, list[Segment]] = {}
+    for unit in document.segments:
+        blocks.setdefault(unit.block, []).append(unit)
+    return {_normal_text(" ".join(u.source for u in units)): line_of(document.text, units[0].start) for units in blocks.values()}
+
+
+def _normal_text(text: str) -> str:
+    return " ".join(re.sub(r"[*_`>\[\]]|\]\([^)]*\)", " ", text).casefold().split())
+
+
+def _copy_of(text: str, blocks: dict[str, int]) -> int | None:
+    """The source line of the block ``text`` copies (nearly verbatim), or None."""
+    from rapidfuzz import fuzz, process
+
+    key = _normal_text(text)
+    if len(key) < 20:
+        return None
+    best = process.extractOne(key, list(blocks), scorer=fuzz.ratio, score_cutoff=90)
+    return blocks[best[0]] if best else None
+
+
+# -- links: is a URL the checks missed really lost? ---------------------------------------------
+
+
+def _references(text: str) -> dict[str, list[tuple[str, int]]]:
+    """The translation's list of numbered references: marker number -> [(URL, line)]."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    for match in REFERENCE_ENTRY.finditer(text):
+        line = line_of(text, match.start())
+        for url in _URL.findall(text[match.start() : text.find("\n", match.start()) % (len(text) + 1)]):
+            found.setdefault(match[1], []).append((url, line))
+    return found
+
+
+def _same_url(a: str, b: str) -> bool:
+    """Two URLs that lead to the same page: scheme, www. and a trailing slash aside."""
+    def normal(url: str) -> str:
+        url = re.sub(r"^(?:https?://)?(?:www\.)?", "", url)
+        host, _, path = url.partition("/")
+        path = re.sub(r"%[0-9a-fA-F]{2}", lambda m: m[0].upper(), path)  # %e7 = %E7
+        return f"{host.lower()}/{path}".rstrip("/")
+    return normal(a) == normal(b)
+
+
+def _links(text: str) -> list[str]:
+    """Every link destination and URL written in ``text`` (Markdown links, bare URLs, autolinks)."""
+    found = [value for (kind, value), n in inline_markup(text).items() if kind in ("link to", "bare URL", "image") for _ in range(n)]
+    return found
+
+
+def _present(check: str, url: str, source: str, target: str, merged: bool = True) -> bool:
+    """Whether ``target`` (a translated sentence or paragraph) has ``url`` where ``source`` has it, working.
+
+    A link must stay a link (a URL left bare beside its text is a broken link); a bare URL may
+    become a link, and a bare domain ("dair.ai") only needs to be written. With ``merged``, two
+    links of the source to one URL may be one in the translation, as long as no occurrence of
+    the URL is left broken.
+    """
+    if check == "urls":
+        return any(_same_url(u, url) for u in _URL.findall(target))  # once is enough: merged links lose nothing
+    markup = inline_markup(source)
+    bare = not (markup[("link to", url)] or markup[("image", url)])
+    kinds = {"bare URL", "link to"} if bare else {"link to"}
+    want = sum(n for (kind, value), n in markup.items() if value == url and kind != "image")
+    working = [v for (kind, v), n in inline_markup(target).items() if kind in kinds and re.match(r"(?:https?://|mailto:)", v) and _same_url(v, url) for _ in range(n)]
+    written = len(re.findall(re.escape(re.sub(r"^(?:https?://|mailto:)", "", url).rstrip("/")), target))
+    if bare and not re.search(re.escape(url), source):  # a domain written as a name: linkify may read "dair.ai发布" as one
+        domain = re.sub(r"^(?:https?://|mailto:)", "", url)
+        if any(kind == "link to" and _same_url("http://" + v, url) and not re.match(r"[a-z][a-z0-9+.-]*:", v, re.I) for kind, v in inline_markup(target)):
+            return False  # linked as a relative path: broken
+        return len(re.findall(rf"(?<![\w.@/-]){re.escape(domain)}(?![A-Za-z0-9_-]|\.[A-Za-z0-9])", target)) >= (1 if merged else want)
+    return len(working) >= want or (merged and len(working) >= 1 and written <= len(working))
+
+
+def _url_verdict(check: str, url: str, unit: Segment, contexts: tuple[str, str], references: dict, config: Config, tgt: str, text: str, line: int):
+    """None: not lost after all; ("suppressed", reason, by): a declared localization; else (severity, message)."""
+    source_lines, target_lines = contexts
+    target = unit.target or ""
+    if _present(check, url, unit.source, target) or _present(check, url, source_lines, target_lines, merged=False):
+        return None
+    written = [u for u in dict.fromkeys(_links(target_lines) + _URL.findall(target_lines))]
+    for number, rule in enumerate(config.gate.url_rules, 1):
+        if any(rule.allows(url, candidate, tgt) for candidate in written):
+            return ("suppressed", f"{rule.reason} (gate.url_rules[{number}])", f"gate.url_rules[{number}]")
+    if tgt in config.gate.numbered_references or "*" in config.gate.numbered_references:
+        for marker in _MARKER.findall(without_comments(target_lines)):
+            for listed, at in references.get(marker, []):
+                if _same_url(listed, url):
+                    return ("suppressed", f"the link is kept as the numbered reference [{marker}], listed at line {at}", f"gate.numbered_references ({tgt})")
+    severity, message = "error", _plain_message(check, url, source_lines)
+    if broken := _broken_source_url(url):
+        others = [u for u in written if not _in(u, source_lines)]
+        instead = f"; the translation links to {others[0]} instead" if others else ""
+        return "warning", f"the source's own link {url} is broken ({broken}){instead}: check the link the translation gives"
+    relative = [u for u in _links(target_lines) if not re.match(r"[a-z][a-z0-9+.-]*:", u, re.I) and not u.startswith(("#", "/")) and _same_url("http://" + u, url)]
+    if relative:
+        return severity, f"{message}: it is linked as “{relative[0]}”, without http://, which a browser opens as a page of this site"
+    bare = re.sub(r"^(?:https?://|mailto:)", "", url)
+    written_as = re.compile(re.escape(bare) if re.search(re.escape(url), source_lines) else rf"(?<![\w.@/-]){re.escape(bare)}(?![\w/-])")
+    if written_as.search(target) or written_as.search(target_lines):
+        return severity, message + _where_url_is(url, target, text, line)
+    cited = " ".join(u for n in _MARKER.findall(target_lines) for u, _ in references.get(n, []))  # "[3]": its listed URL
+    if misspelt := _misspelt(url, target) or _misspelt(url, target_lines + " " + cited):
+        return severity, f"{message}: {misspelt}"
+    where = _where_url_is(url, target, text, line)
+    if not where:
+        others = [v for (kind, v) in inline_markup(target_lines) if kind == "link to" and _URLISH.match(v) and not _in(v, source_lines)]
+        where = f"; the translation links to {others[0]} instead" if len(others) == 1 else ""
+    return severity, message + where
+
+
+def _in(url: str, text: str) -> bool:
+    return any(_same_url(url, u) for u in _links(text) + _URL.findall(text))
+
+
+def _plain_message(check: str, url: str, source: str) -> str:
+    shown_url = url.removeprefix("mailto:")
+    if url.startswith("mailto:"):
+        return f"the e-mail address {shown_url} of the source is missing or broken in the translation"
+    written = re.sub(r"^https?://", "", url)
+    if check == "markup" and not re.search(re.escape(url), source) and written in source:
+        return f"the web address “{written}” of the source is missing or misspelt in the translation"
+    if check == "urls":
+        return f"the URL {shown_url} of the source is not in the translation"
+    return f"the link to {shown_url} of the source is missing or broken in the translation"
+
+
+def _broken_source_url(url: str) -> str:
+    """Why the source's own URL cannot work ("" when it can): a host with spaces or without a dot."""
+    if url.startswith("mailto:"):
+        return ""
+    host = re.sub(r"^(?:https?://)?", "", url).split("/")[0].split(":")[0]
+    if "%20" in host or " " in host:
+        return f"its host name “{host}” has spaces"
+    if "." not in host and host.lower() != "localhost":
+        return f"its host name “{host}” has no dot"
+    return ""
+
+
+def _misspelt(url: str, text: str) -> str:
+    """“'a' is written 'b'” when ``text`` has a URL or domain a letter or a few away from ``url``, else ""."""
+    from difflib import SequenceMatcher
+
+    from rapidfuzz import fuzz
+
+    bare = re.sub(r"^(?:https?://|mailto:)", "", url)
+    candidates = dict.fromkeys(_links(text) + _URL.findall(text) + _DOMAIN.findall(text) + re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*", text))
+    best, score = "", 0.0
+    for candidate in candidates:
+        written = re.sub(r"^(?:https?://|mailto:)", "", candidate).rstrip(".,;:!?)")
+        if not written or written == bare or _same_url(written, bare):
+            continue
+        ratio = fuzz.ratio(written, bare)
+        if ratio > score:
+            best, score = written, ratio
+    if not _near(bare, best, score):
+        return ""
+    if best and bare.startswith(best) and len(best) < len(bare):
+        return f"“{bare}” is cut short to “{best}”"
+    pieces = []
+    for op, a1, a2, b1, b2 in SequenceMatcher(None, bare, best, autojunk=False).get_opcodes():
+        if op != "equal":
+            pieces.append((a1, a2, b1, b2))
+    if not pieces or len(bare) <= 30:
+        return f"“{bare}” is written “{best}”"
+    a1, a2, b1, b2 = pieces[0][0], pieces[-1][1], pieces[0][2], pieces[-1][3]
+    grow = lambda s, lo, hi: (max(0, lo - 8), min(len(s), hi + 8))  # noqa: E731
+    (x1, x2), (y1, y2) = grow(bare, a1, a2), grow(best, b1, b2)
+    return f"“…{bare[x1:x2]}…” is written “…{best[y1:y2]}…” in the translation"
+
+
+def _near(a: str, b: str, score: float) -> bool:
+    """A misspelling, not another address: a letter or two apart, or a long URL mostly intact."""
+    from rapidfuzz.distance import Indel, Levenshtein
+
+    if not b or score < 75:
+        return False
+    if Levenshtein.distance(a, b) <= (1 if len(a) < 8 else 2 if len(a) <= 20 else max(2, len(a) // 10)):
+        return True
+    from difflib import SequenceMatcher
+
+    longest = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
+    return len(a) > 20 and longest >= 0.7 * len(a) and Indel.normalized_similarity(a, b) >= 0.8
 
 
 def _where_url_is(url: str, target: str, text: str, line: int) -> str:
     """Where a URL said to be missing is after all: in this text (its link is broken) or elsewhere."""
-    if url in target:
+    written = re.sub(r"^mailto:", "", url)
+    if written in target:
         return " (the URL is there: the link markup around it is broken)"
-    if (found := text.find(url)) < 0:
+    if (found := text.find(written)) < 0:
         return ""
     if (at := line_of(text, found)) == line:
-        return " (the URL is in another sentence of this paragraph)"
+        return " (the URL is there, in another sentence of this paragraph, but not as a working link)"
     return f" (the URL is at line {at}: moved, e.g. into a list of references)"
+
+
+def _ignored_by_comments(found: list[Finding], text: str, name: str, suppressed: list[Suppressed]) -> tuple[list[Finding], list[Suppressed]]:
+    """Apply the translation's ``<!-- pipeline-check: ignore [CHECK ...] [: reason] -->`` comments.
+
+    Like markdownlint's inline comments, one applies to the block that starts on the next
+    non-blank line: the findings of the named checks (no name: every check) in that block are
+    suppressed, and listed with the comment's reason.
+    """
+    lines = text.split("\n")
+    scopes = []
+    for match in _IGNORE.finditer(text):
+        rest = " ".join(match["rest"].split())
+        names_part, _, reason = rest.partition(":")
+        names = set(re.split(r"[\s,]+", names_part.strip())) - {""}
+        at = line_of(text, match.end())
+        start = next((n for n in range(at + 1, len(lines) + 1) if lines[n - 1].strip()), None)
+        if start is None:
+            continue
+        end = next((n - 1 for n in range(start, len(lines) + 1) if not lines[n - 1].strip()), len(lines))
+        why = reason.strip() or "no reason given"
+        scopes.append((start, end, names, f"inline comment at line {line_of(text, match.start())}: {why}"))
+    if not scopes:
+        return found, suppressed
+    kept = []
+    for finding in found:
+        scope = next((s for s in scopes if finding.file == name and s[0] <= finding.line <= s[1] and (not s[2] or finding.check in s[2])), None)
+        if scope is None:
+            kept.append(finding)
+        else:
+            suppressed.append(Suppressed(finding, scope[3], "pipeline-check: ignore"))
+    return kept, suppressed
 
 
 def _kept_title(unit: Segment, text: str) -> bool:
     """A heading or a bold/italic title line that the translation copies verbatim (paper titles often stay in English)."""
-    if unit.target is None or " ".join(unit.target.split()).casefold() != " ".join(unit.source.split()).casefold():
-        return False
+    source = " ".join(unit.source.split()).casefold()
+    if unit.target is None or source not in {" ".join(t.split()).casefold() for t in (unit.target, _NUMBERING.sub("", unit.target))}:
+        return False  # (a section number the translation put before the title does not count)
     line = text[text.rfind("\n", 0, unit.start) + 1 : text.find("\n", unit.end) % (len(text) + 1)]
     return unit.block.startswith("front_matter/title") or bool(_TITLE_LINE.match(line))
 
@@ -227,9 +498,10 @@ def json_report(results: list[PairResult], fail_on: str) -> dict:
                     "missing": len(r.alignment.missing),
                     "extra": len(r.alignment.extra),
                 },
-                "counts": {"error": r.count("error"), "warning": r.count("warning")},
+                "counts": {"error": r.count("error"), "warning": r.count("warning"), "suppressed": len(r.suppressed)},
                 "by_check": dict(sorted(Counter(f.check for f in r.findings).items())),
                 "findings": [asdict(f) for f in r.findings],
+                "suppressed": [asdict(s.finding) | {"reason": s.reason, "by": s.by} for s in r.suppressed],
                 "backcheck": build_report(r.alignment.document, r.summary, r.translation, None, r.alignment.target_lines),
             }
             for r in results
@@ -243,7 +515,8 @@ def summary_line(result: PairResult, fail_on: str) -> str:
     chrf = f"{result.summary.scores['chrf']:.1f}" if "chrf" in result.summary.scores else "-"
     verdict = "[red]FAIL[/red]" if result.failed(fail_on) else "[green]pass[/green]"
     return (
-        f"{verdict} {escape(result.translation)} ({result.src}->{result.tgt}): {result.count('error')} error(s), {result.count('warning')} warning(s);"
+        f"{verdict} {escape(result.translation)} ({result.src}->{result.tgt}): {result.count('error')} error(s), {result.count('warning')} warning(s),"
+        f" {len(result.suppressed)} suppressed;"
         f" {len(alignment.target_lines)} of {len(alignment.document.segments)} source units aligned, {len(alignment.missing)} missing,"
         f" {len(alignment.extra)} extra block(s); back-translation chrF {chrf}"
     )
@@ -262,6 +535,12 @@ def print_summary(console: Console, results: list[PairResult], fail_on: str, ver
         if hidden:
             counts = ", ".join(f"{check} {n}" for check, n in sorted(hidden.items()))
             console.print(f"{escape(r.translation)}: {sum(hidden.values())} warning(s) that do not fail the gate: {counts} (--verbose lists them)", highlight=False, soft_wrap=True)
+        if r.suppressed and verbose:
+            for s in r.suppressed:
+                console.print(f"{escape(s.finding.file)}:{s.finding.line}: suppressed {s.finding.check}: {escape(s.finding.message)} [{escape(s.reason)}]", highlight=False, soft_wrap=True)
+        elif r.suppressed:
+            by = ", ".join(f"{name} {n}" for name, n in sorted(Counter(s.by for s in r.suppressed).items()))
+            console.print(f"{escape(r.translation)}: {len(r.suppressed)} finding(s) suppressed as declared: {escape(by)} (--verbose and the JSON report list them with their reasons)", highlight=False, soft_wrap=True)
     skipped = Counter(r.summary.back_skipped for r in results if r.summary.back_skipped)
     for reason, files in sorted(skipped.items()):
         console.print(f"no back-translation for {files} file(s): {escape(reason)}", highlight=False, soft_wrap=True)
