@@ -328,7 +328,7 @@ def main():
               f"{f(r['ci'])} {f(r['ci+ws'])} {f(r['ci+ws+dup'])} {f(r['inner_translated'])}  "
               + " ".join(f"{k}={v}" for k, v in sorted(r["failure_modes"].items())))
     out = Path(__file__).with_suffix(".json")
-    out.write_text(json.dumps({"corpus": str(CORPUS), "sentences": data, "results": results},
+    out.write_text(json.dumps({"corpus": "../shared/corpus/nlp-newsletter", "sentences": data, "results": results},
                               ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"\nwrote {out.relative_to(ROOT)}")
 

@@ -11,7 +11,10 @@ and reports:
 - errors injected into segments judged ok (a clause or phrase omitted, negation added or
   removed, a number changed in digits or words, a name or term swapped for another one of the
   same issue, a phrase doubled, the sentence left in English, an English word left inside the
-  sentence) and the share of each caught, plus the share of the clean ok segments flagged;
+  sentence) and the share of each caught as an error, plus the share of the clean ok segments
+  with an error: with the back-check's severities for every pair (what the checks can see), and
+  in practice (machine output judged by the back-check, human translations by the gate's
+  configs/ci.toml, where most meaning checks are warnings);
 - for every human translation of the corpus, every error the gate (`pipeline check`) reports,
   with its judgement from ``bench/qe/gate_judgements.tsv`` (true, intentional or false).
 
@@ -23,12 +26,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import re
 import sys
 from collections import Counter, defaultdict
 from copy import deepcopy
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.backcheck import backcheck
@@ -42,7 +46,7 @@ HERE = Path(__file__).with_name("qe")
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "nlp-newsletter"
 RESULTS = Path(__file__).with_name("qe.json")
 DEV = {"issue-01", "issue-02", "issue-03"}
-KEPT_TITLES = load_config(Path(__file__).resolve().parent.parent / "configs" / "ci.toml").gate.kept_titles
+GATE = load_config(Path(__file__).resolve().parent.parent / "configs" / "ci.toml")
 KINDS = ("meaning", "omission", "addition", "grammar", "untranslated", "term", "markup")
 _WORD = re.compile(r"[^\W\d_]+")
 _MARKUP = re.compile(r"[\[\]()`*_<>]|https?://")
@@ -67,8 +71,16 @@ class Pair:
     def split(self) -> str:
         return "dev" if self.record["issue"] in DEV else "held-out"
 
-    def errors(self, segment: Segment | None = None) -> set[tuple[str, str]]:
-        return {(f.check, f.message) for f in (segment or self.segment).flags if f.severity == "error"}
+    def errors(self, segment: Segment | None = None, gate: bool = False) -> set[tuple[str, str]]:
+        """The error findings on the segment (or a damaged copy): as the back-check rates them, or with ``gate`` as
+        `pipeline check` rates a human translation (configs/ci.toml's severities, titles kept in the original)."""
+        segment = segment or self.segment
+        return {(f.check, f.message) for f in segment.flags if (self.gate_severity(f, segment) if gate and self.record["origin"] == "human" else f.severity) == "error"}
+
+    def gate_severity(self, flag, segment: Segment) -> str:
+        if flag.check in ("untranslated", "language") and kept_title(self, segment):
+            return GATE.gate.kept_titles
+        return GATE.backcheck.severities.get(flag.check, flag.severity)
 
 
 def load() -> list[Pair]:
@@ -85,19 +97,11 @@ def load() -> list[Pair]:
 
 
 def run_backcheck(pairs: list[Pair], engines: Engines, segments: list[Segment] | None = None) -> None:
-    """The back-check of each pair's segment (or of ``segments``, one per pair): machine translations with the
-    default configuration, human ones with the gate's (configs/ci.toml), as `pipeline check` judges them."""
-    from pipeline.gate import CI_CONFIG
-
+    """The back-check, with the default configuration, of each pair's segment (or of ``segments``, one per pair)."""
     segments = segments or [p.segment for p in pairs]
-    for origin, config in (("mt", load_config()), ("human", load_config(CI_CONFIG))):
-        chosen = [s for p, s in zip(pairs, segments) if p.record["origin"] == origin]
-        for index, segment in enumerate(chosen):
-            segment.index = index
-        backcheck(Document("", src_lang="en", segments=chosen), "pt", engines, config.backcheck)
-    for pair, segment in zip(pairs, segments):
-        if pair.record["origin"] == "human" and kept_title(pair, segment):
-            segment.flags = [replace(f, severity=KEPT_TITLES) if f.check in ("untranslated", "language") else f for f in segment.flags]
+    for index, segment in enumerate(segments):
+        segment.index = index
+    backcheck(Document("", src_lang="en", segments=segments), "pt", engines, load_config().backcheck)
 
 
 def kept_title(pair: Pair, segment: Segment) -> bool:
@@ -201,7 +205,7 @@ def english_word(pair: Pair, rng: random.Random, issue: dict) -> str | None:
     """One Portuguese content word replaced by an English content word of the source."""
     from pipeline import lexicon
 
-    source = [w for w in _WORD.findall(_QUOTED.sub(" ", pair.segment.source)) if w.islower() and len(w) > 3 and lexicon.frequency(w, "en") >= 200 and w not in lexicon.common_words("en")]
+    source = [w for w in _WORD.findall(_QUOTED.sub(" ", pair.segment.source)) if w.islower() and len(w) > 3 and lexicon.zipf(w, "en") >= 4 and w not in lexicon.common_words("en")]
     target = [m for m in _WORD.finditer(pair.segment.target) if m[0].islower() and len(m[0]) > 3 and m[0] not in lexicon.common_words("pt") and lexicon.known(m[0], "pt") and not lexicon.known(m[0], "en")]
     target = [m for m in target if not _MARKUP.search(pair.segment.target[max(0, m.start() - 2) : m.end() + 2])]
     if not source or not target:
@@ -231,25 +235,25 @@ def issue_names(pairs: list[Pair]) -> dict[str, list[str]]:
 # -- measurements ---------------------------------------------------------------------------------
 
 
-def rates(pairs: list[Pair]) -> dict:
+def rates(pairs: list[Pair], gate: bool = False) -> dict:
     """Recall and precision of "needs a fix" (an error finding), per kind of fix."""
     fix = [p for p in pairs if p.verdict == "fix"]
-    flagged = [p for p in pairs if p.errors()]
-    hit = [p for p in fix if p.errors()]
+    flagged = [p for p in pairs if p.errors(gate=gate)]
+    hit = [p for p in fix if p.errors(gate=gate)]
     result = {
         "pairs": len(pairs),
         "fix": len(fix),
         "flagged": len(flagged),
         "recall": round(len(hit) / len(fix), 3) if fix else None,
         "precision": round(len(hit) / len(flagged), 3) if flagged else None,
-        "ok flagged": round(sum(1 for p in pairs if p.verdict == "ok" and p.errors()) / max(1, sum(p.verdict == "ok" for p in pairs)), 3),
-        "minor flagged": round(sum(1 for p in pairs if p.verdict == "minor" and p.errors()) / max(1, sum(p.verdict == "minor" for p in pairs)), 3),
+        "ok flagged": round(sum(1 for p in pairs if p.verdict == "ok" and p.errors(gate=gate)) / max(1, sum(p.verdict == "ok" for p in pairs)), 3),
+        "minor flagged": round(sum(1 for p in pairs if p.verdict == "minor" and p.errors(gate=gate)) / max(1, sum(p.verdict == "minor" for p in pairs)), 3),
         "recall by kind": {},
     }
     for kind in KINDS:
         of_kind = [p for p in fix if p.kinds and p.kinds[0] == kind]
         if of_kind:
-            result["recall by kind"][kind] = f"{sum(1 for p in of_kind if p.errors())}/{len(of_kind)}"
+            result["recall by kind"][kind] = f"{sum(1 for p in of_kind if p.errors(gate=gate))}/{len(of_kind)}"
     return result
 
 
@@ -279,19 +283,30 @@ def inject(pairs: list[Pair], engines: Engines, seed: int = 13) -> dict:
     run_backcheck([p for _, p, _ in damaged], engines, [d for _, _, d in damaged])
     caught: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_origin: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_gate: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    in_practice: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     examples: dict[str, list[dict]] = defaultdict(list)
     for kind, pair, copy in damaged:
         new = pair.errors(copy) - pair.errors()
         for counts in (caught[kind], by_origin[f"{kind} ({pair.record['origin']})"]):
             counts[0] += bool(new)
             counts[1] += 1
+        practical = bool(pair.errors(copy, gate=True) - pair.errors(gate=True))
+        in_practice[kind][0] += practical
+        in_practice[kind][1] += 1
+        if pair.record["origin"] == "human":
+            by_gate[kind][0] += practical
+            by_gate[kind][1] += 1
         if not new and len(examples[kind]) < 3:
             examples[kind].append({"id": pair.record["id"], "clean": pair.segment.target, "damaged": copy.target, "back": copy.back})
     return {
         "clean ok segments": len(clean),
         "clean flagged": round(sum(1 for p in clean if p.errors()) / max(1, len(clean)), 3),
+        "clean flagged in practice": round(sum(1 for p in clean if p.errors(gate=True)) / max(1, len(clean)), 3),
         "caught": {kind: {"caught": c, "injected": n, "rate": round(c / n, 3)} for kind, (c, n) in caught.items()},
+        "caught in practice (machine: back-check, human: gate)": {kind: f"{c}/{n}" for kind, (c, n) in sorted(in_practice.items())},
         "caught by origin": {kind: f"{c}/{n}" for kind, (c, n) in sorted(by_origin.items())},
+        "caught as errors by the gate (human)": {kind: f"{c}/{n}" for kind, (c, n) in sorted(by_gate.items())},
         "clean flagged by origin": {
             origin: f"{sum(1 for p in clean if p.record['origin'] == origin and p.errors())}/{sum(1 for p in clean if p.record['origin'] == origin)}" for origin in ("mt", "human")
         },
@@ -310,7 +325,7 @@ def gate(config) -> list[dict]:
     ci = load_config(CI_CONFIG)
     engines = Engines(ci)
     rows = []
-    for source, translation in find_pairs(CORPUS, "en"):
+    for source, translation in find_pairs(Path(os.path.relpath(CORPUS)), "en"):  # paths as ../shared/... in the report
         result = check_pair(source, translation, ci, engines)
         errors = [f for f in result.findings if f.severity == "error"]
         for finding in errors:
@@ -337,7 +352,9 @@ def main() -> int:
     results = {
         "machine": {"all": rates(machine), "dev": rates([p for p in machine if p.split == "dev"]), "held-out": rates([p for p in machine if p.split == "held-out"])},
         "human": {"all": rates(human), "dev": rates([p for p in human if p.split == "dev"]), "held-out": rates([p for p in human if p.split == "held-out"])},
-        "precision by check (machine and human)": precision_by_check(pairs),
+        "human (gate severities)": {"all": rates(human, gate=True)},
+        "precision by check (machine)": precision_by_check(machine),
+        "precision by check (human)": precision_by_check(human),
         "injected": {"all": inject(pairs, engines), "held-out": inject([p for p in pairs if p.split == "held-out"], engines)},
         "missed fixes (machine, held-out)": [
             {"id": p.record["id"], "kinds": p.kinds, "note": p.note} for p in machine if p.split == "held-out" and p.verdict == "fix" and not p.errors()
@@ -355,14 +372,17 @@ def main() -> int:
 
 
 def report(results: dict) -> None:
-    for origin in ("machine", "human"):
+    for origin in ("machine", "human", "human (gate severities)"):
         for split, r in results[origin].items():
             print(f"{origin:8} {split:9} recall {r['recall']} precision {r['precision']} (fix {r['fix']}/{r['pairs']}, flagged {r['flagged']}; ok flagged {r['ok flagged']}, minor flagged {r['minor flagged']}) by kind {r['recall by kind']}")
-    print("precision by check:", results["precision by check (machine and human)"])
+    print("precision by check (machine):", results["precision by check (machine)"])
+    print("precision by check (human):", results["precision by check (human)"])
     for split, injected in results["injected"].items():
         rates_ = ", ".join(f"{k} {v['caught']}/{v['injected']} ({v['rate']:.0%})" for k, v in injected["caught"].items())
         print(f"injected ({split}): {rates_}; clean ok flagged {injected['clean flagged']:.1%} of {injected['clean ok segments']}")
         print(f"  by origin: {injected['caught by origin']}; clean flagged {injected['clean flagged by origin']}")
+        print(f"  as errors of the gate (human pairs): {injected['caught as errors by the gate (human)']}")
+        print(f"  in practice (machine: back-check, human: gate): {injected['caught in practice (machine: back-check, human: gate)']}; clean flagged {injected['clean flagged in practice']:.1%}")
     gate_rows = results.get("gate errors on human translations", [])
     for row in gate_rows:
         print(f"gate {row['file']}:{row['line']} {row['check']} [{row['judgement']}] {row['message'][:150]}")

@@ -1,6 +1,6 @@
 """Language resources the meaning checks read: word lists, stems, negation cues, number words, gender.
 
-Word lists are pyspellchecker's dictionaries and wordfreq's frequencies, stems Snowball's (snowballstemmer);
+Word frequencies are wordfreq's, stems Snowball's (snowballstemmer), near misses rapidfuzz's;
 both are loaded on first use, once per process. The small tables below (negation cues, number
 words, determiners) are per language; a language without a table is simply not judged by the
 checks that need it.
@@ -11,15 +11,15 @@ import re
 from functools import lru_cache
 
 _STEMMERS = {"en": "english", "pt": "portuguese", "fr": "french", "es": "spanish", "it": "italian", "de": "german", "ru": "russian", "nl": "dutch"}
-_SPELLING = {"en", "pt", "fr", "es", "it", "de", "ru", "nl", "ar"}
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
-# Negation cues: a sentence and its translation should carry as many.
+# Negation cues: a sentence and its translation should carry as many. "without"/"sem" are left out: "zero-shot" is
+# "sem exemplos", "unseen" "não visto", and "not only ... but also" is no negation (see meaning.negations).
 NEGATION = {
-    "en": {"not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "cannot", "without", "n't", "fail", "fails", "failed", "unable", "lack", "lacks"},
-    "pt": {"não", "nunca", "nenhum", "nenhuma", "nada", "ninguém", "nem", "jamais", "sem"},
-    "es": {"no", "nunca", "ningún", "ninguna", "ninguno", "nada", "nadie", "ni", "jamás", "sin"},
-    "fr": {"ne", "n'", "pas", "jamais", "aucun", "aucune", "rien", "personne", "ni", "sans"},
+    "en": {"not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "cannot", "n't", "fail", "fails", "failed", "unable", "lack", "lacks"},
+    "pt": {"não", "nunca", "nenhum", "nenhuma", "nada", "ninguém", "nem", "jamais"},
+    "es": {"no", "nunca", "ningún", "ninguna", "ninguno", "nada", "nadie", "ni", "jamás"},
+    "fr": {"ne", "n'", "pas", "jamais", "aucun", "aucune", "rien", "personne", "ni"},
 }
 
 # Cardinal number words (1 is left out: "one of", "um/uma" are mostly not numbers).
@@ -51,6 +51,7 @@ _PT_INVARIANT = {"melhor", "maior", "menor", "pior", "anterior", "posterior", "s
 PT_GENDER_EXCEPTIONS = {
     **{w: "m" for w in "dia dias mapa mapas problema problemas sistema sistemas programa programas tema temas esquema esquemas idioma idiomas diagrama diagramas teorema teoremas paradigma paradigmas clima código códigos método métodos planeta planetas cinema pijama sofá tipo tipos grama".split()},
     **{w: "f" for w in "mão mãos foto fotos tribo libido moto cor cores dor dores flor flores".split()},
+    **{w: None for w in "colega colegas atleta atletas poeta poetas pirata piratas idiota idiotas astronauta astronautas".split()},  # either gender
 }
 
 
@@ -61,6 +62,7 @@ def _stemmer(lang: str):
     return snowballstemmer.stemmer(_STEMMERS[lang]) if lang in _STEMMERS else None
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str, lang: str) -> str:
     """The Snowball stem of a (case-folded) word; the word itself for a language without a stemmer."""
     stemmer = _stemmer(lang)
@@ -68,39 +70,36 @@ def stem(word: str, lang: str) -> str:
     return stemmer.stemWord(word) if stemmer else word
 
 
+_SEGMENTED = {"zh", "ja", "ko"}  # wordfreq needs jieba or MeCab to read these: judged by script, not by word
+
+
 @lru_cache(maxsize=None)
-def _dictionary(lang: str) -> dict[str, int] | None:
-    if lang not in _SPELLING:
-        return None
-    from spellchecker import SpellChecker
-
-    return dict(SpellChecker(language=lang, distance=1).word_frequency.dictionary)
-
-
 def has_words(lang: str) -> bool:
-    """Whether there is a word list for ``lang``."""
-    return _dictionary(lang) is not None
+    """Whether there are word frequencies for ``lang``."""
+    from wordfreq import available_languages
+
+    return lang in available_languages() and lang not in _SEGMENTED
 
 
 KNOWN_ZIPF = 1.6  # wordfreq's frequency from which a word counts as known: "versionamento" 1.66, the typo "imagems" 1.45
-
-
-@lru_cache(maxsize=65536)
-def known(word: str, lang: str) -> bool:
-    """Whether ``word`` (any case; each part of a hyphenated word) is a word of the language: in pyspellchecker's
-    list, or seen often enough in wordfreq's (which has the Brazilian words pyspellchecker's Portuguese lacks)."""
-    words = _dictionary(lang) or {}
-    word = word.casefold().replace("’", "'")
-    parts = [part for part in word.split("-") if part]
-    return all(part in words or zipf(part, lang) >= KNOWN_ZIPF for part in parts) if parts else False
+NAME_ZIPF = 3.0  # a capitalised word rarer than this as a common word is a name: "Hinton" 2.8, "Python" 3.8
+COMMON_ZIPF = 3.5  # a capitalised word this frequent is a common word in a title ("Visualizing"), not a name ("Raffel" 1.4)
+FOREIGN_MARGIN = 1.5  # zipf units: "reasoning" 4.0 in en, 1.3 in pt; "modelo" 2.2 in en, 5.0 in pt
 
 
 @lru_cache(maxsize=65536)
 def zipf(word: str, lang: str) -> float:
-    """wordfreq's frequency of ``word`` in ``lang`` on the Zipf scale (0: unseen, 7: "the")."""
+    """wordfreq's frequency of ``word`` in ``lang`` on the Zipf scale (0: unseen, 7: "the"; 0 for a language without word lists)."""
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, lang)
+    return zipf_frequency(word, lang) if has_words(lang) else 0.0
+
+
+@lru_cache(maxsize=65536)
+def known(word: str, lang: str) -> bool:
+    """Whether ``word`` (any case; each part of a hyphenated word) is seen often enough in the language's text."""
+    parts = [part for part in word.casefold().replace("’", "'").split("-") if part]
+    return all(zipf(part, lang) >= KNOWN_ZIPF for part in parts) if parts else False
 
 
 def foreign(word: str, lang: str, other: str) -> bool:
@@ -109,39 +108,41 @@ def foreign(word: str, lang: str, other: str) -> bool:
     return known(word, lang) and zipf(word, lang) - zipf(word, other) >= FOREIGN_MARGIN
 
 
-COMMON_ZIPF = 3.5  # a capitalised word this frequent is a common word in a title ("Visualizing"), not a name ("Raffel" 1.4)
-FOREIGN_MARGIN = 1.5  # zipf units: "network" 5.0 in en, 2.9 in pt; "modelo" 2.7 in en, 5.0 in pt
-
-
-def frequency(word: str, lang: str) -> int:
-    """How often the word list saw ``word`` (0: unknown)."""
-    return (_dictionary(lang) or {}).get(word.casefold(), 0)
-
-
 @lru_cache(maxsize=None)
 def common_words(lang: str, count: int = 150) -> frozenset[str]:
     """The ``count`` most frequent words of the language: function words, for the content-word checks."""
-    words = _dictionary(lang) or {}
-    return frozenset(sorted(words, key=words.get, reverse=True)[:count]) | NEGATION.get(lang, set())
+    from wordfreq import top_n_list
+
+    return frozenset(top_n_list(lang, count) if has_words(lang) else ()) | NEGATION.get(lang, set())
+
+
+@lru_cache(maxsize=None)
+def _vocabulary(lang: str) -> dict[int, list[str]]:
+    """The language's 60,000 most frequent words (Zipf above about 2.5), by length, the most frequent first."""
+    from wordfreq import top_n_list
+
+    by_length: dict[int, list[str]] = {}
+    for word in top_n_list(lang, 60_000):
+        by_length.setdefault(len(word), []).append(word)
+    return by_length
 
 
 @lru_cache(maxsize=4096)
 def suggestion(word: str, lang: str) -> str | None:
     """The most frequent known word one or two edits away from ``word``, if any."""
-    checker = _checker(lang)
-    if checker is None or len(word) < 4:
+    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.process import extractOne
+
+    if len(word) < 4 or not has_words(lang):
         return None
-    best = checker.correction(word.casefold())
-    return best if best and best != word.casefold() else None
-
-
-@lru_cache(maxsize=None)
-def _checker(lang: str):
-    if lang not in _SPELLING:
-        return None
-    from spellchecker import SpellChecker
-
-    return SpellChecker(language=lang, distance=2)
+    word = word.casefold()
+    vocabulary = _vocabulary(lang)
+    for distance in (1, 2):  # the nearest first; within a distance, the most frequent (the lists are by frequency)
+        candidates = [w for length in range(len(word) - distance, len(word) + distance + 1) for w in vocabulary.get(length, ())]
+        found = extractOne(word, candidates, scorer=Levenshtein.distance, score_cutoff=distance)
+        if found and found[0] != word:
+            return found[0]
+    return None
 
 
 def pt_gender(noun: str) -> str | None:
@@ -149,6 +150,8 @@ def pt_gender(noun: str) -> str | None:
     word = noun.casefold()
     if word in _PT_INVARIANT:
         return None
+    if word.endswith(("ista", "istas")):
+        return None  # o/a cientista
     if word in PT_GENDER_EXCEPTIONS:
         return PT_GENDER_EXCEPTIONS[word]
     if _PT_FEMININE.search(word):
@@ -171,6 +174,8 @@ _PT_NOUNS = frozenset(
 def pt_noun(word: str) -> bool:
     """Whether a Portuguese word is (almost surely) a noun: a noun ending, or a frequent noun of the domain."""
     word = word.casefold()
+    if word.endswith(("ura", "uras")) and zipf(re.sub(r"a(s?)$", r"o\1", word), "pt") > 3:
+        return False  # "futuras": the feminine of an adjective (futuro), not a noun like "leitura"
     return word in _PT_NOUNS or bool(_PT_NOUN.search(word))
 
 
@@ -219,6 +224,6 @@ WRONG_SENSES = {
         (r"\bsurfac(?:e|es|ed|ing)\b", r"\bsurf\w*", "to surface is 'trazer à tona' or 'destacar'"),
         (r"\bcall(?:s|ing)?\b[^.]*`|`[^.]*\bcall(?:s|ing)?\b", r"\blig(?:ue|ar|a|am|ando) para\b", "calling a function is 'chamar'"),
         (r"\btraining\b", r"\bformaç(?:ão|ões)\b", "training a model is 'treinamento'"),
-        (r"\bAI\b", r"(?:^|\(|(?<![\w-])[a-zà-ÿ]+ )AI\b", "in Portuguese AI is 'IA' (inteligência artificial)"),
+        (r"\bAI\b", r"(?-i:(?:^|\(|(?<![\w-])[a-zà-ÿ]+ )AI\b)", "in Portuguese AI is 'IA' (inteligência artificial)"),
     ),
 }

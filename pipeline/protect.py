@@ -93,16 +93,16 @@ def unmask(output: str, placeholders: dict[str, str]) -> Unmasked:
     found: dict[str, list[re.Match[str]]] = {}
     for match in TOKEN.finditer(output):
         found.setdefault(_core(match), []).append(match)
-    problems = [f"engine invented placeholder {token}" for token in found if token not in keys]
+    problems = [f"the engine invented markup that the source does not have ({len(found[token])} time(s))" for token in found if token not in keys]
     for token, key in keys.items():
         if len(found.get(token, [])) != 1:
-            problems.append(f"placeholder {token} for {placeholders[key]!r} came back {len(found.get(token, []))} times")
+            problems.append(f"the markup {placeholders[key].strip()!r} came back {len(found.get(token, []))} times")
         elif close_token := closing_token(token):
             closer = found.get(close_token, [])
             if len(closer) == 1 and closer[0].start() < found[token][0].start():
-                problems.append(f"placeholders {token} and {close_token} came back in the wrong order")
+                problems.append(f"the markup {placeholders[key].strip()!r} and its closing part came back in the wrong order")
             elif len(closer) == 1 and not output[found[token][0].end() : closer[0].start()].strip():
-                problems.append(f"the engine moved every word out of {placeholders[key]!r}...{token}")
+                problems.append(f"the engine moved every word out of the markup {placeholders[key].strip()!r}")
     if problems:
         return Unmasked(output, problems)
     pieces, cursor = [], 0

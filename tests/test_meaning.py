@@ -75,7 +75,9 @@ def test_numbers_in_digits_and_words():
 def test_names_missing_misspelt_or_swapped():
     source = "Timnit Gebru talks about fairness in machine learning systems."
     assert found("names", source, "Timnit Gebru fala sobre justiça em sistemas de aprendizado de máquina.") == []
-    assert found("names", source, "Timit Gebru fala sobre justiça em sistemas de aprendizado de máquina.") == ["'Timnit' is written 'Timit' in the translation"]
+    assert found("misspelt-name", source, "Timit Gebru fala sobre justiça em sistemas de aprendizado de máquina.") == ["'Timnit' is written 'Timit' in the translation"]
+    assert found("names", source, "Timit Gebru fala sobre justiça em sistemas de aprendizado de máquina.") == []
+    assert found("misspelt-name", "It runs on TensorFlow and GPT-2.", "Roda em Tensorflow e GPT2.") == []  # case and hyphens aside
     assert found("names", source, "Yoshua Gebru fala sobre justiça em sistemas de aprendizado de máquina.") == ["'Timnit' of the source is 'Yoshua' in the translation"]
     assert "Timnit" in names(source, "en") and "Gebru" in names(source, "en") and "Talks" not in names(source, "en")
     assert found("names", "The AI community grows.", "A comunidade de IA cresce.") == []  # AI is IA in Portuguese

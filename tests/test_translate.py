@@ -70,7 +70,7 @@ def test_lost_placeholders_are_recovered_and_flagged():
 def test_unmask_tolerates_spacing_but_reports_loss():
     placeholders = {"ZZA1 ": "[", " ZZB1": "](u)", "Xq2": "`x`"}
     assert unmask("Veja ZZA1  aqui ZZB1 e Xq2.", placeholders).text == "Veja [aqui](u) e `x`."
-    assert unmask("Veja ZZA1 aqui ZZB1 e Xq2 Xq2.", placeholders).problems == ["placeholder Xq2 for '`x`' came back 2 times"]
+    assert unmask("Veja ZZA1 aqui ZZB1 e Xq2 Xq2.", placeholders).problems == ["the markup '`x`' came back 2 times"]
     assert "wrong order" in unmask("ZZB1 aqui ZZA1 Xq2", placeholders).problems[0]
     assert "moved every word" in unmask("aqui ZZA1 ZZB1 Xq2", placeholders).problems[0]
     assert "invented" in unmask("ZZA1 aqui ZZB1 Xq2 Xq9", placeholders).problems[0]
