@@ -618,3 +618,15 @@ def test_every_error_left_on_the_human_translations_is_judged_and_none_is_an_und
     assert not [k for k in left if judged[k] == "intentional"]  # localizations are declared (url_rules, omissions...)
     false_alarms = sorted(k for k in left if judged[k] == "false")
     assert len(false_alarms) <= 8, false_alarms  # alignment limits on the zh adaptations (docs/ci-gate.md): only fewer
+
+
+@pytest.mark.parametrize("kind", ["the source twice", "another language"])
+def test_a_non_translation_never_passes_and_says_why_first(tmp_path, monkeypatch, capsys, kind):
+    source = (REPO / "tests" / "data" / "sample-issue.en.md").read_text(encoding="utf-8")
+    text = source if kind == "the source twice" else "Ceci est une lettre d'information sur les modèles de langage, les jeux de données ouverts et les outils de traduction.\n"
+    (tmp_path / "issue.en.md").write_text(source, encoding="utf-8")
+    (tmp_path / "issue.pt.md").write_text(text, encoding="utf-8")
+    code, out, err = run(monkeypatch, capsys, "check", str(tmp_path / "issue.en.md"), str(tmp_path / "issue.pt.md"), "--no-backtranslate")
+    assert code == 1
+    first = (out + err).strip().splitlines()[0]
+    assert re.search(r"issue\.pt\.md:1: error language: the translation as a whole reads as (en|fr), not pt", first), first
