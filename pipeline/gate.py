@@ -24,7 +24,7 @@ from rich.markup import escape
 
 from .align import REFERENCE_ENTRY, Alignment, align, without_comments
 from .backcheck import Summary, backcheck
-from .checks import _URL, CHECKS, Context, inline_markup
+from .checks import _URL, CHECKS, Context, inline_markup, likelihood
 from .config import DEFAULT_CONFIG, Config, load_config
 from .document import Document, Segment, line_of
 from .errors import UserError
@@ -233,7 +233,7 @@ def _findings(result: PairResult, translation: Document, config: Config) -> tupl
             judge(" ".join(u.target or "" for u in units), line, "the paragraph as a whole")
     for flag in result.summary.flags:
         found.append(Finding(flag.check, flag.severity, flag.message, result.translation, 1, evidence=flag.evidence))
-    order = lambda f: (f.file != result.translation, f.line, f.check, f.message)  # noqa: E731
+    order = lambda f: (f.file != result.translation, f.line, f.severity != "error", likelihood(f.check), f.check, f.message)  # noqa: E731
     return sorted(found, key=order), sorted(suppressed, key=lambda s: order(s.finding))
 
 
@@ -533,7 +533,7 @@ def print_summary(console: Console, results: list[PairResult], fail_on: str, ver
             console.print(f"{escape(file)}:{line}: [{colour}]{severity}[/{colour}] {check}: {escape(message)}{more}", highlight=False, soft_wrap=True)
         hidden = Counter(f.check for f in r.findings if f.severity not in FAILING[fail_on] and not verbose)
         if hidden:
-            counts = ", ".join(f"{check} {n}" for check, n in sorted(hidden.items()))
+            counts = ", ".join(f"{check} {n}" for check, n in sorted(hidden.items(), key=lambda item: likelihood(item[0])))  # likeliest to need action first
             console.print(f"{escape(r.translation)}: {sum(hidden.values())} warning(s) that do not fail the gate: {counts} (--verbose lists them)", highlight=False, soft_wrap=True)
         if r.suppressed and verbose:
             for s in r.suppressed:
