@@ -212,14 +212,14 @@ def misspelt_name(segment: Segment, context: Context) -> Iterable[Finding]:
 def _names(segment: Segment, context: Context) -> Iterable[tuple[bool, str, str]]:
     """Each name of the source missing from the translation: (written with a letter or two wrong, message, evidence)."""
     source, target = _text(segment, "source", terms=False), _text(segment, "target", terms=False)
-    translated = _ACRONYMS.get((context.src, context.tgt), {})
+    translated = _ACRONYMS.get((context.src, context.tgt)) or {v: k for k, v in _ACRONYMS.get((context.tgt, context.src), {}).items()}
     latin = not re.search(r"[^\x00-\u024f\u1e00-\u1eff\s\W]", target)
     translated_terms = " ".join(s.text for s in segment.spans if s.kind == SpanKind.TERM and s.target not in (None, s.text))
     found = [s.text for s in segment.spans if s.kind == SpanKind.TERM and s.target in (None, s.text)]  # the glossary's names (keep.txt)
     if sum(1 for t in _tokens(target) if t[:1].islower()) >= 2:  # else a title or a list of names: only the glossary's names count
         found += [n for n in names(source, context.src) if n not in translated_terms and n not in _LANGUAGE_TAGS]
     wanted = Counter(n for n in found if latin or _NAME_SHAPE.match(n))
-    have = {_folded(t) for t in _LATIN_TOKEN.findall(target)}
+    have = {_folded(part) for t in _LATIN_TOKEN.findall(target) for part in (t, *t.split("-"))}  # Meetup-Machine: Meetup
     missing = [n for n in wanted if not ({_folded(n), _folded(n) + "s", _folded(n).removesuffix("s")} & have) and _folded(translated.get(n, "")) not in have and not _in(n, target)]
     if not missing:
         return

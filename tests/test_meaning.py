@@ -8,7 +8,7 @@ import pytest
 from test_checks import CONTEXT, translated
 
 from pipeline import lexicon
-from pipeline.checks import run_checks
+from pipeline.checks import Context, run_checks
 from pipeline.meaning import names, negations, number_values
 
 
@@ -81,6 +81,9 @@ def test_names_missing_misspelt_or_swapped():
     assert found("names", source, "Yoshua Gebru fala sobre justiça em sistemas de aprendizado de máquina.") == ["'Timnit' of the source is 'Yoshua' in the translation"]
     assert "Timnit" in names(source, "en") and "Gebru" in names(source, "en") and "Talks" not in names(source, "en")
     assert found("names", "The AI community grows.", "A comunidade de IA cresce.") == []  # AI is IA in Portuguese
+    assert found("names", "We use Transformer models.", "Usamos modelos Transformer-based.") == []  # a part of a hyphenated word
+    back = translated("A comunidade de IA cresce.", "The AI community grows.")
+    assert [f for f in run_checks(back, Context("pt", "en", CONTEXT.thresholds)) if f.check == "names"] == []  # and IA is AI
 
 
 def test_agreement_and_word_order_in_portuguese():
