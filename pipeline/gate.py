@@ -193,9 +193,13 @@ def _findings(result: PairResult, translation: Document, config: Config) -> tupl
             message = f"the front-matter {key} “{excerpt}” (source line {line}) is empty or absent in {result.translation}"
         else:
             message = f"“{excerpt}” (source line {line}) has no counterpart in {result.translation}: dropped, or moved out of order"
-        finding = Finding("missing", config.gate.missing, message, result.source, line, unit.id, unit.source)
-        rule = next((n for n, r in enumerate(config.gate.omissions, 1) if r.allows(unit.source, result.tgt)), None)
-        if rule is not None:
+        severity = config.gate.missing
+        if (moved := _moved_to(unit, document.text, plain, result.src)) is not None:
+            at, shared = moved
+            severity = "warning"
+            message = f"“{excerpt}” (source line {line}) was not paired with a block of {result.translation}, but line {at} has its names ({', '.join(shared)}): moved or merged there?"
+        finding = Finding("missing", severity, message, result.source, line, unit.id, unit.source)
+        if rule := _omission_rule(config, unit.source, result.tgt):
             suppressed.append(Suppressed(finding, f"{config.gate.omissions[rule - 1].reason} (gate.omissions[{rule}])", f"gate.omissions[{rule}]"))
             continue
         found.append(finding)
@@ -273,6 +277,24 @@ def _references(text: str) -> dict[str, list[tuple[str, int]]]:
     return found
 
 
+def _moved_to(unit: Segment, source: str, translation: str, src: str) -> tuple[int, list[str]] | None:
+    """The translation line holding two or more capitalised words (names) that the source has in this block only (a
+    block the aligner could not pair because the translator moved or merged it), with them; None when there is none."""
+    from .lexicon import common_words
+    from .meaning import names
+
+    elsewhere = source[: unit.start] + source[unit.end :]
+    capitalised = re.findall(r"(?<![\w/.-])[A-Z][\w-]+", re.sub(r"\(https?://[^)]*\)|https?://\S+", " ", unit.source))
+    common = common_words(src)
+    candidates = dict.fromkeys(capitalised + names(unit.source, src))
+    own = [n for n in candidates if len(n) > 2 and n.casefold() not in common and not re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", elsewhere)]
+    for number, text in enumerate(translation.splitlines(), 1):
+        shared = [n for n in own if re.search(rf"(?<![A-Za-z0-9-]){re.escape(n)}(?![A-Za-z0-9-])", text)]
+        if len(shared) >= 2:
+            return number, shared
+    return None
+
+
 def _same_url(a: str, b: str) -> bool:
     """Two URLs that lead to the same page: scheme, www. and a trailing slash aside."""
     def normal(url: str) -> str:
@@ -329,6 +351,8 @@ def _url_verdict(check: str, url: str, unit: Segment, contexts: tuple[str, str],
                 if _same_url(listed, url):
                     return ("suppressed", f"the link is kept as the numbered reference [{marker}], listed at line {at}", f"gate.numbered_references ({tgt})")
     severity, message = "error", _plain_message(check, url, source_lines)
+    if (near := _linked_nearby(url, text, line)) is not None:
+        return "warning", f"{message}: it is linked at line {near}, next to this one (moved there?)"
     if broken := _broken_source_url(url):
         others = [u for u in written if not _in(u, source_lines)]
         instead = f"; the translation links to {others[0]} instead" if others else ""
@@ -348,6 +372,16 @@ def _url_verdict(check: str, url: str, unit: Segment, contexts: tuple[str, str],
         others = [v for (kind, v) in inline_markup(target_lines) if kind == "link to" and _URLISH.match(v) and not _in(v, source_lines)]
         where = f"; the translation links to {others[0]} instead" if len(others) == 1 else ""
     return severity, message + where
+
+
+def _linked_nearby(url: str, text: str, line: int, reach: int = 2) -> int | None:
+    """The line, within ``reach`` lines of ``line``, where ``url`` is a working link (a caption's link moved into the
+    paragraph above it); None if there is none."""
+    lines = text.splitlines()
+    for number in sorted(range(max(1, line - reach), min(len(lines), line + reach) + 1), key=lambda n: abs(n - line)):
+        if number != line and any(_same_url(url, u) for u in _links(lines[number - 1])):
+            return number
+    return None
 
 
 def _in(url: str, text: str) -> bool:
@@ -468,13 +502,21 @@ def _ignored_by_comments(found: list[Finding], text: str, name: str, suppressed:
     return kept, suppressed
 
 
+def _omission_rule(config: Config, source: str, tgt: str) -> int | None:
+    """The number (from 1) of the [gate] omissions rule that lets a ``tgt`` translation leave ``source`` out, if any."""
+    return next((n for n, r in enumerate(config.gate.omissions, 1) if r.allows(source, tgt)), None)
+
+
+def _line_around(text: str, start: int, end: int) -> str:
+    return text[text.rfind("\n", 0, start) + 1 : text.find("\n", end) % (len(text) + 1)]
+
+
 def _kept_title(unit: Segment, text: str) -> bool:
     """A heading or a bold/italic title line that the translation copies verbatim (paper titles often stay in English)."""
     source = " ".join(unit.source.split()).casefold()
     if unit.target is None or source not in {" ".join(t.split()).casefold() for t in (unit.target, _NUMBERING.sub("", unit.target))}:
         return False  # (a section number the translation put before the title does not count)
-    line = text[text.rfind("\n", 0, unit.start) + 1 : text.find("\n", unit.end) % (len(text) + 1)]
-    return unit.block.startswith("front_matter/title") or bool(_TITLE_LINE.match(line))
+    return unit.block.startswith("front_matter/title") or bool(_TITLE_LINE.match(_line_around(text, unit.start, unit.end)))
 
 
 # -- reports --------------------------------------------------------------------------------

@@ -613,11 +613,12 @@ def test_every_error_left_on_the_human_translations_is_judged_and_none_is_an_und
     left = set()
     for source, translation in find_pairs(directory, "en"):
         result = check_pair(source, translation, config, None)
-        left |= {(translation.name, f.line, f.check) for f in result.findings if f.severity == "error" and f.check in GATE_CHECKS}
+        left |= {(translation.name, f.line, f.check) for f in result.findings if f.severity == "error"}  # meaning checks too
     assert left and all(key in judged for key in left), sorted(k for k in left if k not in judged)
     assert not [k for k in left if judged[k] == "intentional"]  # localizations are declared (url_rules, omissions...)
     false_alarms = sorted(k for k in left if judged[k] == "false")
-    assert len(false_alarms) <= 8, false_alarms  # alignment limits on the zh adaptations (docs/ci-gate.md): only fewer
+    assert len(false_alarms) <= 4, false_alarms  # alignment limits on the zh adaptations (docs/ci-gate.md): only fewer
+    assert sum(judged[k] == "true" for k in left) >= 167, "a real defect no longer fails the gate"  # checked without back-translation here
 
 
 @pytest.mark.parametrize("kind", ["the source twice", "another language"])
