@@ -209,15 +209,25 @@ def misspelt_name(segment: Segment, context: Context) -> Iterable[Finding]:
     return [(message, evidence) for misspelt, message, evidence in _names(segment, context) if misspelt]
 
 
-def _names(segment: Segment, context: Context) -> Iterable[tuple[bool, str, str]]:
+def _names(segment: Segment, context: Context) -> tuple[tuple[bool, str, str], ...]:
     """Each name of the source missing from the translation: (written with a letter or two wrong, message, evidence)."""
-    source, target = _text(segment, "source", terms=False), _text(segment, "target", terms=False)
-    translated = _ACRONYMS.get((context.src, context.tgt)) or {v: k for k, v in _ACRONYMS.get((context.tgt, context.src), {}).items()}
-    latin = not re.search(r"[^\x00-\u024f\u1e00-\u1eff\s\W]", target)
     translated_terms = " ".join(s.text for s in segment.spans if s.kind == SpanKind.TERM and s.target not in (None, s.text))
-    found = [s.text for s in segment.spans if s.kind == SpanKind.TERM and s.target in (None, s.text)]  # the glossary's names (keep.txt)
+    kept = tuple(s.text for s in segment.spans if s.kind == SpanKind.TERM and s.target in (None, s.text))  # the glossary's names (keep.txt)
+    return _missing_names(_text(segment, "source", terms=False), _text(segment, "target", terms=False), translated_terms, kept, context.src, context.tgt)
+
+
+@lru_cache(maxsize=4096)
+def _missing_names(source: str, target: str, translated_terms: str, kept: tuple[str, ...], src: str, tgt: str) -> tuple[tuple[bool, str, str], ...]:
+    """What ``_names`` finds; cached, since the names and misspelt-name checks both ask."""
+    return tuple(_find_missing_names(source, target, translated_terms, kept, src, tgt))
+
+
+def _find_missing_names(source: str, target: str, translated_terms: str, kept: tuple[str, ...], src: str, tgt: str) -> Iterable[tuple[bool, str, str]]:
+    translated = _ACRONYMS.get((src, tgt)) or {v: k for k, v in _ACRONYMS.get((tgt, src), {}).items()}
+    latin = not re.search(r"[^\x00-\u024f\u1e00-\u1eff\s\W]", target)
+    found = list(kept)
     if sum(1 for t in _tokens(target) if t[:1].islower()) >= 2:  # else a title or a list of names: only the glossary's names count
-        found += [n for n in names(source, context.src) if n not in translated_terms and n not in _LANGUAGE_TAGS]
+        found += [n for n in names(source, src) if n not in translated_terms and n not in _LANGUAGE_TAGS]
     wanted = Counter(n for n in found if latin or _NAME_SHAPE.match(n))
     have = {_folded(part) for t in _LATIN_TOKEN.findall(target) for part in (t, *t.split("-"))}  # Meetup-Machine: Meetup
     missing = [n for n in wanted if not ({_folded(n), _folded(n) + "s", _folded(n).removesuffix("s")} & have) and _folded(translated.get(n, "")) not in have and not _in(n, target)]
@@ -225,7 +235,7 @@ def _names(segment: Segment, context: Context) -> Iterable[tuple[bool, str, str]
         return
     tokens = _tokens(target)
     new = [t for t in dict.fromkeys(_LATIN_TOKEN.findall(target)) if t not in source and t not in translated.values() and t not in _LANGUAGE_TAGS]
-    extra = [t for t in new if t in names(target, context.tgt) or (t == tokens[0] and t[:1].isupper() and not lexicon.known(t, context.tgt))]
+    extra = [t for t in new if t in names(target, tgt) or (t == tokens[0] and t[:1].isupper() and not lexicon.known(t, tgt))]
     for name in missing:
         near = min((t for t in new if not t[:1].islower()), key=lambda e: Levenshtein.distance(name.casefold(), e.casefold()), default=None)
         if near is not None and len(name) >= 4 and Levenshtein.distance(name.casefold(), near.casefold()) <= max(1, len(name) // 5):
