@@ -24,6 +24,8 @@ ATOMIC_TOKEN = re.compile(rf"{_PREFIXES[0]}\d+")
 
 
 _ANY_CASE = re.compile(TOKEN.pattern, re.I)
+# what engines make of placeholders when they garble them: "Xqq3", "XQQ3", "zza1", "ZB1"
+GARBLED = re.compile(r"(?<![^\W\d_])(?:x{1,2}q{1,3}|z{1,3}[ab])\d+(?!\d)", re.I)
 
 
 def recased(output: str) -> str:

@@ -15,7 +15,7 @@ from .document import Document, Segment
 from .engines import Engine, create_engine
 from .errors import UserError
 from .language import LETTER
-from .protect import ATOMIC_TOKEN, closing_token, unmask
+from .protect import ATOMIC_TOKEN, GARBLED, closing_token, recased, unmask
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def translate(document: Document, tgt: str, engines: Engines) -> None:
     outputs = dict(zip(unique, engines.run(route, unique)))
     failed: list[tuple[Segment, list[str]]] = []
     for segment in pending:
-        result = unmask(outputs[segment.masked], segment.placeholders)
+        result = unmask(recased(outputs[segment.masked]), segment.placeholders)
         if result.problems and (repaired := _refill_empty_pairs(outputs[segment.masked], segment)):
             segment.flag("placeholders", "warning", "the engine moved a one-word link or emphasis out of its markup; the word before it was put back inside: check it", "; ".join(result.problems))
             result = repaired
@@ -86,6 +86,7 @@ def translate(document: Document, tgt: str, engines: Engines) -> None:
             failed.append((segment, result.problems))
         else:
             segment.target, segment.origin = result.text, origin
+            _no_garbled_placeholder(segment)
     if failed:
         _recover(failed, route, engines, origin)
 
@@ -159,10 +160,19 @@ def _recover(failed: list[tuple[Segment, list[str]]], route: list[Hop], engines:
             atomic = _atomic_in(requests[number], segment.placeholders)
             restored = unmask(outputs[number], atomic)
             if restored.problems:  # still lost: keep the words, put the spans after them
-                restored.text = ATOMIC_TOKEN.sub("", outputs[number]) + "".join(f" {value}" for value in atomic.values())
+                restored.text = GARBLED.sub("", outputs[number]) + "".join(f" {value}" for value in atomic.values())
             text.append(lead + " ".join(restored.text.split()) + trail)
         segment.target, segment.origin = "".join(text), origin
         segment.flag("placeholders", "warning", "the engine lost inline markup; the sentence was translated in pieces around it: check the wording", "; ".join(problems))
+    for segment, _ in failed:
+        _no_garbled_placeholder(segment)
+
+
+def _no_garbled_placeholder(segment: Segment) -> None:
+    """No placeholder, however the engine garbled it, reaches an output: what is left of one is removed and flagged."""
+    if (found := GARBLED.findall(segment.target or "")) and not GARBLED.search(segment.source):
+        segment.target = " ".join(GARBLED.sub("", segment.target).split())
+        segment.flag("placeholders", "error", "the engine garbled a piece of markup into a made-up word, which was removed: check the sentence against the source", ", ".join(found))
 
 
 def _atomic_in(text: str, placeholders: dict[str, str]) -> dict[str, str]:

@@ -104,3 +104,21 @@ def test_one_word_moved_out_of_its_link_is_put_back_and_flagged():
     (seg,) = document.segments
     assert seg.target == "Desenvolvemos um [método](https://x.y/m) para busca."
     assert [f.check for f in seg.flags] == ["placeholders"]
+
+
+class Garbling(Recording):
+    """A fake engine that writes a garbled copy of the first placeholder ("Xqq1") and re-cases the others."""
+
+    def translate(self, texts, src, tgt):
+        return [re.sub(r"\bXq(\d+)\b", r"XQ\1", re.sub(r"\bXq1\b", "Xq1 Xqq1", t, count=1)) for t in super().translate(texts, src, tgt)]
+
+
+def test_no_placeholder_ever_reaches_the_output():
+    document = segment("Run `pip install x` and read https://example.org/docs today.\n", src_lang="en")
+    protect(document)
+    translate(document, "pt", engines_with(Garbling()))
+    (seg,) = document.segments
+    assert "`pip install x`" in seg.target and "https://example.org/docs" in seg.target  # re-cased ones restored
+    assert not re.search(r"(?i)\b(?:xq+|zz[ab])\d", seg.target), seg.target
+    assert [f.severity for f in seg.flags if f.check == "placeholders"] == ["error"]
+    assert "Xq" not in seg.flags[-1].message
