@@ -16,7 +16,9 @@ and reports:
   in practice (machine output judged by the back-check, human translations by the gate's
   configs/ci.toml, where most meaning checks are warnings);
 - for every human translation of the corpus, every error the gate (`pipeline check`) reports,
-  with its judgement from ``bench/qe/gate_judgements.tsv`` (true, intentional or false).
+  with its judgement from ``bench/qe/gate_judgements.tsv`` (true, intentional or false);
+- how far a second, independent reader agrees with the judgements on a sample of 60 pairs
+  (``bench/qe/second_reader.tsv``).
 
     python -m bench.qe              # writes bench/qe.json
     python -m bench.qe --no-gate    # without the gate run (a minute faster)
@@ -336,6 +338,26 @@ def gate(config) -> list[dict]:
     return rows
 
 
+def second_reader(pairs: list[Pair]) -> dict | None:
+    """Agreement of a second, independent reader with the judgements on a sample (bench/qe/second_reader.tsv):
+    on "needs a fix" (fix against minor or ok), as raw agreement and Cohen's kappa, and the verdicts side by side."""
+    path = HERE / "second_reader.tsv"
+    if not path.exists():
+        return None
+    first = {p.record["id"]: p.verdict for p in pairs}
+    second = {row["id"]: row["verdict"] for row in csv.DictReader(path.open(encoding="utf-8"), delimiter="\t")}
+    both = [(first[i] == "fix", second[i] == "fix") for i in second if i in first]
+    agree = sum(a == b for a, b in both) / len(both)
+    p_first, p_second = sum(a for a, _ in both) / len(both), sum(b for _, b in both) / len(both)
+    chance = p_first * p_second + (1 - p_first) * (1 - p_second)
+    return {
+        "pairs": len(both),
+        "agreement on needs a fix": round(agree, 3),
+        "kappa": round((agree - chance) / (1 - chance), 3) if chance < 1 else None,
+        "verdicts (first, second)": dict(Counter(f"{first[i]}/{second[i]}" for i in second if i in first)),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-gate", action="store_true", help="skip the gate run on the corpus' human translations")
@@ -363,6 +385,8 @@ def main() -> int:
             {"id": p.record["id"], "verdict": p.verdict, "errors": sorted(m for _, m in p.errors())} for p in pairs if p.verdict != "fix" and p.errors()
         ],
     }
+    if (reader := second_reader(pairs)) is not None:
+        results["second reader"] = reader
     if not args.no_gate and CORPUS.is_dir():
         results["gate errors on human translations"] = gate(config)
     RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -383,6 +407,8 @@ def report(results: dict) -> None:
         print(f"  by origin: {injected['caught by origin']}; clean flagged {injected['clean flagged by origin']}")
         print(f"  as errors of the gate (human pairs): {injected['caught as errors by the gate (human)']}")
         print(f"  in practice (machine: back-check, human: gate): {injected['caught in practice (machine: back-check, human: gate)']}; clean flagged {injected['clean flagged in practice']:.1%}")
+    if "second reader" in results:
+        print("second reader:", results["second reader"])
     gate_rows = results.get("gate errors on human translations", [])
     for row in gate_rows:
         print(f"gate {row['file']}:{row['line']} {row['check']} [{row['judgement']}] {row['message'][:150]}")
