@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Literal
 
+from . import lexicon
 from .document import Flag, Segment, SpanKind
 from .language import MIN_LETTERS, clearly_in, count_letters, language_candidates, script_language
 from .segment import markdown_parser
@@ -146,10 +147,9 @@ def _common_words(text: str, src: str, tgt: str) -> int:
     """Words that would be translated: not names or acronyms ("Raffel et al. 2020" has none), capitalised common
     words of a title ("Visualizing Text Generation") included unless the target language uses them too ("Blog",
     "Demo"); CJK counts by character."""
-    from .lexicon import COMMON_ZIPF, zipf
 
     def title_word(w: str) -> bool:
-        return w[1:].islower() and zipf(w, src) >= COMMON_ZIPF and zipf(w, tgt) < COMMON_ZIPF
+        return w[1:].islower() and lexicon.zipf(w, src) >= lexicon.COMMON_ZIPF and lexicon.zipf(w, tgt) < lexicon.COMMON_ZIPF
 
     words = [w for w in _words(text) if len(w) > 2 and (w[:1].islower() or title_word(w))]
     return len(words) + len(_HAN_OR_KANA.findall(text)) // 2

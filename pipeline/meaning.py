@@ -139,9 +139,9 @@ def negation(segment: Segment, context: Context) -> Iterable[Finding]:
 # -- numbers ----------------------------------------------------------------------------------
 
 
-def number_values(text: str, lang: str) -> Counter[int | str]:
+def number_values(text: str, lang: str) -> Counter[str]:
     """Numbers of ``text``, written as digits or as words, by value (1,000 = 1.000 = one thousand)."""
-    found: Counter[int | str] = Counter()
+    found: Counter[str] = Counter()
     for match in _DIGITS.finditer(text):
         digits = re.sub(r"[.,\u202f\u00a0 ](?=\d{3}\b)", "", match[0]).replace(",", ".")
         found[re.sub(r"\.0+$", "", digits)] += 1  # TensorFlow 2 = 2.0

@@ -75,10 +75,10 @@ def translate(document: Document, tgt: str, engines: Engines) -> None:
     origin = model_id(route)
     pending = [s for s in document.segments if s.target is None]
     unique = list(dict.fromkeys(s.masked for s in pending))
-    outputs = dict(zip(unique, engines.run(route, unique)))
+    outputs = dict(zip(unique, map(recased, engines.run(route, unique))))  # "XQ2" is the Xq2 that was sent
     failed: list[tuple[Segment, list[str]]] = []
     for segment in pending:
-        result = unmask(recased(outputs[segment.masked]), segment.placeholders)
+        result = unmask(outputs[segment.masked], segment.placeholders)
         if result.problems and (repaired := _refill_empty_pairs(outputs[segment.masked], segment)):
             segment.flag("placeholders", "warning", "the engine moved a one-word link or emphasis out of its markup; the word before it was put back inside: check it", "; ".join(result.problems))
             result = repaired
@@ -149,7 +149,7 @@ def _recover(failed: list[tuple[Segment, list[str]]], route: list[Hop], engines:
             else:
                 plan.append(unmask(piece, _atomic_in(piece, segment.placeholders)).text)
         plans.append((segment, problems, plan))
-    outputs = engines.run(route, requests)
+    outputs = [recased(output) for output in engines.run(route, requests)]
     for segment, problems, plan in plans:
         text = []
         for part in plan:
@@ -168,10 +168,13 @@ def _recover(failed: list[tuple[Segment, list[str]]], route: list[Hop], engines:
         _no_garbled_placeholder(segment)
 
 
+_GARBLED_AND_SPACE = re.compile(rf"[ \t]?{GARBLED.pattern}", GARBLED.flags)
+
+
 def _no_garbled_placeholder(segment: Segment) -> None:
     """No placeholder, however the engine garbled it, reaches an output: what is left of one is removed and flagged."""
     if (found := GARBLED.findall(segment.target or "")) and not GARBLED.search(segment.source):
-        segment.target = " ".join(GARBLED.sub("", segment.target).split())
+        segment.target = _GARBLED_AND_SPACE.sub("", segment.target).strip()  # line breaks stay
         segment.flag("placeholders", "error", "the engine garbled a piece of markup into a made-up word, which was removed: check the sentence against the source", ", ".join(found))
 
 

@@ -122,3 +122,12 @@ def test_no_placeholder_ever_reaches_the_output():
     assert not re.search(r"(?i)\b(?:xq+|zz[ab])\d", seg.target), seg.target
     assert [f.severity for f in seg.flags if f.check == "placeholders"] == ["error"]
     assert "Xq" not in seg.flags[-1].message
+
+
+def test_a_garbled_placeholder_is_removed_without_joining_lines():
+    from pipeline.document import Segment
+    from pipeline.translate import _no_garbled_placeholder
+
+    seg = Segment(0, "paragraph[1]", 0, 10, "first line\nsecond line", target="primeira Xqq3 linha\nsegunda linha")
+    _no_garbled_placeholder(seg)
+    assert seg.target == "primeira linha\nsegunda linha" and seg.flags[0].severity == "error"
