@@ -27,6 +27,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![^\W\d_])(?=[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z0-9])[A-Za-z][A-Za-z0-9-]+")  # NLP, BERT, GPT-2, TensorFlow
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _COMMON_WORD = re.compile(r"(?<![^\W\d_])[a-zà-ÿ][^\W\d_]{2,}")
+_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*[.、)]?\s*")  # "1.5 ", "2、": a translation's own numbering of headings
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _MARKER = re.compile(r"\[(\d{1,3})\](?!\()")
 # an entry of a list of numbered references ("[3] **Title:** https://..."), the way some adaptations
@@ -43,6 +44,7 @@ SENTENCES = 0.5  # cost of pairing blocks whose sentence counts differ
 ANCHORS = 1.0  # weight of the difference in numbers, names and code
 LENGTH = 1.0  # weight of |log| of the length ratio against the document's ratio
 BAND = 100  # blocks beyond the diagonal (plus the count difference) that are considered
+TITLE = 80  # characters up to which a block copied verbatim is a kept title, paired with its source
 MEASURED = 20  # letters a block needs for its length ratio to count in the language pair's ratio
 
 
@@ -87,7 +89,8 @@ class Unit:
     @cached_property
     def key(self) -> str:
         """The prose, case-folded, when it has enough words to be called a copy of another block."""
-        return " ".join(self.prose.casefold().split()) if len(_COMMON_WORD.findall(self.prose)) >= 3 else ""
+        prose = _SECTION_NUMBER.sub("", self.prose)
+        return " ".join(prose.casefold().split()) if len(_COMMON_WORD.findall(prose)) >= 3 else ""
 
 
 @dataclass
@@ -193,6 +196,8 @@ def _skew(s_size: int, t_size: int, ratio: float) -> float:
 def _pair_cost(s: Group, t: Group, ratio: float, copies: frozenset[str]) -> float:
     if any(k.startswith("front_matter") for k in s.kinds ^ t.kinds):
         return math.inf  # a front-matter value is the same key's, or missing
+    if len(s.units) == len(t.units) == 1 and s.units[0].key == t.units[0].key and 0 < len(s.units[0].key) <= TITLE:
+        return 0.0  # a title kept as in the source (the translation's numbering aside): the surest pair
     cost = URLS * _difference(s.urls, t.urls) + ANCHORS * _difference(s.anchors, t.anchors)
     joined = len(s.units) + len(t.units) - 2
     if s.urls and t.urls and not s.urls & t.urls:
@@ -318,6 +323,13 @@ def _moved(path: list[tuple[list[Unit], list[Unit]]]) -> list[tuple[list[Unit], 
         if best[0] < 2 * SKIP:  # cheaper than leaving both unmatched
             joined[k] = best[1]
             used.add(best[1])
+    for k, unit in missing:  # side by side in one gap, with the same names: the translator changed its link
+        if k in joined:
+            continue
+        gap = [j for j, other in extra if j not in used and _same_gap(path, k, j) and _named_alike(unit, other)]
+        if gap and _skew(unit.size, path[gap[0]][1][0].size, ratio) < 1.0:
+            joined[k] = gap[0]
+            used.add(gap[0])
     if not joined:
         return path
     result = []
@@ -326,6 +338,17 @@ def _moved(path: list[tuple[list[Unit], list[Unit]]]) -> list[tuple[list[Unit], 
             continue
         result.append((s, path[joined[k]][1]) if k in joined else (s, t))
     return result
+
+
+def _same_gap(path: list[tuple[list[Unit], list[Unit]]], a: int, b: int) -> bool:
+    """Whether nothing but unmatched blocks lies between path steps ``a`` and ``b``."""
+    return all(not (s and t) for s, t in path[min(a, b) + 1 : max(a, b)])
+
+
+def _named_alike(a: Unit, b: Unit) -> bool:
+    """At least two names, numbers or code spans in common, and most of either side's."""
+    shared = a.anchors & b.anchors
+    return len(shared) >= 2 and _difference(a.anchors, b.anchors) <= 0.5
 
 
 def _merged(units: list[Unit], index: int) -> Segment:

@@ -184,6 +184,8 @@ def _findings(result: PairResult, translation: Document, config: Config) -> tupl
                     continue
                 severity, message = verdict
             found.append(Finding(flag.check, severity, message, result.translation, line, unit.id, unit.source, unit.target or "", flag.evidence))
+    lost = {(f.segment, f.evidence, f.severity) for f in found if f.check == "urls"}
+    found = [f for f in found if not (f.check == "markup" and (f.segment, f.evidence, f.severity) in lost)]  # a lost URL is a lost link: said once
     for unit in alignment.missing:
         line = line_of(document.text, unit.start)
         excerpt = " ".join(unit.source.split())
