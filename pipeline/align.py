@@ -364,7 +364,7 @@ def _merged(units: list[Unit], index: int) -> Segment:
     for unit in units:
         for segment in unit.segments:  # pair ids are unique in a document: they stay apart
             offset = cursor + segment.start - unit.segments[0].start
-            spans += [Span(sp.start + offset, sp.end + offset, sp.kind, sp.text, sp.pair, sp.target) for sp in segment.spans]
+            spans += [Span(sp.start + offset, sp.end + offset, sp.kind, sp.text, sp.pair, sp.target, sp.forms, sp.grammar) for sp in segment.spans]
         cursor += len(unit.text) + 2
     first, last = units[0].segments[0], units[-1].segments[-1]
     return Segment(index, first.block, first.start, last.end, _joined(units), spans)

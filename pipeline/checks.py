@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Literal
 
-from . import lexicon
-from .document import Flag, Segment, SpanKind
+from . import lexicon, terms
+from .document import Flag, Segment, Span, SpanKind
 from .language import MIN_LETTERS, clearly_in, count_letters, language_candidates, script_language
 from .segment import markdown_parser
 from .sentences import split_sentences
@@ -155,10 +155,6 @@ def _common_words(text: str, src: str, tgt: str) -> int:
     return len(words) + len(_HAN_OR_KANA.findall(text)) // 2
 
 
-def _count_word(needle: str, haystack: str) -> int:
-    return len(_whole_word(needle).findall(haystack))
-
-
 # -- the checks ------------------------------------------------------------------------------
 
 
@@ -222,12 +218,14 @@ def urls(segment: Segment, context: Context) -> Iterable[Finding]:
 
 @check("glossary", "error", "glossary terms are translated as the glossary pins them (its names are the names check's)")
 def glossary(segment: Segment, context: Context) -> Iterable[Finding]:
-    needed = Counter(span.target for span in segment.spans if span.kind == SpanKind.TERM and span.target not in (None, span.text))  # names: the names check
-    for pinned, count in needed.items():
-        found = _count_word(pinned, segment.target)
-        if found < count:
-            source = next(s.text for s in segment.spans if s.kind == SpanKind.TERM and (s.target or s.text) == pinned)
-            yield f"glossary: {source!r} must be translated as {pinned!r} (found {found} of {count})", pinned
+    lacking: dict[str, list[Span]] = {}
+    for span in terms.missing(segment):  # names are the names check's
+        lacking.setdefault(span.target, []).append(span)
+    for pinned, spans in lacking.items():
+        forms = dict.fromkeys([pinned, *spans[0].forms])
+        found = sum(terms.count(form, segment.target) for form in forms)
+        also = f" (or {' / '.join(repr(f) for f in list(forms)[1:])})" if len(forms) > 1 else ""
+        yield f"glossary: {spans[0].text!r} must be translated as {pinned!r}{also} (found {found} of {len(spans)})", pinned
 
 
 @check("untranslated", "error", "the translation is a copy of the source")

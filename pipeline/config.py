@@ -55,6 +55,10 @@ class TranslateConfig(_Section):
     engines: dict[str, str] = {"default": "marian"}  # "src-tgt" (or "default") -> engine name
     pivot: str = "en"
     glossary_dir: str | None = "glossaries"
+    # How glossary terms reach the engine, pass after pass (python -m bench.glossary_compliance): "free" (left in
+    # the text, translated in context), then for segments whose output lacks a pinned term, that term imposed
+    # "inline" (its pinned form written in the source) or as a "placeholder" (opaque, restored after).
+    term_passes: list[Literal["free", "inline", "placeholder"]] = Field(["free", "placeholder"], min_length=1)
 
 
 class MemoryConfig(_Section):

@@ -32,6 +32,8 @@ class Span:
     text: str  # the original markup (or the term as written in the source)
     pair: int | None = None  # OPEN/CLOSE spans of one pair share this id
     target: str | None = None  # TERM spans: the pinned form to write in the translation
+    forms: tuple[str, ...] = ()  # TERM spans: other forms the translation may have instead (plural, variants)
+    grammar: str = ""  # TERM spans: gender and number of the pinned form where the glossary gives them ("f", "mp")
 
 
 @dataclass

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Literal
 
 from pipeline.errors import UserError
+from pipeline.lexicon import inflections
 
 KEEP_FILE = "keep.txt"
 FLAGS = ("case-sensitive", "case-insensitive", "whole-word", "substring")
@@ -76,6 +77,8 @@ class Term:
     whole_word: bool
     note: str  # free text from the notes column (flags removed)
     origin: str  # "file:line"
+    forms: tuple[str, ...] = ()  # other acceptable forms of the target: listed ("also: ...") and inflected
+    grammar: str = ""  # the target's gender and number where the glossary says it ("f", "mp"): for agreement
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,14 @@ class TermMatch:
         """
         if self.term.keep:
             return self.text
-        target = self.term.target
+        return self._cased(self.term.target)
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Other forms of the target the translation may contain instead (plural, listed variants)."""
+        return tuple(self._cased(form) for form in self.term.forms) if not self.term.keep else ()
+
+    def _cased(self, target: str) -> str:
         if self.sentence_start and self.text[:1].isupper() and self.term.source[:1].islower():
             return target[:1].upper() + target[1:]
         return target
@@ -129,17 +139,26 @@ class _Entry:
     case_sensitive: bool | None
     whole_word: bool | None
     keep: bool
+    also: tuple[str, ...] = ()  # "also: ..." : other acceptable forms of the target column
+    grammar: str = ""  # "gender: f", "number: plural" of the target column, as "f", "fp"...
 
-    def term(self, reverse: bool = False) -> Term:
+    def term(self, reverse: bool = False, tgt: str = "") -> Term:
+        """The entry oriented for a direction; ``tgt`` (the target language) adds the target's inflected forms.
+        Listed forms and grammar describe the target column, so the reverse direction has neither."""
         source, target = (self.target, self.source) if reverse else (self.source, self.target)
+        keep = self.keep or source == target
+        listed = () if reverse or keep else self.also
+        inflected = () if keep or not tgt else tuple(sorted(inflections(target, tgt)))
         return Term(
             source=source,
             target=target,
-            keep=self.keep or source == target,
+            keep=keep,
             case_sensitive=self.case_sensitive if self.case_sensitive is not None else source != source.lower(),
             whole_word=self.whole_word if self.whole_word is not None else True,
             note=self.note,
             origin=f"{self.path}:{self.line}",
+            forms=tuple(dict.fromkeys(f for f in (*listed, *inflected) if f != target)),
+            grammar="" if reverse else self.grammar,
         )
 
 
@@ -266,9 +285,9 @@ class Glossary:
         if forward.is_file():
             pair_entries = _load_file(forward)
             _raise_first(_conflicts(pair_entries))
-            pairs = [e.term() for e in pair_entries]
+            pairs = [e.term(tgt=tgt) for e in pair_entries]
         else:
-            pairs = [e.term(reverse=True) for e in _load_file(backward)]
+            pairs = [e.term(reverse=True, tgt=tgt) for e in _load_file(backward)]
         chosen: dict[tuple[str, bool], Term] = {}
         for term in pairs:  # first entry per source wins (reverse direction: several sources)
             chosen.setdefault(_identity(term.source, term.case_sensitive), term)
@@ -420,7 +439,9 @@ def _read(path: Path) -> tuple[list[_Entry], list[LintProblem]]:
             continue
         entry = _parse_line(line, keep, lambda sev, msg, n=number: problem(n, sev, msg))
         if entry:
-            found.append(_Entry(name, number, *entry, keep=keep))
+            source, target, note, case, whole = entry
+            note, also, grammar = _grammar_items(note, lambda sev, msg, n=number: problem(n, sev, msg))
+            found.append(_Entry(name, number, source, target, note, case, whole, keep=keep, also=also, grammar=grammar))
     return found, problems
 
 
@@ -464,6 +485,31 @@ def _parse_line(
     case = True if "case-sensitive" in flags else False if "case-insensitive" in flags else None
     whole = True if "whole-word" in flags else False if "substring" in flags else None
     return source, target, note, case, whole
+
+
+_GENDERS = {"m": "m", "masculine": "m", "f": "f", "feminine": "f"}
+_NUMBERS = {"singular": "", "sg": "", "plural": "p", "pl": "p"}
+
+
+def _grammar_items(note: str, problem: Callable[[str, str], None]) -> tuple[str, tuple[str, ...], str]:
+    """The note without its ``also:``, ``gender:`` and ``number:`` items, the forms listed, the grammar ("fp")."""
+    rest, also, gender, number = [], [], "", ""
+    for item in (i.strip() for i in note.split(";") if i.strip()):
+        key, colon, value = item.partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if colon and key == "also":
+            also += [form.strip() for form in value.split(",") if form.strip()]
+        elif colon and key == "gender":
+            if value.lower() not in _GENDERS:
+                problem("error", f"gender {value!r}: write m or f")
+            gender = _GENDERS.get(value.lower(), "")
+        elif colon and key == "number":
+            if value.lower() not in _NUMBERS:
+                problem("error", f"number {value!r}: write singular or plural")
+            number = _NUMBERS.get(value.lower(), "")
+        else:
+            rest.append(item)
+    return "; ".join(rest), tuple(also), gender + number
 
 
 def _duplicates(found: list[_Entry]) -> list[LintProblem]:

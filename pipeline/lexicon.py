@@ -227,3 +227,62 @@ WRONG_SENSES = {
         (r"\bAI\b", r"(?-i:(?:^|\(|(?<![\w-])[a-zà-ÿ]+ )AI\b)", "in Portuguese AI is 'IA' (inteligência artificial)"),
     ),
 }
+
+
+# -- inflection of glossary targets ------------------------------------------------------------
+
+_PT_LINKS = {"de", "do", "da", "dos", "das", "em", "para", "por", "com", "a", "à", "e"}
+
+
+def inflections(phrase: str, lang: str) -> set[str]:
+    """The plural of a noun phrase and its singular (for a plural one), in Portuguese or English:
+    what a translation may contain instead of a glossary's pinned form. Portuguese inflects the words
+    before the first preposition ("rede neural" -> "redes neurais", "modelo de linguagem" -> "modelos de
+    linguagem"); English the last word ("neural network" -> "neural networks"). Names and phrases with
+    digits or capitals after the first letter are left as they are."""
+    words = phrase.split()
+    if not words or any(ch.isdigit() for ch in phrase) or any(w[1:] != w[1:].lower() for w in words):
+        return set()
+    if lang == "pt":
+        cut = next((k for k, w in enumerate(words) if k and w.casefold() in _PT_LINKS), len(words))
+        head, tail = words[:cut], words[cut:]
+        forms = {" ".join([*(_pt_plural(w) for w in head), *tail]), " ".join([*(_pt_singular(w) for w in head), *tail])}
+    elif lang == "en":
+        forms = {" ".join([*words[:-1], _en_plural(words[-1])]), " ".join([*words[:-1], _en_singular(words[-1])])}
+    else:
+        return set()
+    return {f for f in forms if f and f != phrase}
+
+
+def _pt_plural(word: str) -> str:
+    if word.casefold().endswith("s") and len(word) > 3 and not word.casefold().endswith(("ês", "ás", "ós")):
+        return word  # already plural (or invariable: "vírus")
+    for ending, plural in (("ão", "ões"), ("al", "ais"), ("el", "éis"), ("ol", "óis"), ("ul", "uis"), ("il", "is"), ("m", "ns"), ("r", "res"), ("z", "zes"), ("ês", "eses")):
+        if word.endswith(ending):
+            return word[: -len(ending)] + plural
+    return word + "s" if word[-1:].isalpha() else word
+
+
+def _pt_singular(word: str) -> str:
+    for plural, ending in (("ões", "ão"), ("ais", "al"), ("éis", "el"), ("óis", "ol"), ("uis", "ul"), ("ns", "m"), ("res", "r"), ("zes", "z"), ("eses", "ês")):
+        if word.endswith(plural):
+            return word[: -len(plural)] + ending
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def _en_plural(word: str) -> str:
+    if word.endswith("s") and not word.endswith("ss"):
+        return word  # already plural
+    if re.search(r"(?:[sxz]|[cs]h)$", word):
+        return word + "es"
+    if re.search(r"[^aeiou]y$", word):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def _en_singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if re.search(r"(?:[sxz]|[cs]h)es$", word):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word

@@ -53,8 +53,13 @@ def _placeholder(span: Span, number: int) -> str:
     return shape.format(n=number)
 
 
-def mask(segment: Segment) -> None:
+def mask(segment: Segment, constrain: frozenset[tuple[int, int]] = frozenset(), inline: bool = False) -> None:
     """Replace the segment's spans by placeholders.
+
+    A glossary term to translate (a TERM span whose pinned form is not its own text) is left in the
+    text for the engine to translate in context, unless its ``(start, end)`` is in ``constrain``:
+    then it is a placeholder for its pinned form, or with ``inline`` that form written in its place.
+    Names (TERM spans pinned to themselves) are always placeholders.
 
     Each placeholder stands apart from its neighbours as a word of its own. Where that needs a
     space the source did not have (a span glued to a word, and always on the inner side of a
@@ -64,8 +69,12 @@ def mask(segment: Segment) -> None:
     source, pieces, cursor = segment.source, [], 0
     segment.placeholders = {}
     numbers: dict[object, int] = {}  # an OPEN and its CLOSE share a number
-    spans = sorted(segment.spans, key=lambda s: s.start)
+    spans = sorted((s for s in segment.spans if not (translatable(s) and (s.start, s.end) not in constrain)), key=lambda s: s.start)
     for index, span in enumerate(spans):
+        if inline and translatable(span):
+            pieces += [source[cursor : span.start], span.target]
+            cursor = span.end
+            continue
         number = numbers[span.pair] if span.kind is SpanKind.CLOSE else len(numbers) + 1
         numbers[span.pair if span.kind is SpanKind.OPEN else ("span", span.start)] = number
         before = source[cursor : span.start]
@@ -132,9 +141,14 @@ def protect(document: Document, glossary=None) -> None:
         mask(segment)
 
 
+def translatable(span: Span) -> bool:
+    """A glossary term the engine translates (pinned to another form), not a name kept as it is."""
+    return span.kind is SpanKind.TERM and span.target is not None and span.target != span.text
+
+
 def _term_spans(segment: Segment, glossary) -> list[Span]:
     taken = [(span.start, span.end) for span in segment.spans]
     return [
-        Span(match.start, match.end, SpanKind.TERM, match.text, target=match.pinned)
+        Span(match.start, match.end, SpanKind.TERM, match.text, target=match.pinned, forms=match.forms, grammar=match.term.grammar)
         for match in glossary.find(segment.source, exclude=taken)
     ]

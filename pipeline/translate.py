@@ -7,7 +7,8 @@ re-attached) and flagged so the back-check shows it to a reviewer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from .config import Config
@@ -15,7 +16,8 @@ from .document import Document, Segment
 from .engines import Engine, create_engine
 from .errors import UserError
 from .language import LETTER
-from .protect import ATOMIC_TOKEN, GARBLED, closing_token, recased, unmask
+from . import terms
+from .protect import ATOMIC_TOKEN, GARBLED, TOKEN, closing_token, recased, unmask
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,44 @@ def model_id(route: list[Hop]) -> str:
     return " > ".join(hop.engine.model_id(hop.src, hop.tgt) for hop in route)
 
 
-def translate(document: Document, tgt: str, engines: Engines) -> None:
-    """Fill ``target`` and ``origin`` of every masked segment that has no target yet."""
+def translate(document: Document, tgt: str, engines: Engines, passes: Sequence[str] | None = None) -> Counter[str]:
+    """Fill ``target`` and ``origin`` of every masked segment that has no target yet; returns how many
+    segments each pass translated.
+
+    ``passes`` (default: the config's ``translate.term_passes``) are tried in turn: the first on every segment, each next one only on
+    the segments whose translation still lacks a pinned glossary term, imposing just those terms
+    ("inline": written in the source text, "placeholder": opaque). A later pass's output is kept only
+    where it lacks fewer terms; the determiner before an imposed term is made to agree with it.
+    """
+    passes = passes or engines.config.translate.term_passes
     route = engines.route(document.src_lang, tgt)
     origin = model_id(route)
     pending = [s for s in document.segments if s.target is None]
+    before = {id(s): list(s.flags) for s in pending}
+    kept_from = dict.fromkeys(map(id, pending), "free")  # segment -> the pass whose output it keeps
+    if passes and passes[0] == "free":
+        _translate_pass(pending, route, engines, origin)
+        todo = [s for s in pending if terms.missing(s)]
+    else:  # terms imposed from the start: segments without terms are translated as they are
+        _translate_pass([s for s in pending if not terms.terms(s)], route, engines, origin)
+        todo = [s for s in pending if terms.terms(s)]
+    for style in passes[1:] if passes and passes[0] == "free" else passes:
+        if style == "free" or not todo:
+            continue
+        imposed = {id(s): terms.missing(s) if s.target is not None else terms.terms(s) for s in todo}
+        copies = [terms.constrained(s, imposed[id(s)], style) for s in todo]
+        _translate_pass(copies, route, engines, origin)
+        for segment, copy in zip(todo, copies):
+            copy.target = terms.agree(copy.target, imposed[id(segment)], tgt)
+            if segment.target is None or len(terms.missing(segment, copy.target)) < len(terms.missing(segment)):
+                segment.target, segment.origin, segment.flags = copy.target, copy.origin, before[id(segment)] + copy.flags
+                kept_from[id(segment)] = style
+        todo = [s for s in todo if terms.missing(s)]
+    return Counter(kept_from.values())
+
+
+def _translate_pass(pending: list[Segment], route: list[Hop], engines: Engines, origin: str) -> None:
+    """Translate the masked text of ``pending`` segments once, restoring markup (recovering lost markup)."""
     unique = list(dict.fromkeys(s.masked for s in pending))
     outputs = dict(zip(unique, map(recased, engines.run(route, unique))))  # "XQ2" is the Xq2 that was sent
     failed: list[tuple[Segment, list[str]]] = []
@@ -159,8 +194,9 @@ def _recover(failed: list[tuple[Segment, list[str]]], route: list[Hop], engines:
             number, lead, trail = part
             atomic = _atomic_in(requests[number], segment.placeholders)
             restored = unmask(outputs[number], atomic)
-            if restored.problems:  # still lost: keep the words, put the spans after them
-                restored.text = GARBLED.sub("", outputs[number]) + "".join(f" {value}" for value in atomic.values())
+            if restored.problems:  # still lost: keep the words, spans where the engine garbled them, or after them
+                text_now = _restored(outputs[number], atomic)
+                restored.text = text_now + "".join(f" {value}" for value in atomic.values() if value.strip() not in text_now)
             text.append(lead + " ".join(restored.text.split()) + trail)
         segment.target, segment.origin = "".join(text), origin
         segment.flag("placeholders", "warning", "the engine lost inline markup; the sentence was translated in pieces around it: check the wording", "; ".join(problems))
@@ -168,14 +204,29 @@ def _recover(failed: list[tuple[Segment, list[str]]], route: list[Hop], engines:
         _no_garbled_placeholder(segment)
 
 
-_GARBLED_AND_SPACE = re.compile(rf"[ \t]?{GARBLED.pattern}", GARBLED.flags)
+_GARBLED_AND_SPACE = re.compile(rf"([ \t]?)({GARBLED.pattern})", GARBLED.flags)
 
 
 def _no_garbled_placeholder(segment: Segment) -> None:
-    """No placeholder, however the engine garbled it, reaches an output: what is left of one is removed and flagged."""
+    """No placeholder, however the engine garbled it, reaches an output: one standing for a span the
+    translation lacks ("Xqq3" for a name) is that span again, any other is removed; either way flagged."""
     if (found := GARBLED.findall(segment.target or "")) and not GARBLED.search(segment.source):
-        segment.target = _GARBLED_AND_SPACE.sub("", segment.target).strip()  # line breaks stay
-        segment.flag("placeholders", "error", "the engine garbled a piece of markup into a made-up word, which was removed: check the sentence against the source", ", ".join(found))
+        segment.target = _restored(segment.target, segment.placeholders).strip()  # line breaks stay
+        segment.flag("placeholders", "error", "the engine garbled a piece of markup or a name into a made-up word; it was put back from the source or removed: check the sentence against the source", ", ".join(found))
+
+
+def _restored(text: str, placeholders: dict[str, str]) -> str:
+    """``text`` with each garbled placeholder replaced by the atomic span it stands for, when ``text``
+    lacks that span, and removed otherwise."""
+    values = {int(m[2]): value for key, value in placeholders.items() if (m := TOKEN.fullmatch(key.strip())) and ATOMIC_TOKEN.fullmatch(key.strip())}
+
+    def replace(match: re.Match) -> str:
+        value = values.get(int(re.search(r"\d+", match[2])[0]))
+        if value is None or value.strip() in text:
+            return ""
+        return match[1] + value.strip()
+
+    return _GARBLED_AND_SPACE.sub(replace, text)
 
 
 def _atomic_in(text: str, placeholders: dict[str, str]) -> dict[str, str]:

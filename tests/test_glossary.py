@@ -92,11 +92,22 @@ def test_load_forward_keeps_comments_out_and_reads_all_columns(gdir: Path) -> No
     by_source = {t.source: t for t in g.terms}
     assert "# source" not in by_source and "# do-not-translate" not in by_source
     assert by_source["dataset"] == Term(
-        "dataset", "conjunto de dados", False, False, True, 'picked over "base de dados"', f"{gdir / 'en-pt.tsv'}:3"
+        "dataset", "conjunto de dados", False, False, True, 'picked over "base de dados"', f"{gdir / 'en-pt.tsv'}:3", forms=("conjuntos de dados",)
     )
     assert by_source["fine-tuning"].note == "translator kept English with NT"
     assert by_source["BERT"].keep and by_source["BERT"].target == "BERT"
     assert by_source["BERT"].origin == f"{gdir / 'keep.txt'}:2"
+
+
+def test_entries_give_other_forms_gender_and_number_and_inflections_are_derived(tmp_path: Path) -> None:
+    write(tmp_path, "en-pt.tsv", "issue\tedição\tgender: f; sense: an issue of a newsletter\nneural networks\tredes neurais\tgender: f; number: plural; also: redes neuronais\n")
+    forward = {t.source: t for t in Glossary.load(tmp_path, "en", "pt").terms}
+    assert forward["issue"].grammar == "f" and forward["issue"].forms == ("edições",) and forward["issue"].note == "sense: an issue of a newsletter"
+    assert forward["neural networks"].grammar == "fp" and forward["neural networks"].forms == ("redes neuronais", "rede neural")
+    backward = {t.source: t for t in Glossary.load(tmp_path, "pt", "en").terms}
+    assert backward["edição"].forms == ("issues",) and backward["edição"].grammar == ""  # the listed forms and grammar are the pt column's
+    write(tmp_path, "en-pt.tsv", "issue\tedição\tgender: x\n")
+    assert [p.message for p in lint(tmp_path)] == ["gender 'x': write m or f"]
 
 
 def test_longest_terms_come_first(gdir: Path) -> None:
@@ -125,7 +136,7 @@ def test_reverse_with_shared_target_takes_first_line(gdir: Path) -> None:
 def test_pair_entry_overrides_keep_entry_with_same_source(gdir: Path) -> None:
     g = Glossary.load(gdir, "en", "pt")
     assert [t for t in g.terms if t.source.casefold() == "transformer"] == [
-        Term("Transformer", "Transformador", False, True, True, "", f"{gdir / 'en-pt.tsv'}:11")
+        Term("Transformer", "Transformador", False, True, True, "", f"{gdir / 'en-pt.tsv'}:11", forms=("Transformadores",))
     ]
     zh = Glossary.load(gdir, "en", "zh")
     assert found(zh, "A Transformer model") == [("Transformer", "Transformer")]

@@ -131,3 +131,12 @@ def test_a_garbled_placeholder_is_removed_without_joining_lines():
     seg = Segment(0, "paragraph[1]", 0, 10, "first line\nsecond line", target="primeira Xqq3 linha\nsegunda linha")
     _no_garbled_placeholder(seg)
     assert seg.target == "primeira linha\nsegunda linha" and seg.flags[0].severity == "error"
+
+
+def test_a_garbled_placeholder_of_a_span_the_translation_lacks_is_that_span_again():
+    from pipeline.document import Segment
+    from pipeline.translate import _no_garbled_placeholder
+
+    seg = Segment(0, "paragraph[1]", 0, 10, "in the field of NLP, more", target="no campo do Xqq3, mais", placeholders={" Xq3": " NLP"})
+    _no_garbled_placeholder(seg)
+    assert seg.target == "no campo do NLP, mais" and seg.flags[0].severity == "error"
