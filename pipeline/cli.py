@@ -314,6 +314,32 @@ def glossary_show(
         print(f"{entry.origin}\t{kind}\t{entry.source}\t{entry.target}\t{entry.note}")
 
 
+@glossary_app.command("names")
+def glossary_names(
+    paths: Annotated[list[Path], typer.Argument(help="Issue files to look for names in.")],
+    to: TargetOption,
+    src: Annotated[Optional[str], typer.Option("--from", help="Source language (default: from the file name or text).")] = None,
+    config_path: Annotated[Optional[Path], typer.Option("--config")] = None,
+) -> None:
+    """The names translation keeps as they are without the glossary listing them (capitalised runs,
+    CamelCase, @handles), with where each is: add one to the glossary to have it translated."""
+    from .glossary import Glossary
+
+    config = load_config(config_path)
+    found: dict[str, list[str]] = {}
+    for path in paths:
+        document = segment(read_source(path, config.segment.max_input_mb), name=str(path), src_lang=src.lower() if src else None, front_matter_keys=tuple(config.segment.front_matter_keys))
+        glossary = Glossary.load(config.resolve(config.translate.glossary_dir or "glossaries"), document.src_lang, to.strip().lower())
+        protect(document, glossary)
+        for seg in document.segments:
+            for span in seg.spans:
+                if span.kind.value == "term" and span.target == span.text and not glossary.find(span.text):
+                    found.setdefault(span.text, []).append(f"{path}:{document.text.count(chr(10), 0, seg.start) + 1}")
+    for name, places in sorted(found.items(), key=lambda item: (-len(item[1]), item[0].casefold())):
+        print(f"{name}\t{len(places)}\t{', '.join(places[:3])}{' ...' if len(places) > 3 else ''}")
+    err.print(f"{len(found)} name(s) kept as they are, not in the glossary", highlight=False)
+
+
 def _review(paths: list[Path], to: str, src: str | None, memory: Path | None, config_path: Path | None):
     """The review of ``paths`` into ``to`` from the memory (no model), shared by `review` and `report`."""
     from .review.view import Review

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .document import Document, Segment, Span, SpanKind
 
@@ -134,11 +135,71 @@ def _core(match: re.Match[str]) -> str:
 
 
 def protect(document: Document, glossary=None) -> None:
-    """Add glossary term spans (when a glossary is given) and mask every segment."""
+    """Add name and glossary term spans (when a glossary is given) and mask every segment."""
     for segment in document.segments:
         if glossary is not None:
+            segment.spans.extend(_name_spans(segment, glossary))
             segment.spans.extend(_term_spans(segment, glossary))
         mask(segment)
+
+
+# Names the glossary does not list, kept as they are: runs of capitalised words ("Machine Learning Tokyo",
+# "Mathematics For Machine Learning", "Papers with Code"), CamelCase identifiers ("fastText", "DistilBERT")
+# and @handles. Title-case headings ("Tools and Datasets") are not names: a segment mostly capitalised is left alone.
+_CAPITALISED = r"[A-Z][A-Za-z0-9'’.&+-]*[A-Za-z0-9+]|[A-Z]"
+_NAME_RUN = re.compile(rf"(?<![\w@#/.-])(?:{_CAPITALISED})(?:[ ](?:(?:of|for|with|the|de|in|on|to)[ ])?(?:{_CAPITALISED}))+(?![\w-])")
+_CAMEL = re.compile(r"(?<![\w@#/.-])(?=[A-Za-z0-9]*[a-z][A-Z])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![\w-])")
+_HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_]{2,}(?![\w])")
+_LETTERS = re.compile(r"[^\W\d_][\w'’-]*")
+_SENTENCE_END = re.compile(r"[.!?…:;][\s*_\"'”’)\]]*$")
+
+
+def names(text: str, glossary=None, skip: list[tuple[int, int]] = (), heading: bool = False) -> list[tuple[int, int]]:
+    """Spans of ``text`` that are names to keep as they are (see above); none overlaps ``skip``."""
+    words = _LETTERS.findall(text)
+    if (heading or not _SENTENCE_END.search(text)) and len(words) >= 2 and sum(w[:1].isupper() for w in words) >= 0.6 * len(words):
+        return []  # a title-case heading or title: translated
+    found: list[tuple[int, int]] = []
+    for match in [*_HANDLE.finditer(text), *_CAMEL.finditer(text), *_NAME_RUN.finditer(text)]:
+        start, end = match.span()
+        if match.re is _NAME_RUN:
+            first = match[0].split(" ", 1)[0]
+            if _opens(text, start) and first.casefold() in _common_english(150):
+                start += len(first) + 1  # "The Allen Institute": the sentence's first word is no part of it
+                if " " not in text[start:end]:
+                    continue
+            run = text[start:end]
+            linked = text[start - 1 : start] == "[" and text[end : end + 1] == "]"
+            if not linked and all(w.casefold() in _common_english(1500) for w in _LETTERS.findall(run)):
+                continue  # "Happy New Year", "Brazilian Portuguese": words, not a name (unless a link's whole text)
+            listed = glossary.find(run) if glossary is not None else []
+            if any(m.start == 0 and m.end == len(run) for m in listed) or any(m.term.keep for m in listed):
+                continue  # the glossary says what it is ("Machine Learning": a term; "Hugging Face" in "Hugging Face Transformer")
+        if not any(a < end and start < b for a, b in [*skip, *found]):
+            found.append((start, end))
+    return sorted(found)
+
+
+def _opens(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" *_\"'“‘([")
+    return not before or before[-1] in ".!?:"
+
+
+@lru_cache(maxsize=2)
+def _common_english(count: int) -> frozenset[str]:
+    from .lexicon import common_words
+
+    return common_words("en", count)
+
+
+def _name_spans(segment: Segment, glossary) -> list[Span]:
+    taken = [(span.start, span.end) for span in segment.spans]
+    keep = {m.start: m for m in glossary.find(segment.source, exclude=taken) if m.term.keep}
+    return [
+        Span(start, end, SpanKind.TERM, segment.source[start:end], target=segment.source[start:end])
+        for start, end in names(segment.source, glossary, taken, heading="heading" in segment.block or segment.block.startswith("front_matter"))
+        if not (start in keep and keep[start].end == end)  # a keep.txt name: the glossary's own span
+    ]
 
 
 def translatable(span: Span) -> bool:

@@ -124,3 +124,29 @@ def test_determiners_and_articles_before_a_term_agree():
     paper = Span(0, 1, SpanKind.TERM, "artigo", target="paper")
     assert agree("An paper and a paper", [paper], "en") == "A paper and a paper"
     assert agree("a interview", [Span(0, 1, SpanKind.TERM, "entrevista", target="interview")], "en") == "an interview"
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("The group read [Mathematics For Machine Learning](https://mml-book.github.io/) by Marc Peter Deisenroth.", ["Mathematics For Machine Learning", "Marc Peter Deisenroth"]),
+        ("Machine Learning Tokyo is a study group.", ["Machine Learning Tokyo"]),
+        ("This is about Machine Learning.", []),  # the glossary's term: translated
+        ("Thanks to @hardmaru and the fastText and DistilBERT teams.", ["@hardmaru", "fastText", "DistilBERT"]),
+        ("The Allen Institute released it.", ["Allen Institute"]),  # the sentence's first word is no part of it
+        ("Pete Warden and Daniel Situnayake wrote it.", ["Pete Warden", "Daniel Situnayake"]),  # "and" is translated
+        ("Happy New Year to all of you.", []),  # common words, not a name
+        ("Check out [Papers with Code](https://paperswithcode.com) today.", ["Papers with Code"]),  # a link's whole text
+        ("Tools and Datasets", []),  # a title-case heading is translated
+    ],
+)
+def test_names_the_glossary_does_not_list_are_kept(text, kept, glossary):
+    from pipeline.protect import names
+
+    assert [text[a:b] for a, b in names(text, glossary)] == kept
+
+
+def test_a_detected_name_travels_as_a_placeholder_and_comes_back_verbatim(glossary):
+    engine = WordForWord()
+    document, _ = run("We use a library by Machine Learning Tokyo.\n", glossary, engine)
+    assert engine.calls[0] == ["We use a library by Xq1."] and document.segments[0].target.endswith("Machine Learning Tokyo.")
