@@ -9,7 +9,7 @@ For each direction the corpus issues are translated with the embedded engine in 
 
 and measured: determiner/adjective agreement breaks (the agreement check, Portuguese; "a"/"an" before a
 vowel or consonant, English), placeholders leaked into the output, names kept verbatim, pinned terms in
-an acceptable form, chrF and BLEU of the whole issue's prose against the human translation (or the
+an acceptable form (names: the glossary's and those protect detects), chrF and BLEU of the whole issue's prose against the human translation (or the
 English original for pt->en), and how many segments each pass translated. The human translations'
 own agreement findings are printed as the detector's baseline. Writes bench/glossary_compliance.json.
 Usage: python -m bench.glossary_compliance [--issues 1,2,4,5,6]
@@ -30,7 +30,7 @@ from pipeline.config import load_config
 from pipeline.document import Segment, Span, SpanKind
 from pipeline.export import render
 from pipeline.glossary import Glossary
-from pipeline.protect import GARBLED, TOKEN, protect
+from pipeline.protect import GARBLED, TOKEN, names, protect
 from pipeline.segment import segment
 from pipeline.terms import disagreements, missing
 from pipeline.translate import Engines, translate
@@ -68,7 +68,7 @@ def agreement_breaks(segments, src: str, tgt: str) -> list[str]:
 def run_mode(sources: list[tuple[str, str, str | None]], src: str, tgt: str, passes, glossary: Glossary, engines: Engines) -> dict:
     totals = Counter()
     passes_used = Counter()
-    hypotheses, references, breaks, findings, leaks, lacking = [], [], [], [], [], []
+    hypotheses, references, breaks, findings, leaks, lacking, lost = [], [], [], [], [], [], []
     for name, text, reference in sources:
         document = segment(text, name=name, src_lang=src, front_matter_keys=("title", "excerpt"))
         protect(document, glossary if passes else None)
@@ -76,10 +76,16 @@ def run_mode(sources: list[tuple[str, str, str | None]], src: str, tgt: str, pas
         for seg in document.segments:  # compliance is measured on the glossary's matches whatever the mode
             markup = [(s.start, s.end) for s in seg.spans if s.kind != SpanKind.TERM]
             pinned = []
-            for match in glossary.find(seg.source, exclude=markup):
-                if match.term.keep:
+            detected = names(seg.source, glossary, markup, "heading" in seg.block or seg.block.startswith("front_matter"), src)
+            for start, end in detected:  # names the glossary does not list, as protect finds them
+                totals["names"] += 1
+                totals["names_ok"] += seg.source[start:end] in seg.target
+                lost += [] if seg.source[start:end] in seg.target else [f"{name}: {seg.source[start:end]!r}: {seg.target}"]
+            for match in glossary.find(seg.source, exclude=markup + detected):
+                if match.term.keep and not match.text.islower():  # a name; an all-lower-case kept word ("notebooks") is a term
                     totals["names"] += 1
                     totals["names_ok"] += match.text in seg.target
+                    lost += [] if match.text in seg.target else [f"{name}: {match.text!r}: {seg.target}"]
                 else:
                     pinned.append(Span(match.start, match.end, SpanKind.TERM, match.text, target=match.pinned, forms=match.forms, grammar=match.term.grammar))
             gone = missing(Segment(0, "", 0, 0, seg.source, pinned, target=seg.target))
@@ -103,7 +109,7 @@ def run_mode(sources: list[tuple[str, str, str | None]], src: str, tgt: str, pas
     if hypotheses:
         result["chrF"] = round(sacrebleu.corpus_chrf(["\n".join(hypotheses)], [["\n".join(references)]]).score, 2)
         result["BLEU"] = round(sacrebleu.corpus_bleu(["\n".join(hypotheses)], [["\n".join(references)]]).score, 2)
-    result["examples"] = {"agreement at terms": breaks[:15], "agreement findings": findings[:15], "leaks": leaks[:5], "terms lacking": lacking[:15]}
+    result["examples"] = {"agreement at terms": breaks[:15], "agreement findings": findings[:15], "leaks": leaks[:5], "terms lacking": lacking[:15], "names not verbatim": lost[:15]}
     return result
 
 

@@ -138,7 +138,7 @@ def protect(document: Document, glossary=None) -> None:
     """Add name and glossary term spans (when a glossary is given) and mask every segment."""
     for segment in document.segments:
         if glossary is not None:
-            segment.spans.extend(_name_spans(segment, glossary))
+            segment.spans.extend(_name_spans(segment, glossary, document.src_lang or "en"))
             segment.spans.extend(_term_spans(segment, glossary))
         mask(segment)
 
@@ -154,8 +154,8 @@ _LETTERS = re.compile(r"[^\W\d_][\w'’-]*")
 _SENTENCE_END = re.compile(r"[.!?…:;][\s*_\"'”’)\]]*$")
 
 
-def names(text: str, glossary=None, skip: list[tuple[int, int]] = (), heading: bool = False) -> list[tuple[int, int]]:
-    """Spans of ``text`` that are names to keep as they are (see above); none overlaps ``skip``."""
+def names(text: str, glossary=None, skip: list[tuple[int, int]] = (), heading: bool = False, lang: str = "en") -> list[tuple[int, int]]:
+    """Spans of ``text`` (in ``lang``) that are names to keep as they are (see above); none overlaps ``skip``."""
     words = _LETTERS.findall(text)
     if (heading or not _SENTENCE_END.search(text)) and len(words) >= 2 and sum(w[:1].isupper() for w in words) >= 0.6 * len(words):
         return []  # a title-case heading or title: translated
@@ -164,13 +164,13 @@ def names(text: str, glossary=None, skip: list[tuple[int, int]] = (), heading: b
         start, end = match.span()
         if match.re is _NAME_RUN:
             first = match[0].split(" ", 1)[0]
-            if _opens(text, start) and first.casefold() in _common_english(150):
+            if _opens(text, start) and first.casefold() in _common(lang, 150):
                 start += len(first) + 1  # "The Allen Institute": the sentence's first word is no part of it
                 if " " not in text[start:end]:
                     continue
             run = text[start:end]
             linked = text[start - 1 : start] == "[" and text[end : end + 1] == "]"
-            if not linked and all(w.casefold() in _common_english(1500) for w in _LETTERS.findall(run)):
+            if not linked and all(w.casefold() in _common(lang, 1500) for w in _LETTERS.findall(run)):
                 continue  # "Happy New Year", "Brazilian Portuguese": words, not a name (unless a link's whole text)
             listed = glossary.find(run) if glossary is not None else []
             if any(m.start == 0 and m.end == len(run) for m in listed) or any(m.term.keep for m in listed):
@@ -185,26 +185,27 @@ def _opens(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?:"
 
 
-@lru_cache(maxsize=2)
-def _common_english(count: int) -> frozenset[str]:
+@lru_cache(maxsize=8)
+def _common(lang: str, count: int) -> frozenset[str]:
     from .lexicon import common_words
 
-    return common_words("en", count)
+    return common_words(lang, count)
 
 
-def _name_spans(segment: Segment, glossary) -> list[Span]:
+def _name_spans(segment: Segment, glossary, lang: str) -> list[Span]:
     taken = [(span.start, span.end) for span in segment.spans]
     keep = {m.start: m for m in glossary.find(segment.source, exclude=taken) if m.term.keep}
     return [
         Span(start, end, SpanKind.TERM, segment.source[start:end], target=segment.source[start:end])
-        for start, end in names(segment.source, glossary, taken, heading="heading" in segment.block or segment.block.startswith("front_matter"))
+        for start, end in names(segment.source, glossary, taken, "heading" in segment.block or segment.block.startswith("front_matter"), lang)
         if not (start in keep and keep[start].end == end)  # a keep.txt name: the glossary's own span
     ]
 
 
 def translatable(span: Span) -> bool:
-    """A glossary term the engine translates (pinned to another form), not a name kept as it is."""
-    return span.kind is SpanKind.TERM and span.target is not None and span.target != span.text
+    """A glossary term the engine translates in context: pinned to another form, or an all-lower-case word
+    kept as it is ("notebooks", "embeddings"), which the words around it must agree with; not a name."""
+    return span.kind is SpanKind.TERM and span.target is not None and (span.target != span.text or span.text.islower())
 
 
 def _term_spans(segment: Segment, glossary) -> list[Span]:

@@ -130,7 +130,7 @@ def _before(text: str, form: str, fix) -> str:
         fixed = fixed[:1].upper() + fixed[1:] if word[:1].isupper() else fixed
         return fixed + match[0][len(word) :]
 
-    return re.sub(rf"(?<![\w-])([^\W\d_]+)(\s+)(?=(?:{occurrence.pattern}))", repl, text, flags=occurrence.flags)
+    return re.sub(rf"(?<![\w-])([^\W\d_]+)(\s+[\[*_]*)(?=(?:{occurrence.pattern}))", repl, text, flags=occurrence.flags)  # "O [edição](...)" too
 
 
 def _pt_agreeing(word: str, wanted: str) -> str | None:

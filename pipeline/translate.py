@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from .config import Config
-from .document import Document, Segment
+from .document import Document, Segment, SpanKind
 from .engines import Engine, create_engine
 from .errors import UserError
 from .language import LETTER
@@ -104,6 +104,9 @@ def translate(document: Document, tgt: str, engines: Engines, passes: Sequence[s
                 segment.target, segment.origin, segment.flags = copy.target, copy.origin, before[id(segment)] + copy.flags
                 kept_from[id(segment)] = style
         todo = [s for s in todo if terms.missing(s)]
+    for segment in pending:  # where the glossary gives a term's gender, the determiner before it follows the glossary
+        if segment.target is not None:
+            segment.target = terms.agree(segment.target, [s for s in segment.spans if s.kind is SpanKind.TERM and s.grammar], tgt)
     return Counter(kept_from.values())
 
 

@@ -65,10 +65,10 @@ def run(text: str, glossary: Glossary, engine: WordForWord, passes=("free", "pla
 
 def test_a_term_the_engine_translates_as_pinned_is_left_to_it(glossary):
     engine = WordForWord(phrases={"neural networks": "redes neurais"})
-    document, used = run("The neural networks are fast.\n", glossary, engine)
-    assert document.segments[0].target == "o redes neurais são rápidas."  # the engine's own words, however poor
-    assert len(engine.calls) == 1 and engine.calls[0] == ["The neural networks are fast."]  # sent as text, not a placeholder
-    assert used == {"free": 1}
+    document, used = run("The neural networks are fast. Read the paper.\n", glossary, engine)
+    assert len(engine.calls) == 1 and engine.calls[0] == ["The neural networks are fast.", "Read the paper."]  # as text, not placeholders
+    assert [s.target for s in document.segments] == ["as redes neurais são rápidas.", "leia o artigo."]  # "o": the glossary says f, plural
+    assert used == {"free": 2}
 
 
 def test_a_term_the_engine_gets_wrong_is_imposed_and_the_determiner_agrees(glossary):
@@ -119,6 +119,8 @@ def test_determiners_and_articles_before_a_term_agree():
     nets = Span(0, 1, SpanKind.TERM, "neural networks", target="redes neurais", forms=("rede neural",), grammar="fp")
     assert agree("O redes neurais e do rede neural, dos redes neurais", [nets], "pt") == "As redes neurais e da rede neural, das redes neurais"
     assert disagreements("o redes neurais e as redes neurais", [nets], "pt") == ["o redes neurais"]
+    issue = Span(0, 1, SpanKind.TERM, "issue", target="edição", grammar="f")
+    assert agree("O [edição](https://x.y/1) e **um** *edição*", [issue], "pt") == "A [edição](https://x.y/1) e **um** *edição*"  # markup between: fixed; a closed mark between: left
     learning = Span(0, 1, SpanKind.TERM, "machine learning", target="aprendizado de máquina")  # gender from the head word
     assert agree("a aprendizado de máquina, da aprendizado de máquina", [learning], "pt") == "a aprendizado de máquina, do aprendizado de máquina"  # "a" may be the preposition
     paper = Span(0, 1, SpanKind.TERM, "artigo", target="paper")
