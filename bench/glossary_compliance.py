@@ -20,6 +20,7 @@ import argparse
 import json
 import re
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -71,8 +72,10 @@ def run_mode(sources: list[tuple[str, str, str | None]], src: str, tgt: str, pas
     hypotheses, references, breaks, findings, leaks, lacking, lost = [], [], [], [], [], [], []
     for name, text, reference in sources:
         document = segment(text, name=name, src_lang=src, front_matter_keys=("title", "excerpt"))
+        started = time.perf_counter()
         protect(document, glossary if passes else None)
         passes_used += translate(document, tgt, engines, passes or ("free",))
+        totals["seconds"] += time.perf_counter() - started
         for seg in document.segments:  # compliance is measured on the glossary's matches whatever the mode
             markup = [(s.start, s.end) for s in seg.spans if s.kind != SpanKind.TERM]
             pinned = []
@@ -105,6 +108,7 @@ def run_mode(sources: list[tuple[str, str, str | None]], src: str, tgt: str, pas
         "names verbatim": f"{totals['names_ok']}/{totals['names']} ({100 * totals['names_ok'] / max(1, totals['names']):.1f}%)",
         "pinned terms": f"{totals['pinned_ok']}/{totals['pinned']} ({100 * totals['pinned_ok'] / max(1, totals['pinned']):.1f}%)",
         "segments by pass kept": dict(passes_used),
+        "seconds (protect and translate)": round(totals["seconds"], 1),
     }
     if hypotheses:
         result["chrF"] = round(sacrebleu.corpus_chrf(["\n".join(hypotheses)], [["\n".join(references)]]).score, 2)
