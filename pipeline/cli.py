@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Optional
@@ -24,12 +25,28 @@ from .files import decode_source, limit_bytes, read_source, write_atomic
 from .fingerprint import fingerprint
 from .formats.json_report import build_report, counts, dumps, report_path
 from .memory import Memory
+from .language import LanguageTag, language_tag
 from .protect import protect
-from .segment import segment
+from .segment import segment, tagged_language
 from .translate import Engines, model_id, translate_in_chunks
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Translate newsletter issues with open neural MT.")
 err = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"pipeline (newsletter-pipeline) {version('newsletter-pipeline')}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Translate newsletter issues with open neural MT."""
 SOURCE_SUFFIXES = (".md", ".markdown", ".txt")
 
 # Options shared by several commands
@@ -44,16 +61,34 @@ class Job:
     """One input file (or stdin) to translate into one target language."""
 
     source: Path | None  # None = stdin
-    tgt: str
+    tgt: str  # the language the engines and checks know ("pt")
+    tag: str = ""  # as the user wrote it, for output names ("pt-BR"); tgt when empty
+
+    @property
+    def named(self) -> str:
+        return self.tag or self.tgt
 
 
-def _inputs(paths: list[Path]) -> list[Path | None]:
+def _targets(to: str) -> list[LanguageTag]:
+    """``--to pt-BR,zh``: each tag parsed (a slip is a one-line error)."""
+    targets = [language_tag(t) for t in to.split(",") if t.strip()]
+    if not targets:
+        raise UserError("--to needs at least one language code, e.g. --to pt")
+    return targets
+
+
+def _inputs(paths: list[Path], src: str | None) -> tuple[list[Path | None], list[Path]]:
+    """The files to translate, and in directory mode the files left out: translations already tagged
+    with another language than the source's (``issue-05.pt.md`` beside ``issue-05.en.md``)."""
     if len(paths) == 1 and paths[0].is_dir():
         found = sorted(p for p in paths[0].rglob("*") if p.is_file() and p.suffix in SOURCE_SUFFIXES)
         if not found:
             raise UserError(f"{paths[0]}: no {'/'.join(SOURCE_SUFFIXES)} files in this directory")
-        return list(found)
-    return [None if str(p) == "-" else p for p in paths]
+        tags = Counter(tag for p in found if (tag := tagged_language(p.name)))
+        source = src or (max(sorted(tags), key=lambda t: (tags[t], t == "en")) if tags else None)
+        sources = [p for p in found if tagged_language(p.name) in (None, source)]
+        return list(sources), [p for p in found if p not in sources]
+    return [None if str(p) == "-" else p for p in paths], []
 
 
 def _glossary(config: Config, engines: Engines, src: str, tgt: str):
@@ -84,7 +119,7 @@ def prepare(text: str, name: str, tgt: str, src_lang: str | None, config: Config
     return document
 
 
-def run_job(job: Job, config: Config, engines: Engines, src_lang: str | None, out: str | None, stdin: bytes | None, memory: Memory, bilingual: bool = False, check: bool = True) -> dict:
+def run_job(job: Job, config: Config, engines: Engines, src_lang: str | None, out: str | None, stdin: bytes | None, memory: Memory, bilingual: bool = False, check: bool = True, overwrite: bool = True) -> dict:
     """Translate one input into one language and write it; return the summary record.
 
     Segments already in the memory are recalled, not translated; new translations are committed
@@ -94,6 +129,10 @@ def run_job(job: Job, config: Config, engines: Engines, src_lang: str | None, ou
     name = str(job.source) if job.source else "<stdin>"
     text = decode_source(stdin, name, config.segment.max_input_mb) if job.source is None else read_source(job.source, config.segment.max_input_mb)
     document = prepare(text, name, job.tgt, src_lang, config, engines, memory)
+    path = None
+    if not (out == "-" or (job.source is None and out is None)):
+        path = output_path(job.source or Path("stdin.md"), document.src_lang, job.named, Path(out) if out else None)
+        _never_replace(path, out, overwrite)
     model = model_id(engines.route(document.src_lang, job.tgt))
     recalled = memory.recall(document, job.tgt, model)
     translate_in_chunks(document, job.tgt, engines, config.memory.commit_every, lambda done: memory.remember(document, job.tgt, done))
@@ -108,7 +147,6 @@ def run_job(job: Job, config: Config, engines: Engines, src_lang: str | None, ou
         sys.stdout.write(result)
         sys.stdout.flush()
     else:
-        path = output_path(job.source or Path("stdin.md"), document.src_lang, job.tgt, Path(out) if out else None)
         backup = write_atomic(path, result)
         destination = str(path)
         if backup:
@@ -120,7 +158,7 @@ def run_job(job: Job, config: Config, engines: Engines, src_lang: str | None, ou
         "input": name,
         "output": destination,
         "from": document.src_lang,
-        "to": job.tgt,
+        "to": job.named,
         "report": str(report) if report else None,
         "segments": len(document.segments),
         **({"checks": counts(document.segments) | {"language": checked.lang, "scores": checked.scores, "document_flags": [f.message for f in checked.flags]}} if checked else {}),
@@ -143,26 +181,38 @@ def translate_command(
     memory_path: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: $PIPELINE_MEMORY, else the config's memory.path).")] = None,
     bilingual: Annotated[bool, typer.Option("--bilingual", help="Keep each translated source block as an HTML comment after its translation.")] = False,
     check: Annotated[bool, typer.Option("--backcheck/--no-backcheck", help="Back-translate, score and check every segment; write NAME.LANG.report.json.")] = True,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing NAME.LANG.md next to the input (kept as NAME.LANG.N.bak); without it, an existing file there is an error.")] = False,
 ) -> None:
     """Translate newsletter issues, keeping their exact Markdown structure."""
     config = load_config(config_path)
-    targets = [t.strip().lower() for t in to.split(",") if t.strip()]
-    if not targets:
-        raise UserError("--to needs at least one language code, e.g. --to pt")
-    inputs = _inputs(paths)
+    targets = _targets(to)
+    src = language_tag(src).lang if src else None
+    inputs, skipped = _inputs(paths, src)
+    if skipped:
+        err.print(f"skipped {len(skipped)} file(s) already in another language than the sources': {', '.join(p.name for p in skipped[:8])}{' ...' if len(skipped) > 8 else ''}", highlight=False, soft_wrap=True)
+    if not inputs:
+        raise UserError(f"{paths[0]}: no source files left to translate")
     if out == "-" and len(inputs) * len(targets) > 1:
         raise UserError("--out - (stdout) takes a single input and a single target language")
     if as_json and (out == "-" or None in inputs and out is None):
         raise UserError("--json prints on stdout: write the translation to a file with --out DIR")
     stdin = sys.stdin.buffer.read(limit_bytes(config.segment.max_input_mb)) if None in inputs else None
     engines = Engines(config, engine)
-    jobs = [Job(source, tgt) for source in inputs for tgt in targets]
-    summaries = []
+    jobs = [Job(source, target.lang, target.tag) for source in inputs for target in targets]
+    summaries, failures = [], []
     with Memory(config.memory_path(memory_path)) as memory, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True, disable=len(jobs) < 2) as progress:
         task = progress.add_task("translating", total=len(jobs))
         for job in jobs:
-            progress.update(task, description=f"{job.source.name if job.source else 'stdin'} -> {job.tgt}")
-            summary = run_job(job, config, engines, src.lower() if src else None, out, stdin, memory, bilingual, check and config.backcheck.enabled)
+            progress.update(task, description=f"{job.source.name if job.source else 'stdin'} -> {job.named}")
+            try:
+                summary = run_job(job, config, engines, src, out, stdin, memory, bilingual, check and config.backcheck.enabled, overwrite)
+            except UserError as error:  # one job's bad input or missing model: the others still run
+                if len(jobs) == 1:
+                    raise
+                failures.append((job, error))
+                err.print(f"error: {job.source or 'stdin'} -> {job.named}: {error}", highlight=False, markup=False, soft_wrap=True)
+                progress.advance(task)
+                continue
             summaries.append(summary)
             if not as_json and summary["output"] != "-":
                 err.print(f"{summary['input']} ({summary['from']}) -> {summary['output']}: {summary['segments']} segments ({summary['from_memory']} from memory), {summary['seconds']:.1f}s")
@@ -171,6 +221,18 @@ def translate_command(
         print(json.dumps(summaries, ensure_ascii=False, indent=2))
     elif any("checks" in summary for summary in summaries):
         err.print(_checks_table(summaries))
+    if failures:
+        table = Table("input", "to", "why it failed (nothing was written for it)", title=f"{len(failures)} of {len(jobs)} translation(s) failed", title_justify="left")
+        for job, error in failures:
+            table.add_row(str(job.source or "stdin"), job.named, str(error))
+        err.print(table)
+        raise typer.Exit(failures[0][1].exit_code)
+
+
+def _never_replace(path: Path, out: str | None, overwrite: bool) -> None:
+    """The default destination next to the source may be a translator's own file: it is replaced only on request."""
+    if out is None and not overwrite and path.exists():
+        raise UserError(f"{path} already exists (perhaps a human translation): write elsewhere with --out DIR, or replace it with --overwrite (the old file is kept as a .bak)")
 
 
 def _checks_table(summaries: list[dict]) -> Table:
@@ -198,6 +260,7 @@ def export_command(
     bilingual: Annotated[bool, typer.Option("--bilingual", help="md: keep each translated source block as an HTML comment after its translation.")] = False,
     memory_path: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: $PIPELINE_MEMORY, else the config's memory.path).")] = None,
     config_path: ConfigOption = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file next to the issue (kept as a .bak); without it, an existing file there is an error.")] = False,
 ) -> None:
     """Re-assemble a translated issue from the translation memory (reviewed text wins), without any engine.
 
@@ -210,11 +273,12 @@ def export_command(
     if (everything and fmt == "md") or (bilingual and fmt != "md"):
         raise UserError("--all goes with --format xliff/po, --bilingual with --format md")
     config = load_config(config_path)
-    targets = [t.strip().lower() for t in to.split(",") if t.strip()]
-    if not targets or (out == "-" and len(targets) > 1):
-        raise UserError("--to needs one language code (or several, without --out -), e.g. --to pt")
+    targets = _targets(to)
+    if out == "-" and len(targets) > 1:
+        raise UserError("--out - (stdout) takes a single target language")
     with Memory(config.memory_path(memory_path)) as memory:
-        for tgt in targets:
+        for target in targets:
+            tgt = target.lang
             document = segment(read_source(issue, config.segment.max_input_mb), name=str(issue), src_lang=src.lower() if src else None, front_matter_keys=tuple(config.segment.front_matter_keys))
             missing = len(document.segments) - memory.recall(document, tgt, None)
             if missing:
@@ -230,8 +294,9 @@ def export_command(
             if out == "-":
                 sys.stdout.write(result)
                 continue
-            path = output_path(issue, document.src_lang, tgt, Path(out) if out else None)
+            path = output_path(issue, document.src_lang, target.tag, Path(out) if out else None)
             path = path if fmt == "md" else path.with_suffix(FORMATS[fmt])
+            _never_replace(path, out, overwrite)
             backup = write_atomic(path, result)
             reviewed = sum(1 for s in document.segments if (s.origin or "").startswith("review:"))
             err.print(f"{issue} -> {path}: {len(document.segments)} segments, {reviewed} reviewed" + (f"; kept the previous file as {backup}" if backup else ""), highlight=False, soft_wrap=True)
@@ -329,7 +394,7 @@ def glossary_names(
     found: dict[str, list[str]] = {}
     for path in paths:
         document = segment(read_source(path, config.segment.max_input_mb), name=str(path), src_lang=src.lower() if src else None, front_matter_keys=tuple(config.segment.front_matter_keys))
-        glossary = Glossary.load(config.resolve(config.translate.glossary_dir or "glossaries"), document.src_lang, to.strip().lower())
+        glossary = Glossary.load(config.resolve(config.translate.glossary_dir or "glossaries"), document.src_lang, language_tag(to).lang)
         protect(document, glossary)
         for seg in document.segments:
             for span in seg.spans:
@@ -345,7 +410,9 @@ def _review(paths: list[Path], to: str, src: str | None, memory: Path | None, co
     from .review.view import Review
 
     config = load_config(config_path)
-    return Review(paths, to.strip().lower(), config, config.memory_path(memory), src.lower() if src else None)
+    if "," in to:
+        raise UserError(f"--to {to!r}: give one target language code, e.g. --to pt")
+    return Review(paths, language_tag(to).lang, config, config.memory_path(memory), language_tag(src).lang if src else None)
 
 
 @app.command("review")
@@ -424,10 +491,10 @@ def main() -> None:
     except Exception as error:  # a bug, not bad input: still one line, traceback on request
         if os.environ.get("PIPELINE_DEBUG"):
             raise
-        import click
+        from typer.exceptions import TyperException
 
-        if isinstance(error, click.ClickException):
+        if isinstance(error, TyperException) and hasattr(error, "show"):  # a usage slip: usage line, one-line reason
             error.show()
-            sys.exit(2)
+            sys.exit(getattr(error, "exit_code", 2) or 2)
         err.print(f"internal error: {type(error).__name__}: {error} (set PIPELINE_DEBUG=1 for a traceback)", highlight=False, markup=False, soft_wrap=True)
         sys.exit(70)

@@ -8,12 +8,15 @@ asked only when that reading is not clear.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from langdetect import DetectorFactory, LangDetectException, detect_langs
 from langdetect import detector_factory
 from langdetect.detector import Detector
+
+from .errors import UserError
 
 DetectorFactory.seed = 0
 
@@ -120,3 +123,25 @@ def detect_language(text: str) -> str | None:
     except LangDetectException:
         return by_script
     return _normalise(best.lang)
+
+
+@dataclass(frozen=True)
+class LanguageTag:
+    """A language as the user wrote it (BCP 47, normalised: "pt-BR") and the language models know it by ("pt")."""
+
+    tag: str
+    lang: str
+
+
+def language_tag(text: str) -> LanguageTag:
+    """``pt-BR``, ``pt_br``, ``PT``, ``zh-Hant``: the tag normalised and its language; a UserError otherwise."""
+    import langcodes
+
+    try:
+        tag = langcodes.standardize_tag(text.strip().replace("_", "-"))
+        language = langcodes.Language.get(tag)
+    except (ValueError, langcodes.LanguageTagError):
+        language = None
+    if language is None or not language.is_valid() or not language.language:
+        raise UserError(f"{text.strip()!r} is not a language tag: use a code such as pt, pt-BR, zh-CN or en")
+    return LanguageTag(tag, language.language)

@@ -463,6 +463,22 @@ def _balance(ranges: list[tuple[int, int]], runs: list[_Run]) -> list[tuple[int,
     return result
 
 
+_NAME_TAG = re.compile(r"\.([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,4})?)\.(?:md|markdown|txt)$")
+
+
+def tagged_language(name: str) -> str | None:
+    """The language a file name is tagged with (``issue-05.en.md``: "en"), if it is a language tag."""
+    from .language import language_tag
+
+    match = _NAME_TAG.search(name)
+    if match is None:
+        return None
+    try:
+        return language_tag(match[1]).lang
+    except UserError:
+        return None
+
+
 def segment(text: str, *, name: str = "<stdin>", src_lang: str | None = None, front_matter_keys: tuple[str, ...] = ("title", "excerpt")) -> Document:
     """Parse ``text`` into a Document whose segments are the sentences to translate."""
     bom = text.startswith("\ufeff")
@@ -473,7 +489,7 @@ def segment(text: str, *, name: str = "<stdin>", src_lang: str | None = None, fr
         sample = " ".join(
             segmenter.document.text[r.start : r.end] for _, runs in segmenter.units for r in runs if r.kind == "text"
         )
-        src_lang = detect_language(sample)
+        src_lang = detect_language(sample) or tagged_language(name)
         if src_lang is None:
             raise UserError(f"{name}: cannot tell the source language (too little prose): pass --from LANG")
     segmenter.document.src_lang = src_lang

@@ -55,7 +55,8 @@ def test_directory_input(tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize(
     "args, fragment",
     [
-        (["--to", "xx", "--from", "en", "--engine", "bergamot"], "no engine available for en->xx"),
+        (["--to", "xx", "--from", "en", "--engine", "bergamot"], "'xx' is not a language tag"),
+        (["--to", "de", "--from", "en", "--engine", "bergamot"], "no engine available for en->de"),
         (["--to", "pt", "--engine", "nope"], "unknown engine"),
         (["--to", "pt", "--config", "/nonexistent.toml"], "does not exist"),
     ],
