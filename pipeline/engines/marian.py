@@ -10,33 +10,18 @@ import re
 import warnings
 from contextlib import contextmanager
 
+from pipeline import hub
 from pipeline.errors import UserError
 
 from .base import available_cpus
 
 DEFAULT_TEMPLATE = "Helsinki-NLP/opus-mt-{src}-{tgt}"
+# Languages of OPUS-MT's multi-target en-ROMANCE / ROMANCE-en models (target token >>LANG<<)
+ROMANCE = frozenset("fr es it pt ro ca gl oc la wa rm lld fur lij lmo an co sc vec pms".split())
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+|(?<=[。！？])")
 _WHITESPACE = re.compile(r"\s+")
 _SAFETENSORS = ("model.safetensors", "model.safetensors.index.json")
 _PICKLE = ("pytorch_model.bin", "pytorch_model.bin.index.json")
-
-
-def _hub_offline() -> bool:
-    from huggingface_hub import constants
-
-    env = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
-    return env.strip().lower() in {"1", "true", "yes", "on"} or bool(constants.HF_HUB_OFFLINE)
-
-
-def _cached(repo_id: str, filename: str) -> str | None:
-    """The cached file's path, or None when it is not in the HF cache."""
-    from huggingface_hub import try_to_load_from_cache
-
-    try:
-        found = try_to_load_from_cache(repo_id, filename)
-    except ValueError:  # not a valid repo id
-        return None
-    return found if isinstance(found, str) else None
 
 
 def _reason(exc: Exception) -> str:
@@ -62,7 +47,7 @@ def use_safetensors(spec: str, local: str | None, allow_pickle: bool, engine: st
     """
 
     def has(names: tuple[str, ...]) -> bool:
-        return any(os.path.isfile(os.path.join(local, n)) if local else _cached(spec, n) for n in names)
+        return any(os.path.isfile(os.path.join(local, n)) if local else hub.cached(spec, n) for n in names)
 
     if has(_SAFETENSORS):
         return True
@@ -150,27 +135,50 @@ class MarianEngine:
         self._loaded: dict[str, tuple] = {}
         self._device: str | None = None
 
-    def _spec(self, src: str, tgt: str) -> str:
-        spec = self.models.get(f"{src}-{tgt}")
-        if spec is None and self.model_template:
-            spec = self.model_template.format(src=src, tgt=tgt)
-        if spec is None:
-            raise UserError(f'{self.name} has no model for {src}->{tgt}: add "{src}-{tgt}" to the marian models config')
-        return spec
-
     def supports(self, src: str, tgt: str) -> bool:
+        """A configured model, a local directory, a cached hub model, or (hub reachable) one the hub has."""
         pair = f"{src}-{tgt}"
         if pair in self.models:
             spec = self.models[pair]
             return _local_dir(spec) is not None or not _looks_like_path(spec)
         if not self.model_template:
             return False
-        spec = self.model_template.format(src=src, tgt=tgt)
+        spec = self._spec(src, tgt)
         if _local_dir(spec):
             return True
         if _looks_like_path(spec):
             return False
-        return not _hub_offline() or _cached(spec, "config.json") is not None
+        return hub.cached(spec) is not None or hub.on_hub(spec) is True
+
+    def _spec(self, src: str, tgt: str) -> str:
+        """The configured model, else the template's; for a pair OPUS-MT serves only with a multi-target
+        model ("en-pt": opus-mt-en-ROMANCE, token >>pt<<) that model, when it is here or on the hub."""
+        spec = self.models.get(f"{src}-{tgt}")
+        if spec is None and self.model_template:
+            spec = self.model_template.format(src=src, tgt=tgt)
+            multi = self._multi_target(src, tgt)
+            if multi and not (_local_dir(spec) or hub.cached(spec) or hub.on_hub(spec)) and (hub.cached(multi[0]) or hub.on_hub(multi[0])):
+                spec = multi[0]
+        if spec is None:
+            raise UserError(f'{self.name} has no model for {src}->{tgt}: add "{src}-{tgt}" to the marian models config')
+        return spec
+
+    def _multi_target(self, src: str, tgt: str) -> tuple[str, str] | None:
+        """(model, target token) of the OPUS-MT multi-target model for the pair, if there is one."""
+        if self.model_template != DEFAULT_TEMPLATE:
+            return None
+        if src == "en" and tgt in ROMANCE:
+            return "Helsinki-NLP/opus-mt-en-ROMANCE", f">>{tgt}<<"
+        if tgt == "en" and src in ROMANCE:
+            return "Helsinki-NLP/opus-mt-ROMANCE-en", ""
+        return None
+
+    def target_token(self, src: str, tgt: str) -> str:
+        """The token a multi-target model needs in front of each input ("" for a single-target model)."""
+        if f"{src}-{tgt}" in self.target_tokens:
+            return self.target_tokens[f"{src}-{tgt}"]
+        multi = self._multi_target(src, tgt)
+        return multi[1] if multi and self._spec(src, tgt) == multi[0] else ""
 
     def model_id(self, src: str, tgt: str) -> str:
         return f"{self.name}:{self._spec(src, tgt)}"
@@ -179,13 +187,14 @@ class MarianEngine:
         """(spec, local directory or None, offline) for the pair; a model that cannot be had is a UserError."""
         spec = self._spec(src, tgt)
         local = _local_dir(spec)
-        offline = _hub_offline()
+        offline = hub.offline()
         if local is None and _looks_like_path(spec):
             raise UserError(f"{self.name} model directory {spec!r} for {src}->{tgt} does not exist: fix the path or {self._where(src, tgt)}")
-        if local is None and offline and not _cached(spec, "config.json"):
+        if local is None and offline and not hub.cached(spec):
+            why = "HF_HUB_OFFLINE is set" if hub.offline_by_choice() else "the Hugging Face Hub cannot be reached"
             raise UserError(
-                f"{self.name} model {spec!r} for {src}->{tgt} is not available offline: "
-                f"download it once with network (hf download {spec}) or {self._where(src, tgt)}"
+                f"{self.name} model {spec!r} for {src}->{tgt} is not here and {why}: "
+                f"get it once with network (pipeline models pull {src}-{tgt}) or {self._where(src, tgt)}"
             )
         use_safetensors(spec, local, self.allow_pickle, self.name)  # a pickle-only model is refused before any loading
         return spec, local, offline
@@ -216,9 +225,8 @@ class MarianEngine:
 
     def _hf_model(self, spec: str, local: str | None, offline: bool):
         from transformers import MarianMTModel
-        from transformers.utils import logging as transformers_logging
 
-        transformers_logging.disable_progress_bar()  # no "Loading weights" bar on every load
+        hub.quiet_libraries()  # no "Loading weights" bar, no retry warnings
         return MarianMTModel.from_pretrained(
             spec,
             local_files_only=offline,
@@ -267,7 +275,7 @@ class MarianEngine:
         if not any(t.strip() for t in texts):
             return [""] * len(texts)
         tok, model, limit = self._load(src, tgt)
-        prefix = self.target_tokens.get(f"{src}-{tgt}")
+        prefix = self.target_token(src, tgt)
         budget = max(1, limit - 1 - (len(tok.tokenize(prefix)) if prefix else 0))
         units = [(i, piece) for i, t in enumerate(texts) if t.strip() for piece in _split(tok, t, budget)]
         inputs = [f"{prefix} {piece}" if prefix else piece for _, piece in units]
