@@ -510,7 +510,7 @@ def check_command(
 def main() -> None:
     """Entry point: every UserError becomes `error: ...` on one line and exit code 2."""
     try:
-        exit_code = app(standalone_mode=False)  # click returns an Exit's code in this mode
+        exit_code = app(standalone_mode=False, prog_name="pipeline")  # click returns an Exit's code in this mode
         if isinstance(exit_code, int):
             sys.exit(exit_code)
     except UserError as error:

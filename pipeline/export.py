@@ -69,6 +69,7 @@ def render(document: Document, *, bilingual: bool = False) -> str:
         pieces.append(text[cursor:until])
         cursor = until
 
+    previous_end = -1
     for segment in document.segments:
         copy(segment.start)
         target = segment.target if segment.target is not None else segment.source
@@ -77,8 +78,10 @@ def render(document: Document, *, bilingual: bool = False) -> str:
         elif segment.yaml_quote:
             pieces.append(text[segment.start : segment.end])
         else:
+            if segment.start == previous_end and target != segment.source and _needs_space(next((p for p in reversed(pieces) if p), "")[-1:], target[:1]):
+                target = " " + target  # sentences the source wrote without a space between (Chinese), translated into a spaced script
             pieces.append(target)
-        cursor = segment.end
+        cursor = previous_end = segment.end
     copy(len(text))
     return ("\ufeff" if document.bom else "") + "".join(pieces)
 
@@ -91,3 +94,11 @@ def output_path(source: Path, src: str, tgt: str, out_dir: Path | None) -> Path:
         stem = stem[: match.start()]
     name = f"{stem}.{tgt}{source.suffix or '.md'}"
     return (out_dir or source.parent) / name
+
+
+_UNSPACED = re.compile(r"[\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def _needs_space(before: str, after: str) -> bool:
+    """Whether two sentences written side by side need a space: neither end is a space or an unspaced (CJK) character."""
+    return bool(before) and bool(after) and not _UNSPACED.match(before) and not _UNSPACED.match(after)

@@ -122,8 +122,11 @@ def unmask(output: str, placeholders: dict[str, str]) -> Unmasked:
         key = keys[_core(match)]
         before = output[cursor : match.start()]
         pieces.append(before.rstrip() if key.startswith(" ") else before)
-        pieces.append(placeholders[key])
+        value = placeholders[key]
         cursor = match.end()
+        if not key.endswith(" ") and output[cursor : cursor + 1].isalnum() and value[-1:].isalnum() and ATOMIC_TOKEN.fullmatch(key.strip()):
+            value += " "  # the engine glued a word to a span the source kept apart ("www.x.aihoje"): no link there else
+        pieces.append(value)
         if key.endswith(" "):
             cursor += len(output[cursor:]) - len(output[cursor:].lstrip())
     pieces.append(output[cursor:])

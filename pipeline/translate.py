@@ -58,22 +58,23 @@ class Engines:
                 return [Hop(first, src, pivot), Hop(second, pivot, tgt)]
         needs = [self._needed(direct, src, tgt)]
         if pivot not in (src, tgt):
-            needs.append(f"{self._needed(self._engine_for(src, pivot), src, pivot)} then {self._needed(self._engine_for(pivot, tgt), pivot, tgt)} (through {pivot})")
+            needs.append(f"{self._needed(self._engine_for(src, pivot), src, pivot)} then {self._needed(self._engine_for(pivot, tgt), pivot, tgt)} through {pivot}")
         why = "HF_HUB_OFFLINE is set" if hub.offline_by_choice() else "the Hugging Face Hub cannot be reached" if hub.offline() else "the Hugging Face Hub does not have it"
         raise UserError(
-            f"no engine available for {src}->{tgt}: it needs {' or '.join(needs)}, and none is here ({why}):"
+            f"no engine available for {src}->{tgt}: it needs {' or '.join(needs)}; what is missing is not here ({why}):"
             f" get one with `pipeline models pull {src}-{tgt}` while online, or set translate.engines.\"{src}-{tgt}\" or marian.models.\"{src}-{tgt}\" in the config"
         )
 
     def _needed(self, engine: Engine, src: str, tgt: str) -> str:
         """What serving the pair takes: the engine's model, named as the user can fetch it."""
         if engine.supports(src, tgt):
-            return f"{engine.name} {src}->{tgt} (here)"
+            return f"{src}->{tgt} on {engine.name}, which is here,"
         try:
             model = engine.model_id(src, tgt).split(":", 1)[-1]
         except UserError:
             return f"a {engine.name} model for {src}->{tgt}"
-        return f"{model} (no such directory)" if os.sep in model and not os.path.isdir(os.path.expanduser(model)) else model
+        a_path = model.startswith((".", "~", os.sep)) or model.count("/") > 1
+        return f"{model} (no such directory)" if a_path and not os.path.isdir(os.path.expanduser(model)) else model
 
     def run(self, route: list[Hop], texts: list[str]) -> list[str]:
         for hop in route:

@@ -47,3 +47,12 @@ def test_chosen_atomic_shape_survives_the_real_engine():
 
 def test_punctuation_shapes_do_not_survive():
     assert kept_rate("{{{n}}}", "en", "pt") < 0.5 < kept_rate(ATOMIC, "en", "pt")
+
+
+def test_an_atomic_span_the_engine_glued_to_a_word_is_set_apart_again():
+    from pipeline.protect import unmask
+
+    placeholders = {"Xq1": "www.stateof.ai"}
+    assert unmask("leia em Xq1hoje", placeholders).text == "leia em www.stateof.ai hoje"  # else no link there
+    assert unmask("(Xq1).", placeholders).text == "(www.stateof.ai)."
+    assert unmask("a Xq1 b", {" Xq1": "-suffix"}).text == "a-suffix b"  # glued in the source: stays glued

@@ -1,0 +1,164 @@
+"""Every language a user asks for: it works, pivots, or says why within seconds; the CLI around it."""
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import huggingface_hub.constants as hf_constants
+import pytest
+
+from pipeline import hub
+from pipeline.cli import main
+from pipeline.engines.marian import MarianEngine
+from pipeline.language import language_tag
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*sacremoses:UserWarning")
+
+ISSUE = "---\ntitle: A small issue\n---\n\n# News of the week\n\nThe first paragraph has a [link](https://example.org/a) and *emphasis*.\n\n- An item in a list.\n"
+
+
+def run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["pipeline", *args])
+    with pytest.raises(SystemExit) as done:
+        main()
+        raise SystemExit(0)
+    captured = capsys.readouterr()
+    return done.value.code or 0, captured.out, captured.err
+
+
+@pytest.fixture
+def hf_cache(tmp_path, monkeypatch):
+    """An empty Hugging Face cache, offline."""
+    cache = tmp_path / "hf" / "hub"
+    cache.mkdir(parents=True)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(cache))
+    monkeypatch.setattr(hf_constants, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(hf_constants, "HF_HUB_CACHE", str(cache))
+    return cache
+
+
+def cache_model(cache: Path, repo: str, model: Path) -> None:
+    """``model`` as the hub model ``repo`` in the cache, as a download leaves it."""
+    folder = cache / ("models--" + repo.replace("/", "--"))
+    shutil.copytree(model, folder / "snapshots" / ("0" * 40))
+    (folder / "refs").mkdir()
+    (folder / "refs" / "main").write_text("0" * 40)
+
+
+def config_file(tmp_path: Path, body: str) -> Path:
+    (tmp_path / "configs").mkdir(exist_ok=True)
+    path = tmp_path / "configs" / "c.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("text, tag, lang", [("pt-BR", "pt-BR", "pt"), ("pt_br", "pt-BR", "pt"), (" PT ", "pt", "pt"), ("zh-Hant", "zh-Hant", "zh"), ("zh_CN", "zh-CN", "zh"), ("en-US", "en-US", "en")])
+def test_language_tags_are_bcp47_in_any_case_or_separator(text, tag, lang):
+    assert (language_tag(text).tag, language_tag(text).lang) == (tag, lang)
+
+
+def test_pivot_through_english_with_local_models(tiny_marian_dir, tmp_path, monkeypatch, capsys, hf_cache):
+    config = config_file(tmp_path, f'[translate]\nengines = {{ default = "marian" }}\nglossary_dir = ""\n[marian]\nbeam_size = 1\nmodels = {{ "zh-en" = "{tiny_marian_dir}", "en-pt" = "{tiny_marian_dir}" }}\n')
+    source = tmp_path / "issue.zh.md"
+    source.write_text("# 本周新闻\n\n第一段有一个[链接](https://example.org/a)和一些文字，我们希望读者喜欢这一期的内容。\n", encoding="utf-8")
+    code, _, err = run(monkeypatch, capsys, "translate", str(source), "--to", "pt-BR", "--from", "zh", "--config", str(config), "--out", str(tmp_path / "out"), "--no-backcheck")
+    assert code == 0, err
+    out = (tmp_path / "out" / "issue.pt-BR.md").read_text(encoding="utf-8")  # named with the tag the user gave
+    assert out.startswith("# ") and "](https://example.org/a)" in out  # structure kept through two models
+
+
+def test_a_multi_target_model_serves_a_pair_with_its_target_token(tiny_marian_dir, hf_cache):
+    cache_model(hf_cache, "Helsinki-NLP/opus-mt-en-ROMANCE", tiny_marian_dir)
+    engine = MarianEngine(beam_size=1, num_threads=1)
+    assert engine.supports("en", "fr") and engine.model_id("en", "fr") == "marian:Helsinki-NLP/opus-mt-en-ROMANCE"
+    assert engine.target_token("en", "fr") == ">>fr<<" and engine.target_token("en", "de") == ""
+    assert engine.translate(["Thank you for reading."], "en", "fr")[0]
+    assert not engine.supports("en", "de")  # not a Romance language: no model here
+
+
+def test_an_unreachable_hub_is_one_line_within_seconds(tmp_path, monkeypatch, capsys, hf_cache):
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.setattr(hf_constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # nothing listens there
+    source = tmp_path / "issue.en.md"
+    source.write_text(ISSUE, encoding="utf-8")
+    started = time.perf_counter()
+    code, out, err = run(monkeypatch, capsys, "translate", str(source), "--to", "fr", "--out", str(tmp_path / "out"))
+    assert time.perf_counter() - started < 10
+    assert code == 2 and err.count("\n") == 1 and out == "", err
+    assert "Helsinki-NLP/opus-mt-en-fr" in err and "cannot be reached" in err and "pipeline models pull en-fr" in err
+    assert not (tmp_path / "out").exists()
+    assert not hub.reachable("http://127.0.0.1:9")
+
+
+def test_models_lists_the_pairs_served_here(tiny_marian_dir, monkeypatch, capsys, hf_cache):
+    cache_model(hf_cache, "Helsinki-NLP/opus-mt-zh-en", tiny_marian_dir)
+    code, out, err = run(monkeypatch, capsys, "models")
+    assert code == 0, err
+    rows = {tuple(cell.strip() for cell in line.strip("│ ").split("│")[:3]) for line in out.splitlines() if "│" in line}
+    assert {("en", "pt", "embedded"), ("zh", "en", "cached"), ("zh", "pt", "via en")} <= rows
+    code, _, err = run(monkeypatch, capsys, "models", "pull", "en-fr")
+    assert code == 2 and "HF_HUB_OFFLINE is set" in err
+
+
+def test_usage_slips_exit_2_with_the_usage_line(monkeypatch, capsys):
+    for args in (["translate", "x.md", "--too", "pt"], ["transalte", "x.md", "--to", "pt"], ["translate"]):
+        code, _, err = run(monkeypatch, capsys, *args)
+        assert code == 2 and "Usage: pipeline" in err and "internal error" not in err, err
+    code, out, _ = run(monkeypatch, capsys, "--version")
+    assert code == 0 and out.startswith("pipeline (newsletter-pipeline) ")
+
+
+def test_a_directory_translates_its_sources_only_and_lists_the_rest(tmp_path, monkeypatch, capsys):
+    for name, text in (("issue-01.en.md", ISSUE), ("issue-01.fr.md", ISSUE.replace("News", "Nouvelles")), ("issue-02.en.md", ISSUE), ("issue-02.zh.md", "# 新闻\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    code, _, err = run(monkeypatch, capsys, "translate", str(tmp_path), "--to", "pt", "--engine", "identity", "--no-backcheck")
+    assert code == 0, err
+    assert "skipped 2 file(s)" in err and "issue-01.fr.md" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["issue-01.en.md", "issue-01.fr.md", "issue-01.pt.md", "issue-02.en.md", "issue-02.pt.md", "issue-02.zh.md"]
+
+
+def test_an_existing_translation_is_never_replaced_without_overwrite(tmp_path, monkeypatch, capsys):
+    (tmp_path / "issue.en.md").write_text(ISSUE, encoding="utf-8")
+    human = tmp_path / "issue.pt.md"
+    human.write_text("# Notícias da semana\n", encoding="utf-8")
+    code, _, err = run(monkeypatch, capsys, "translate", str(tmp_path / "issue.en.md"), "--to", "pt", "--engine", "identity", "--no-backcheck")
+    assert code == 2 and "already exists" in err and "--overwrite" in err and err.count("\n") == 1
+    assert human.read_text(encoding="utf-8") == "# Notícias da semana\n"
+    code, _, err = run(monkeypatch, capsys, "translate", str(tmp_path / "issue.en.md"), "--to", "pt", "--engine", "identity", "--no-backcheck", "--overwrite")
+    assert code == 0 and "kept it as" in err and list(tmp_path.glob("issue.pt.*.bak"))
+
+
+def test_every_job_of_a_batch_runs_and_failures_are_tabled(tmp_path, monkeypatch, capsys):
+    (tmp_path / "a.en.md").write_text(ISSUE, encoding="utf-8")
+    (tmp_path / "b.en.md").write_bytes(b"\xff\xfe\x00bad")
+    (tmp_path / "c.en.md").write_text(ISSUE, encoding="utf-8")
+    code, _, err = run(monkeypatch, capsys, "translate", str(tmp_path / "a.en.md"), str(tmp_path / "b.en.md"), str(tmp_path / "c.en.md"), "--to", "pt", "--engine", "identity", "--no-backcheck", "--out", str(tmp_path / "out"))
+    assert code == 2 and "1 of 3 translation(s) failed" in err, err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.pt.md", "c.pt.md"]  # nothing for b
+
+
+def test_the_file_names_language_is_a_hint_for_too_little_text(tmp_path, monkeypatch, capsys):
+    source = tmp_path / "front.en.md"
+    source.write_text("---\ntitle: Hello\n---\n", encoding="utf-8")
+    code, _, err = run(monkeypatch, capsys, "translate", str(source), "--to", "pt", "--engine", "identity", "--no-backcheck", "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    assert (tmp_path / "out" / "front.pt.md").exists()
+
+
+def test_sentences_written_without_a_space_get_one_in_a_spaced_translation():
+    from pipeline.export import render
+    from pipeline.segment import segment
+
+    document = segment("第一句话在这里。第二句话在这里。\n", src_lang="zh")
+    assert len(document.segments) == 2
+    for seg, target in zip(document.segments, ("The first sentence is here.", "The second is here.")):
+        seg.target = target
+    assert render(document) == "The first sentence is here. The second is here.\n"
+    for seg in document.segments:
+        seg.target = seg.source  # untranslated: byte for byte
+    assert render(document) == "第一句话在这里。第二句话在这里。\n"
