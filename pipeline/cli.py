@@ -25,7 +25,7 @@ from .files import decode_source, limit_bytes, read_source, write_atomic
 from .fingerprint import fingerprint
 from .formats.json_report import build_report, counts, dumps, report_path
 from .memory import Memory
-from .language import LanguageTag, language_tag
+from .language import LanguageTag, detect_language, language_tag
 from .protect import protect
 from .segment import segment, tagged_language
 from .translate import Engines, model_id, translate_in_chunks
@@ -129,6 +129,8 @@ def run_job(job: Job, config: Config, engines: Engines, src_lang: str | None, ou
     name = str(job.source) if job.source else "<stdin>"
     text = decode_source(stdin, name, config.segment.max_input_mb) if job.source is None else read_source(job.source, config.segment.max_input_mb)
     document = prepare(text, name, job.tgt, src_lang, config, engines, memory)
+    if src_lang and (seen := detect_language(" ".join(s.source for s in document.segments))) not in (None, src_lang):
+        raise UserError(f"{name} reads as {seen}, not {src_lang} (--from {src_lang}): check the file, or pass --from {seen}")
     path = None
     if not (out == "-" or (job.source is None and out is None)):
         path = output_path(job.source or Path("stdin.md"), document.src_lang, job.named, Path(out) if out else None)

@@ -162,3 +162,10 @@ def test_sentences_written_without_a_space_get_one_in_a_spaced_translation():
     for seg in document.segments:
         seg.target = seg.source  # untranslated: byte for byte
     assert render(document) == "第一句话在这里。第二句话在这里。\n"
+
+
+def test_a_source_language_the_text_contradicts_is_refused(tmp_path, monkeypatch, capsys):
+    source = tmp_path / "issue.md"
+    source.write_text("# 本周新闻\n\n第一段有一个链接和一些文字，我们希望读者喜欢这一期的内容，也欢迎大家把它分享给朋友们。\n", encoding="utf-8")
+    code, _, err = run(monkeypatch, capsys, "translate", str(source), "--from", "en", "--to", "pt", "--engine", "identity", "--out", str(tmp_path / "out"))
+    assert code == 2 and "reads as zh, not en" in err and not (tmp_path / "out").exists()
