@@ -28,7 +28,7 @@ _PICTOGRAPH = "\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u25a0-\u27bf\u2900-\u297f
 # Inline math, emoji and issue numbers (#5): engines drop or mangle them, so they stay as they are;
 # so does text shaped like a placeholder (`Xq1`), which unmasking would take for one.
 _UNTRANSLATABLE = re.compile(
-    r"(?<![\\$\w])\$(?=\S)[^$\n]+?(?<=\S)\$(?![\w$])|(?<!\w)#\d+\b"
+    r"(?<![\\$\w])\$(?=\S)[^$\n]+?(?<=\S)\$(?![\w$])|(?<!\w)#\d+\b|^\[![A-Za-z]+\]"  # $math$, #5, a GitHub alert's [!NOTE]
     rf"|[{_PICTOGRAPH}][\ufe0f\U0001f3fb-\U0001f3ff]?(?:\u200d[{_PICTOGRAPH}][\ufe0f]?)*|{PLACEHOLDER.pattern}"
 )
 _MARKERS_ONLY = re.compile(r"[\s>*+\-\d.)]*")  # a line with no more than container markers and spaces
@@ -268,10 +268,12 @@ class _Segmenter:
         body = text[self.line_starts[1] : closing.start()]
         try:
             data = yaml.safe_load(body)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f" (line {mark.line + 2})" if mark else ""
-            raise UserError(f"{self.document.name}: front matter is not valid YAML{where}: fix the YAML between the '---' lines") from None
+        except yaml.YAMLError:
+            data = None
+        if not isinstance(data, dict):  # a leading rule and text, not front matter (as GitHub renders it)
+            if body.strip():
+                self.document.notes.append("the file starts with '---' but what follows is not YAML front matter: read as Markdown")
+                return 0
         end = closing.end()
         self.document.blocks.append(Block("front_matter", "front_matter", 0, end, bool(data)))
         if isinstance(data, dict):

@@ -69,7 +69,6 @@ CONTENTS = {
     "invalid-utf8": (b"Ol\xe1 mundo, uma edi\xe7\xe3o nova do boletim.\n", "not valid UTF-8 (byte 2)"),
     "utf16": (ENGLISH.decode().encode("utf-16"), "UTF-16"),
     "utf16-without-bom": (ENGLISH.decode().encode("utf-16-le"), "UTF-16"),
-    "front-matter-not-yaml": (b"---\nlayout: post\ntitle: a: b\n---\n" + ENGLISH, "front matter is not valid YAML (line 3)"),
     "undetectable-language": (b"# 42\n\n1234 5678 :-)\n", "cannot tell the source language"),
 }
 

@@ -81,3 +81,18 @@ def test_source_language_detected():
 def test_segment_ids_are_stable():
     text = "One sentence here. Another sentence there.\n"
     assert [s.id for s in segment(text, src_lang="en").segments] == [s.id for s in segment(text, src_lang="en").segments]
+
+
+def test_a_leading_rule_without_yaml_is_markdown_not_front_matter():
+    text = "---\n\nThe first paragraph is translated. It is no front matter.\n\n---\n\nThe last one too.\n"
+    document = segment(text, src_lang="en")
+    assert [s.source for s in document.segments][:1] == ["The first paragraph is translated."] and not any(b.kind == "front_matter" for b in document.blocks)
+    document = segment("---\nlayout: post\ntitle: a: b\n---\nSome text of the issue here.\n", src_lang="en")
+    assert document.notes and "not YAML front matter" in document.notes[0]
+
+
+def test_a_github_alert_marker_is_never_translated():
+    document = segment("> [!NOTE]\n> Useful information that users should know.\n", src_lang="en")
+    assert [s.source for s in document.segments] == ["Useful information that users should know."]  # the marker stays as it is
+    document = segment("> [!WARNING] Do not run this on a laptop.\n", src_lang="en")
+    assert [(sp.text, sp.kind) for sp in document.segments[0].spans] == [("[!WARNING]", SpanKind.ATOMIC)]
