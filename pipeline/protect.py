@@ -89,7 +89,8 @@ def mask(segment: Segment, constrain: frozenset[tuple[int, int]] = frozenset(), 
             inner_space = len(inner) - len(inner.lstrip())
             value, end = value + source[end : end + inner_space], end + inner_space
         pieces.append(before)
-        pad_left = span.kind is SpanKind.CLOSE or (start > 0 and _WORD_CHAR.match(source[start - 1]))
+        glued = not before and pieces[-2:-1] and pieces[-2][-1:].isalnum()  # right after another placeholder ("ZZB2Xq4")
+        pad_left = span.kind is SpanKind.CLOSE or (start > 0 and _WORD_CHAR.match(source[start - 1])) or bool(glued)
         pad_right = span.kind is SpanKind.OPEN or (end < len(source) and _WORD_CHAR.match(source[end]))
         key = (" " if pad_left else "") + _placeholder(span, number) + (" " if pad_right else "")
         pieces.append(key)

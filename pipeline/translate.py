@@ -18,6 +18,7 @@ from .engines import Engine, create_engine
 from .errors import UserError
 from .language import LETTER
 from . import hub, terms
+from .verify import verify
 from .protect import ATOMIC_TOKEN, GARBLED, TOKEN, closing_token, recased, unmask
 
 
@@ -123,6 +124,7 @@ def translate(document: Document, tgt: str, engines: Engines, passes: Sequence[s
     for segment in pending:  # where the glossary gives a term's gender, the determiner before it follows the glossary
         if segment.target is not None:
             segment.target = terms.agree(segment.target, [s for s in segment.spans if s.kind is SpanKind.TERM and s.grammar], tgt)
+    verify(pending)
     return Counter(kept_from.values())
 
 
