@@ -136,7 +136,25 @@ class _InlineScanner:
             elif kind == "text_special":
                 self._add(self._find(token.markup) + len(token.markup), "atomic")
             elif kind == "html_inline":
-                self._add(self._find(token.content) + len(token.content), "atomic")
+                name, closing = _tag(token.content)
+                partner = _closing_tag(children, index, name) if name and not closing else None
+                if partner is not None and name in _VERBATIM_ELEMENTS:  # <code>...</code>: never sent to an engine
+                    start = self._find(token.content)
+                    close = children[partner].content
+                    end = self.content.find(close, start + len(token.content))
+                    if end < 0:
+                        raise _Unlocatable(close)
+                    self._add(end + len(close), "atomic")
+                    index = partner
+                elif partner is not None:  # <b>text</b>: a pair around translated text, like emphasis
+                    pair = self.next_pair
+                    self.next_pair += 1
+                    children[partner].meta["pair"] = pair
+                    self._add(self._find(token.content) + len(token.content), "open", pair)
+                elif closing and "pair" in token.meta:
+                    self._add(self._find(token.content) + len(token.content), "close", token.meta["pair"])
+                else:
+                    self._add(self._find(token.content) + len(token.content), "atomic")
             elif kind == "code_inline":
                 fence = re.compile(rf"(?<!`){re.escape(token.markup)}(?!`)")
                 start = self.cursor  # a backtick before the cursor (an escaped one) is no part of the fence
@@ -198,6 +216,36 @@ def _written_url(rest: str, href: str) -> int:
         if href in (_MD.normalizeLink(written), _MD.normalizeLink(f"http://{written}"), _MD.normalizeLink(f"mailto:{written}")):
             return end
     raise _Unlocatable(href)
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>$")
+_VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_VERBATIM_ELEMENTS = frozenset("code kbd samp var pre script style math svg tt".split())
+
+
+def _tag(html: str) -> tuple[str | None, bool]:
+    """(element name, whether a closing tag) of one inline HTML tag as markdown-it found it; (None, False)
+    for a comment, a void or self-closing element, or anything else that pairs with nothing."""
+    match = _TAG.match(html)
+    if not match or match[3] or match[2].lower() in _VOID_ELEMENTS:
+        return None, False
+    return match[2].lower(), bool(match[1])
+
+
+def _closing_tag(children: list[Token], index: int, name: str) -> int | None:
+    """Index of the inline HTML tag closing the element opened at ``index``, in the same inline run."""
+    depth = 0
+    for position in range(index + 1, len(children)):
+        if children[position].type != "html_inline":
+            continue
+        other, closing = _tag(children[position].content)
+        if other == name and not closing:
+            depth += 1
+        elif other == name and closing:
+            if depth == 0:
+                return position
+            depth -= 1
+    return None
 
 
 def _partner(children: list[Token], index: int) -> int:
