@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 
 from .document import Block, Document, Segment, Span, SpanKind
 from .errors import UserError
@@ -28,7 +30,7 @@ _PICTOGRAPH = "\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u25a0-\u27bf\u2900-\u297f
 # Inline math, emoji and issue numbers (#5): engines drop or mangle them, so they stay as they are;
 # so does text shaped like a placeholder (`Xq1`), which unmasking would take for one.
 _UNTRANSLATABLE = re.compile(
-    r"(?<![\\$\w])\$(?=\S)[^$\n]+?(?<=\S)\$(?![\w$])|(?<!\w)#\d+\b|^\[![A-Za-z]+\]"  # $math$, #5, a GitHub alert's [!NOTE]
+    r"(?<![\\$\w])\$(?=\S)[^$\n]+?(?<=\S)\$(?![\w$])|(?<!\w)#\d+\b|^\[![A-Za-z]+\]|^\[[ xX]\](?= )"  # $math$, #5, a GitHub alert's [!NOTE], a task's [x]
     rf"|[{_PICTOGRAPH}][\ufe0f\U0001f3fb-\U0001f3ff]?(?:\u200d[{_PICTOGRAPH}][\ufe0f]?)*|{PLACEHOLDER.pattern}"
 )
 _MARKERS_ONLY = re.compile(r"[\s>*+\-\d.)]*")  # a line with no more than container markers and spaces
@@ -37,7 +39,7 @@ _PAIRED_TYPES = {"em_open", "em_close", "strong_open", "strong_close", "s_open",
 
 def markdown_parser() -> MarkdownIt:
     """The parser shared by segmentation and structure inventories."""
-    md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"])
+    md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"]).use(footnote_plugin)
     md.disable("text_join")  # keep escapes and entities as their own tokens, with their markup
     return md
 
@@ -131,8 +133,18 @@ class _InlineScanner:
             kind = token.type
             if kind == "text":
                 self._text(self._find(token.content) + len(token.content))
+            elif kind == "footnote_ref":  # [^label]: the label is an identifier, never translated
+                label = f"[^{token.meta['label']}]"
+                self._add(self._find(label) + len(label), "atomic")
             elif kind in ("softbreak", "hardbreak"):
-                self._add(self._find("\n") + 1, "break")
+                newline = self.content.find("\n", self.cursor)
+                if newline < 0:
+                    raise _Unlocatable("line break")
+                start = newline
+                while kind == "hardbreak" and start > self.cursor and self.content[start - 1] == " ":
+                    start -= 1  # a hard break's trailing spaces are the break itself: engines drop spaces
+                self._gap(start)
+                self._add(newline + 1, "break")
             elif kind == "text_special":
                 self._add(self._find(token.markup) + len(token.markup), "atomic")
             elif kind == "html_inline":
@@ -216,6 +228,83 @@ def _written_url(rest: str, href: str) -> int:
         if href in (_MD.normalizeLink(written), _MD.normalizeLink(f"http://{written}"), _MD.normalizeLink(f"mailto:{written}")):
             return end
     raise _Unlocatable(href)
+
+
+class _TextNodes(HTMLParser):
+    """Where the prose between block tags lies in an HTML fragment. A run of text goes on across inline
+    tags (``<b>``, ``<a>``...) and character references, which become its markup; it stops at other tags,
+    comments and elements whose content is not prose (``<script>``, ``<pre>``, ``<code>``...)."""
+
+    SKIP = frozenset({"script", "style", "pre", "code", "kbd", "samp", "textarea", "svg", "math"})
+    INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "dfn", "em", "i", "mark", "q", "s", "small", "span", "strong", "sub", "sup", "u", "br", "wbr"})
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=False)
+        self.html = html
+        self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", html)]
+        self.nodes: list[tuple[int, int]] = []
+        self.current: list[int] | None = None  # [start, end] of the run being read
+        self.skipping: list[str] = []
+
+    def _here(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def _tag(self, tag: str) -> None:
+        """An inline tag carries the run on; any other tag ends it."""
+        if tag in self.INLINE and self.current is not None and not self.skipping:
+            self.current[1] = self.html.index(">", self._here()) + 1
+        elif tag not in self.INLINE:
+            self._end()
+
+    def _end(self) -> None:
+        if self.current is not None:
+            end = self.current[0] + len(self.html[self.current[0] : self.current[1]].rstrip())
+            if LETTER.search(self.html[self.current[0] : end]):
+                self.nodes.append((self.current[0], end))
+        self.current = None
+
+    def handle_starttag(self, tag, attrs):
+        self._tag(tag)
+        if tag in self.SKIP:
+            self.skipping.append(tag)
+
+    def handle_endtag(self, tag):
+        if self.skipping and self.skipping[-1] == tag:
+            self.skipping.pop()
+            return
+        self._tag(tag)
+
+    def handle_data(self, data):
+        if self.skipping:
+            return
+        begin = self._here()
+        if self.current is None:
+            if not data.strip():
+                return
+            begin += len(data) - len(data.lstrip())
+            self.current = [begin, begin]
+        self.current[1] = self._here() + len(data)
+
+    def handle_entityref(self, name):
+        if self.current is not None:
+            self.current[1] = self._here() + len(name) + 2
+
+    def handle_charref(self, name):
+        if self.current is not None:
+            self.current[1] = self._here() + len(name) + 3
+
+    def handle_comment(self, data):
+        self._end()
+
+
+def _html_text_nodes(html: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of prose of ``html``, whitespace around it left out."""
+    parser = _TextNodes(html)
+    parser.feed(html)
+    parser.close()
+    parser._end()
+    return parser.nodes
 
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>$")
@@ -389,6 +478,23 @@ class _Segmenter:
                 counters[-1][name] = counters[-1].get(name, 0) + 1
                 if len(path) == 0:
                     self._block(name, token, first_line)
+                    if name == "html_block":
+                        self._html_text(token, f"html_block[{counters[-1][name]}]", first_line)
+
+    def _html_text(self, token: Token, path: str, first_line: int) -> None:
+        """The text of a top-level HTML block (``<details>``, ``<summary>``, ``<p>``...) between its tags, one
+        unit per text node; tags, attributes, comments and what ``<script>``, ``<style>``, ``<pre>`` and
+        ``<code>`` hold stay as they are."""
+        start = self.line_starts[token.map[0] + first_line]
+        if not self.document.text.startswith(token.content, start):
+            return  # not the source's own characters (a container's markers in between): left as is
+        for offset, end in _html_text_nodes(token.content):
+            text = token.content[offset:end]
+            try:
+                runs = self._scan(text, _MD.parseInline(text)[0].children or [])
+            except _Unlocatable:
+                continue
+            self.units.extend((f"{path}/text", unit) for unit in _split_units([_Run(start + offset + r.start, start + offset + r.end, r.kind, r.pair) for r in runs]))
 
     def _block(self, name: str, token: Token, first_line: int) -> None:
         start_line, end_line = token.map[0] + first_line, token.map[1] + first_line

