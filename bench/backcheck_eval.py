@@ -30,7 +30,7 @@ from pipeline.glossary import Glossary
 from pipeline.protect import protect
 from pipeline.segment import segment
 from pipeline.sentences import split_sentences
-from pipeline.translate import Engines, translate
+from pipeline.translation import Engines, translate
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "nlp-newsletter"
 RESULTS = Path(__file__).with_name("backcheck_eval.json")

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import sacrebleu
 
-from pipeline.cli import _glossary
+from pipeline.run import glossary_for
 from pipeline.config import load_config
 from pipeline.export import render
 from pipeline.language import detect_language
 from pipeline.protect import protect
 from pipeline.segment import segment
 from pipeline.structure import inventory
-from pipeline.translate import Engines, translate
+from pipeline.translation import Engines, translate
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "nlp-newsletter"
 
@@ -47,7 +47,7 @@ def main() -> int:
         text = path.read_text(encoding="utf-8")
         started = time.perf_counter()
         document = segment(text, name=path.name, front_matter_keys=tuple(config.segment.front_matter_keys))
-        protect(document, _glossary(config, engines, document.src_lang, args.to))
+        protect(document, glossary_for(config, engines, document.src_lang, args.to))
         translate(document, args.to, engines)
         output = render(document)
         seconds = time.perf_counter() - started

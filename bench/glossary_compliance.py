@@ -34,7 +34,7 @@ from pipeline.glossary import Glossary
 from pipeline.protect import GARBLED, TOKEN, names, protect
 from pipeline.segment import segment
 from pipeline.terms import disagreements, missing
-from pipeline.translate import Engines, translate
+from pipeline.translation import Engines, translate
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "nlp-newsletter"
 MODES = {

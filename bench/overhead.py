@@ -25,7 +25,7 @@ from unittest import mock
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "nlp-newsletter"
 # Stage functions as the CLI module names them.
-STAGES = ("read_source", "prepare", "segment", "_glossary", "protect", "translate_in_chunks", "backcheck", "render", "write_atomic", "build_report", "dumps")
+STAGES = ("read_source", "prepare", "segment", "glossary_for", "protect", "translate_in_chunks", "backcheck", "render", "write_atomic", "build_report", "dumps")
 
 _WORDS = (
     "model language data training paper results dataset transformer attention research text neural "
@@ -108,6 +108,7 @@ def _args(workdir: Path) -> list[str]:
 def first_run(workdir: Path) -> dict:
     """The command on a fresh memory, engine calls and the CLI's stages timed exclusively."""
     import pipeline.cli as cli
+    import pipeline.run as run
     from pipeline.engines.bergamot import BergamotEngine
     from pipeline.memory import Memory
 
@@ -117,11 +118,12 @@ def first_run(workdir: Path) -> dict:
 
     def job(*args, **kwargs):
         before, started = dict(clock.seconds), time.perf_counter()
-        summary = run_job(*args, **kwargs)
+        done = run_job(*args, **kwargs)
+        summary = done.summary
         seconds = time.perf_counter() - started
         spent = {name: clock.seconds[name] - before.get(name, 0.0) for name in ("model", "backcheck")}
         jobs.append({"issue": Path(summary["input"]).name, "segments": summary["segments"], "seconds": seconds, "model_seconds": spent["model"], "backcheck_ms": spent["backcheck"] * 1000})
-        return summary
+        return done
 
     with contextlib.ExitStack() as patches:
         patches.enter_context(mock.patch.object(cli, "run_job", job))
@@ -129,8 +131,8 @@ def first_run(workdir: Path) -> dict:
         for name in ("recall", "remember", "prepared", "store_prepared", "summary", "store_summary"):
             patches.enter_context(mock.patch.object(Memory, name, clock.wrap("memory", getattr(Memory, name))))
         for name in STAGES:
-            if hasattr(cli, name):
-                patches.enter_context(mock.patch.object(cli, name, clock.wrap(name.strip("_"), getattr(cli, name))))
+            if hasattr(run, name):
+                patches.enter_context(mock.patch.object(run, name, clock.wrap(name.strip("_"), getattr(run, name))))
         started = time.perf_counter()
         _cli(_args(workdir))
         seconds = time.perf_counter() - started

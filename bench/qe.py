@@ -42,7 +42,7 @@ from pipeline.config import load_config
 from pipeline.document import Document, Segment, Span, SpanKind
 from pipeline.checks import prose
 from pipeline.meaning import _QUOTED, names
-from pipeline.translate import Engines
+from pipeline.translation import Engines
 
 HERE = Path(__file__).with_name("qe")
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "nlp-newsletter"

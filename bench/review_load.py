@@ -28,7 +28,7 @@ from pipeline.config import load_config
 from pipeline.memory import Memory
 from pipeline.protect import protect
 from pipeline.segment import segment
-from pipeline.translate import Engines, translate
+from pipeline.translation import Engines, translate
 
 SHARED_SEGMENTS = 3  # segments every client writes to (conflicts happen there)
 STATUSES = ("edited", "edited", "approved", "rejected")

@@ -23,7 +23,7 @@ from .document import Document, Flag, Segment, SpanKind
 from .errors import UserError
 from .fingerprint import fingerprint
 from .protect import TOKEN, recased, unmask
-from .translate import Engines, model_id
+from .translation import Engines, model_id
 
 
 

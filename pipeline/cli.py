@@ -1,13 +1,10 @@
 """Command line: `pipeline translate`, `export`, `import`, `glossary`... Errors are one line and exit 2."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
-import time
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -16,19 +13,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from .backcheck import backcheck
-from .config import Config, load_config
-from .document import Document
+from .config import load_config
 from .errors import UserError
 from .export import output_path, render
-from .files import decode_source, limit_bytes, read_source, write_atomic
-from .fingerprint import fingerprint
-from .formats.json_report import build_report, counts, dumps, report_path
+from .files import limit_bytes, read_source, write_atomic
+from .language import LanguageTag, language_tag
 from .memory import Memory
-from .language import LanguageTag, detect_language, language_tag
 from .protect import protect
+from .run import Job, never_replace, run_job
 from .segment import segment, tagged_language
-from .translate import Engines, model_id, translate_in_chunks
+from .translation import Engines
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Translate newsletter issues with open neural MT.")
 err = Console(stderr=True)
@@ -56,19 +50,6 @@ MemoryOption = Annotated[Optional[Path], typer.Option("--memory", help="Translat
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Config file (default configs/default.toml).")]
 
 
-@dataclass
-class Job:
-    """One input file (or stdin) to translate into one target language."""
-
-    source: Path | None  # None = stdin
-    tgt: str  # the language the engines and checks know ("pt")
-    tag: str = ""  # as the user wrote it, for output names ("pt-BR"); tgt when empty
-
-    @property
-    def named(self) -> str:
-        return self.tag or self.tgt
-
-
 def _targets(to: str) -> list[LanguageTag]:
     """``--to pt-BR,zh``: each tag parsed (a slip is a one-line error)."""
     targets = [language_tag(t) for t in to.split(",") if t.strip()]
@@ -89,86 +70,6 @@ def _inputs(paths: list[Path], src: str | None) -> tuple[list[Path | None], list
         sources = [p for p in found if tagged_language(p.name) in (None, source)]
         return list(sources), [p for p in found if p not in sources]
     return [None if str(p) == "-" else p for p in paths], []
-
-
-def _glossary(config: Config, engines: Engines, src: str, tgt: str):
-    """The glossary for the pair; none for a copy-only route (identity keeps every byte)."""
-    if not config.translate.glossary_dir or all(hop.engine.name == "identity" for hop in engines.route(src, tgt)):
-        return None
-    from .glossary import Glossary
-
-    return Glossary.load(config.resolve(config.translate.glossary_dir), src, tgt)
-
-
-def _glossary_contents(config: Config) -> list[tuple[str, str]]:
-    """Name and digest of every file in the glossary directory: what protect may have read."""
-    directory = config.resolve(config.translate.glossary_dir) if config.translate.glossary_dir else None
-    if directory is None or not directory.is_dir():
-        return []
-    return [(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(directory.iterdir()) if p.is_file()]
-
-
-def prepare(text: str, name: str, tgt: str, src_lang: str | None, config: Config, engines: Engines, memory: Memory) -> Document:
-    """``text`` segmented and protected for ``tgt``; from the memory when it was prepared from the same inputs before."""
-    key = fingerprint(text, src_lang, tgt, engines.override, config.model_dump(mode="json"), _glossary_contents(config))
-    document = memory.prepared(name, tgt, key)
-    if document is None:
-        document = segment(text, name=name, src_lang=src_lang, front_matter_keys=tuple(config.segment.front_matter_keys))
-        protect(document, _glossary(config, engines, document.src_lang, tgt))
-        memory.store_prepared(document, tgt, key)
-    return document
-
-
-def run_job(job: Job, config: Config, engines: Engines, src_lang: str | None, out: str | None, stdin: bytes | None, memory: Memory, bilingual: bool = False, check: bool = True, overwrite: bool = True) -> dict:
-    """Translate one input into one language and write it; return the summary record.
-
-    Segments already in the memory are recalled, not translated; new translations are committed
-    to it chunk by chunk, so a killed run resumes where it stopped.
-    """
-    started = time.perf_counter()
-    name = str(job.source) if job.source else "<stdin>"
-    text = decode_source(stdin, name, config.segment.max_input_mb) if job.source is None else read_source(job.source, config.segment.max_input_mb)
-    document = prepare(text, name, job.tgt, src_lang, config, engines, memory)
-    if src_lang and (seen := detect_language(" ".join(s.source for s in document.segments))) not in (None, src_lang):
-        raise UserError(f"{name} reads as {seen}, not {src_lang} (--from {src_lang}): check the file, or pass --from {seen}")
-    path = None
-    if not (out == "-" or (job.source is None and out is None)):
-        path = output_path(job.source or Path("stdin.md"), document.src_lang, job.named, Path(out) if out else None)
-        _never_replace(path, out, overwrite)
-    model = model_id(engines.route(document.src_lang, job.tgt))
-    recalled = memory.recall(document, job.tgt, model)
-    translate_in_chunks(document, job.tgt, engines, config.memory.commit_every, lambda done: memory.remember(document, job.tgt, done))
-    checked = backcheck(document, job.tgt, engines, config.backcheck, lambda key: memory.summary(name, job.tgt, key)) if check else None
-    memory.remember(document, job.tgt, model=model)
-    if checked:
-        memory.store_summary(name, job.tgt, checked.key, checked.results())
-    result = render(document, bilingual=bilingual)
-    report = None
-    if out == "-" or (job.source is None and out is None):
-        destination = "-"
-        sys.stdout.write(result)
-        sys.stdout.flush()
-    else:
-        backup = write_atomic(path, result)
-        destination = str(path)
-        if backup:
-            err.print(f"{path} existed and differed: kept it as {backup}", highlight=False)
-        if checked:
-            report = report_path(path)
-            write_atomic(report, dumps(build_report(document, checked, destination, model)), keep_previous=False)
-    return {
-        "input": name,
-        "output": destination,
-        "from": document.src_lang,
-        "to": job.named,
-        "report": str(report) if report else None,
-        "segments": len(document.segments),
-        **({"checks": counts(document.segments) | {"language": checked.lang, "scores": checked.scores, "document_flags": [f.message for f in checked.flags]}} if checked else {}),
-        "from_memory": recalled,
-        "recovered": sum(1 for s in document.segments if any(f.check == "placeholders" for f in s.flags)),
-        "notes": document.notes,
-        "seconds": round(time.perf_counter() - started, 3),
-    }
 
 
 @app.command("translate")
@@ -207,7 +108,7 @@ def translate_command(
         for job in jobs:
             progress.update(task, description=f"{job.source.name if job.source else 'stdin'} -> {job.named}")
             try:
-                summary = run_job(job, config, engines, src, out, stdin, memory, bilingual, check and config.backcheck.enabled, overwrite)
+                done = run_job(job, config, engines, src, out, memory, stdin=stdin, bilingual=bilingual, check=check and config.backcheck.enabled, overwrite=overwrite)
             except UserError as error:  # one job's bad input or missing model: the others still run
                 if len(jobs) == 1:
                     raise
@@ -215,7 +116,13 @@ def translate_command(
                 err.print(f"error: {job.source or 'stdin'} -> {job.named}: {error}", highlight=False, markup=False, soft_wrap=True)
                 progress.advance(task)
                 continue
+            summary = done.summary
             summaries.append(summary)
+            if summary["output"] == "-":
+                sys.stdout.write(done.text)
+                sys.stdout.flush()
+            elif done.backup:
+                err.print(f"{done.output} existed and differed: kept it as {done.backup}", highlight=False)
             if not as_json and summary["output"] != "-":
                 err.print(f"{summary['input']} ({summary['from']}) -> {summary['output']}: {summary['segments']} segments ({summary['from_memory']} from memory), {summary['seconds']:.1f}s")
             progress.advance(task)
@@ -229,12 +136,6 @@ def translate_command(
             table.add_row(str(job.source or "stdin"), job.named, str(error))
         err.print(table)
         raise typer.Exit(failures[0][1].exit_code)
-
-
-def _never_replace(path: Path, out: str | None, overwrite: bool) -> None:
-    """The default destination next to the source may be a translator's own file: it is replaced only on request."""
-    if out is None and not overwrite and path.exists():
-        raise UserError(f"{path} already exists (perhaps a human translation): write elsewhere with --out DIR, or replace it with --overwrite (the old file is kept as a .bak)")
 
 
 def _checks_table(summaries: list[dict]) -> Table:
@@ -298,7 +199,7 @@ def export_command(
                 continue
             path = output_path(issue, document.src_lang, target.tag, Path(out) if out else None)
             path = path if fmt == "md" else path.with_suffix(FORMATS[fmt])
-            _never_replace(path, out, overwrite)
+            never_replace(path, out, overwrite)
             backup = write_atomic(path, result)
             reviewed = sum(1 for s in document.segments if (s.origin or "").startswith("review:"))
             err.print(f"{issue} -> {path}: {len(document.segments)} segments, {reviewed} reviewed" + (f"; kept the previous file as {backup}" if backup else ""), highlight=False, soft_wrap=True)

@@ -32,7 +32,7 @@ from .files import read_source, write_atomic
 from .formats.json_report import build_report, dumps
 from .protect import protect
 from .segment import segment
-from .translate import Engines
+from .translation import Engines
 
 Severity = Literal["error", "warning"]
 CI_CONFIG = DEFAULT_CONFIG.with_name("ci.toml")
@@ -86,6 +86,11 @@ class PairResult:
     def failed(self, fail_on: str) -> bool:
         return any(f.severity in FAILING[fail_on] for f in self.findings)
 
+    @property
+    def passed(self) -> bool:
+        """No error: what the gate's default (fail on errors) lets through."""
+        return not self.failed("error")
+
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
@@ -134,16 +139,31 @@ def _pairs(files: list[Path], src: str, targets: set[str] | None, changed: bool)
 
 def check_pair(source: Path, translation: Path, config: Config, engines: Engines | None, src: str | None = None, tgt: str | None = None) -> PairResult:
     """Align ``translation`` to ``source``, back-check it, and collect the findings."""
-    limit, keys = config.segment.max_input_mb, tuple(config.segment.front_matter_keys)
-    source_doc = segment(read_source(source, limit), name=shown(source), src_lang=src or language_of(source), front_matter_keys=keys)
-    translation_doc = segment(read_source(translation, limit), name=shown(translation), src_lang=tgt or language_of(translation), front_matter_keys=keys)
+    limit = config.segment.max_input_mb
+    return _check(read_source(source, limit), shown(source), read_source(translation, limit), shown(translation), config, engines, src or language_of(source), tgt or language_of(translation))
+
+
+def check_text(source: str | Path, translation: str | Path, config: Config, engines: Engines | None, src: str | None = None, tgt: str | None = None) -> PairResult:
+    """``check_pair`` for texts (a ``Path`` is read as a file)."""
+    if isinstance(source, Path) and isinstance(translation, Path):
+        return check_pair(source, translation, config, engines, src, tgt)
+    limit = config.segment.max_input_mb
+    texts = [(read_source(x, limit), shown(x), language_of(x)) if isinstance(x, Path) else (x, name, None) for x, name in ((source, "<source>"), (translation, "<translation>"))]
+    (source_text, source_name, source_lang), (target_text, target_name, target_lang) = texts
+    return _check(source_text, source_name, target_text, target_name, config, engines, src or source_lang, tgt or target_lang)
+
+
+def _check(source_text: str, source_name: str, target_text: str, target_name: str, config: Config, engines: Engines | None, src: str | None, tgt: str | None) -> PairResult:
+    keys = tuple(config.segment.front_matter_keys)
+    source_doc = segment(source_text, name=source_name, src_lang=src, front_matter_keys=keys)
+    translation_doc = segment(target_text, name=target_name, src_lang=tgt, front_matter_keys=keys)
     src, tgt = source_doc.src_lang, translation_doc.src_lang
     if src == tgt:
-        raise UserError(f"{shown(translation)} and {shown(source)} are both in '{src}': pass the source first, or --from/--to")
+        raise UserError(f"{target_name} and {source_name} are both in '{src}': pass the source first, or --from/--to")
     protect(source_doc, _glossary(config, src, tgt))
     alignment = align(source_doc, translation_doc)
     summary = backcheck(alignment.document, tgt, engines, config.backcheck)
-    result = PairResult(shown(source), shown(translation), src, tgt, alignment, summary)
+    result = PairResult(source_name, target_name, src, tgt, alignment, summary)
     found, suppressed = _findings(result, translation_doc, config)
     result.findings, result.suppressed = _ignored_by_comments(found, translation_doc.text, result.translation, suppressed)
     return result

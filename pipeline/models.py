@@ -8,7 +8,7 @@ from . import hub
 from .config import Config
 from .errors import UserError
 from .language import language_tag
-from .translate import Engines
+from .translation import Engines
 
 _OPUS = re.compile(r"^Helsinki-NLP/opus-mt-([a-zA-Z]+)-([a-zA-Z]+)$")
 

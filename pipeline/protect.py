@@ -15,7 +15,7 @@ from .document import Document, Segment, Span, SpanKind
 # Placeholder shapes chosen by measurement on the real en<->pt engine (bench/placeholder_study.py,
 # 1,072 corpus sentences): `Xq1` reads as a proper noun and came back exactly once in 99.3% (en->pt)
 # and 99.6% (pt->en) of sentences; `ZZA1 ... ZZB1` was the best pair (~90%), and the rest is
-# caught by recovery in translate.py. tests/test_protect.py re-measures a sample.
+# caught by recovery in translation.py. tests/test_protect.py re-measures a sample.
 ATOMIC = "Xq{n}"
 OPEN = "ZZA{n}"
 CLOSE = "ZZB{n}"

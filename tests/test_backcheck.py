@@ -11,7 +11,7 @@ from pipeline.backcheck import backcheck, check_key, scores, tokenizer_for
 from pipeline.config import BackcheckConfig, Config
 from pipeline.protect import protect
 from pipeline.segment import segment
-from pipeline.translate import Engines, translate
+from pipeline.translation import Engines, translate
 
 SOURCE = "Read the [full article](https://example.org/a) on our blog today.\n\nThe team shipped a new release this week.\n"
 

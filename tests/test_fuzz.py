@@ -17,7 +17,7 @@ from pipeline.export import render
 from pipeline.protect import protect
 from pipeline.segment import segment
 from pipeline.structure import inventory
-from pipeline.translate import Engines, translate
+from pipeline.translation import Engines, translate
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 _PLACEHOLDER = re.compile(r"((?:Xq|ZZA|ZZB)\d+)")

@@ -18,7 +18,7 @@ from pipeline.export import render
 from pipeline.protect import protect
 from pipeline.segment import segment
 from pipeline.structure import inventory
-from pipeline.translate import Engines, translate
+from pipeline.translation import Engines, translate
 
 DATA = Path(__file__).with_name("data") / "markdown-it"
 

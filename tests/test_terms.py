@@ -12,7 +12,7 @@ from pipeline.glossary import Glossary
 from pipeline.protect import protect
 from pipeline.segment import segment
 from pipeline.terms import agree, disagreements, missing
-from pipeline.translate import Engines, translate
+from pipeline.translation import Engines, translate
 
 WORDS = {  # a word-for-word "engine": what it does not know it leaves as it is
     "the": "o", "neural": "neural", "networks": "redes", "are": "são", "fast": "rápidas", "this": "esta",

@@ -11,7 +11,7 @@ from pipeline.export import render
 from pipeline.glossary import Glossary, Term
 from pipeline.protect import protect, unmask
 from pipeline.segment import segment
-from pipeline.translate import Engines, translate
+from pipeline.translation import Engines, translate
 
 
 class Recording:
@@ -126,7 +126,7 @@ def test_no_placeholder_ever_reaches_the_output():
 
 def test_a_garbled_placeholder_is_removed_without_joining_lines():
     from pipeline.document import Segment
-    from pipeline.translate import _no_garbled_placeholder
+    from pipeline.translation import _no_garbled_placeholder
 
     seg = Segment(0, "paragraph[1]", 0, 10, "first line\nsecond line", target="primeira Xqq3 linha\nsegunda linha")
     _no_garbled_placeholder(seg)
@@ -135,7 +135,7 @@ def test_a_garbled_placeholder_is_removed_without_joining_lines():
 
 def test_a_garbled_placeholder_of_a_span_the_translation_lacks_is_that_span_again():
     from pipeline.document import Segment
-    from pipeline.translate import _no_garbled_placeholder
+    from pipeline.translation import _no_garbled_placeholder
 
     seg = Segment(0, "paragraph[1]", 0, 10, "in the field of NLP, more", target="no campo do Xqq3, mais", placeholders={" Xq3": " NLP"})
     _no_garbled_placeholder(seg)
