@@ -38,7 +38,7 @@ def recased(output: str) -> str:
 def closing_token(token: str) -> str | None:
     """The CLOSE token of an OPEN token (`ZZA3` -> `ZZB3`); None for any other token."""
     return _PREFIXES[2] + token[len(_PREFIXES[1]) :] if token.startswith(_PREFIXES[1]) else None
-_WORD_CHAR = re.compile(r"\w")
+_WORD_CHAR = re.compile(r"[\w|]")  # a span glued to a word (or to a table pipe, where a space changes escapes) keeps no space there
 
 
 @dataclass
