@@ -32,3 +32,18 @@ def tiny_marian_dir(tmp_path_factory):
     from marian_builder import TINY, TINY_CORPUS, build_marian
 
     return build_marian(tmp_path_factory.mktemp("tiny_marian"), TINY_CORPUS, pieces=150, **TINY)
+
+
+@pytest.fixture
+def hf_cache(tmp_path, monkeypatch):
+    """Offline hub with an empty cache (env for the engine, constants for huggingface_hub read at import)."""
+    import huggingface_hub.constants as hf_constants
+
+    cache = tmp_path / "hf" / "hub"
+    cache.mkdir(parents=True)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(cache))
+    monkeypatch.setattr(hf_constants, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(hf_constants, "HF_HUB_CACHE", str(cache))
+    return cache

@@ -2,43 +2,20 @@
 from __future__ import annotations
 
 import shutil
-import sys
 import time
 from pathlib import Path
 
 import huggingface_hub.constants as hf_constants
 import pytest
 
+from corpus import run_cli as run
 from pipeline import hub
-from pipeline.cli import main
 from pipeline.engines.marian import MarianEngine
 from pipeline.language import language_tag
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*sacremoses:UserWarning")
 
 ISSUE = "---\ntitle: A small issue\n---\n\n# News of the week\n\nThe first paragraph has a [link](https://example.org/a) and *emphasis*.\n\n- An item in a list.\n"
-
-
-def run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["pipeline", *args])
-    with pytest.raises(SystemExit) as done:
-        main()
-        raise SystemExit(0)
-    captured = capsys.readouterr()
-    return done.value.code or 0, captured.out, captured.err
-
-
-@pytest.fixture
-def hf_cache(tmp_path, monkeypatch):
-    """An empty Hugging Face cache, offline."""
-    cache = tmp_path / "hf" / "hub"
-    cache.mkdir(parents=True)
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
-    monkeypatch.setenv("HF_HUB_CACHE", str(cache))
-    monkeypatch.setattr(hf_constants, "HF_HUB_OFFLINE", True)
-    monkeypatch.setattr(hf_constants, "HF_HUB_CACHE", str(cache))
-    return cache
 
 
 def cache_model(cache: Path, repo: str, model: Path) -> None:

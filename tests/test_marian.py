@@ -34,16 +34,9 @@ TEXTS = [
 
 
 @pytest.fixture(autouse=True)
-def hub_offline(tmp_path, monkeypatch):
-    """Offline hub with an empty cache (env for the engine, constants for huggingface_hub read at import)."""
-    cache = tmp_path / "hf" / "hub"
-    cache.mkdir(parents=True)
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
-    monkeypatch.setenv("HF_HUB_CACHE", str(cache))
-    monkeypatch.setattr(hf_constants, "HF_HUB_OFFLINE", True)
-    monkeypatch.setattr(hf_constants, "HF_HUB_CACHE", str(cache))
-    return cache
+def hub_offline(hf_cache):
+    """Every test here offline, with an empty Hugging Face cache."""
+    return hf_cache
 
 
 @pytest.fixture(scope="session")

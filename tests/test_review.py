@@ -4,13 +4,12 @@ from __future__ import annotations
 import http.client
 import json
 import socket
-import sys
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
 
-from pipeline.cli import main
+from corpus import run_cli as run
 from pipeline.config import load_config
 from pipeline.memory import Memory
 from pipeline.review.app import allowed_hosts, background, create_app
@@ -149,15 +148,6 @@ def test_highlight_escapes_around_the_marks():
     assert str(highlight('<b>"x"</b> at https://a.example/?q=<i>', ["https://a.example/?q=<i>", ""])) == (
         "&lt;b&gt;&#34;x&#34;&lt;/b&gt; at <mark>https://a.example/?q=&lt;i&gt;</mark>"
     )
-
-
-def run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["pipeline", *args])
-    with pytest.raises(SystemExit) as done:
-        main()
-        raise SystemExit(0)
-    captured = capsys.readouterr()
-    return done.value.code or 0, captured.out, captured.err
 
 
 def test_report_is_one_self_contained_read_only_file(issue, memory_path, tmp_path, monkeypatch, capsys):

@@ -7,10 +7,11 @@ source's. The real engine's numbers are in bench/markdown_coverage.json.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
+
+from test_fuzz import Rewriting  # a fake engine that rewrites every word, placeholders kept
 
 from pipeline.config import load_config
 from pipeline.errors import UserError
@@ -44,21 +45,6 @@ def fixture_cases(path: Path) -> list[tuple[str, str]]:
 def cases() -> list[tuple[str, str]]:
     spec = [(f"spec example {e['example']}", e["markdown"]) for e in json.loads((DATA / "commonmark.json").read_text(encoding="utf-8"))]
     return spec + [case for path in sorted(DATA.glob("*.md")) if path.name != "README.md" for case in fixture_cases(path)]
-
-
-class Rewriting:
-    """A fake en->pt engine that rewrites every word (placeholders kept), as a real one would."""
-
-    name = "rewriting"
-
-    def supports(self, src, tgt):
-        return True
-
-    def model_id(self, src, tgt):
-        return "rewriting"
-
-    def translate(self, texts, src, tgt):
-        return [re.sub(r"[^\W_]+", lambda m: m[0] if re.fullmatch(r"Xq\d+|ZZ[AB]\d+", m[0]) else m[0][::-1].upper(), t) for t in texts]
 
 
 def translated(engine_name: str) -> list[tuple[str, str, str]]:
