@@ -207,16 +207,22 @@ def export_command(
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="An XLIFF (.xlf) or PO (.po) file exported with `pipeline export --format` and edited.")],
-    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Name to store with the edits (default: the file's Last-Translator or XLIFF phase contact).")] = None,
+    file: Annotated[Path, typer.Argument(help="An XLIFF (.xlf) or PO (.po) file exported with `pipeline export --format` and edited, or a human translation (.md) with --source.")],
+    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Name to store with the edits (default: the file's Last-Translator or XLIFF phase contact; for a .md, its file name).")] = None,
+    source: Annotated[Optional[Path], typer.Option("--source", help="A human translation's source issue (NAME.en.md for NAME.pt.md).")] = None,
+    src: SourceOption = None,
+    to: Annotated[Optional[str], typer.Option("--to", help="A human translation's language (default: from its file name).")] = None,
     memory_path: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: $PIPELINE_MEMORY, else the config's memory.path).")] = None,
     config_path: ConfigOption = None,
 ) -> None:
-    """Store each changed target of a reviewed XLIFF/PO file in the memory as the reviewer's edit.
+    """Store each changed target of a reviewed XLIFF/PO file in the memory as the reviewer's edit, or the
+    sentences of a human translation (aligned to --source) as reviewed text.
 
-    A segment reviewed again after the file was exported is a conflict: it is listed, not
-    overwritten, and the exit code is 1.
+    A segment reviewed again after the file was exported (or already reviewed with another text) is a
+    conflict: it is listed, not overwritten, and the exit code is 1.
     """
+    if file.suffix.lower() in SOURCE_SUFFIXES:
+        return _adopt(file, source, reviewer, src, to, memory_path, config_path)
     from .interchange import import_bundle, load
 
     bundle = load(file)
@@ -231,6 +237,22 @@ def import_command(
     for source in result.unknown:
         print(f"not in the memory ({bundle.src}->{bundle.tgt}): {source[:80]!r}")
     err.print(f"{file}: {result.stored} edit(s) stored for {who}, {result.unchanged} unchanged, {result.empty} empty, {len(result.unknown)} unknown, {len(result.conflicts)} conflict(s)", highlight=False, soft_wrap=True)
+    raise typer.Exit(1 if result.conflicts else 0)
+
+
+def _adopt(file: Path, source: Path | None, reviewer: str | None, src: str | None, to: str | None, memory_path: Path | None, config_path: Path | None) -> None:
+    from .human import adopt
+
+    if source is None:
+        raise UserError(f"{file} is a translation: give its source with --source NAME.en.md")
+    config = load_config(config_path)
+    with Memory(config.memory_path(memory_path)) as memory:
+        result = adopt(file, source, memory, config, reviewer or f"human:{file.name}", language_tag(src).lang if src else None, language_tag(to).lang if to else None)
+    for source_text in result.conflicts:
+        print(f"conflict (already reviewed with another text, kept): {source_text[:80]!r}")
+    for line, text in result.unpaired:
+        print(f"{source}:{line}: not paired sentence for sentence, not stored: {' '.join(text.split())[:80]!r}")
+    err.print(f"{file} ({result.src}->{result.tgt}): {result.stored} sentence(s) stored as reviewed text, {result.unchanged} already there, {len(result.unpaired)} not paired, {len(result.conflicts)} conflict(s)", highlight=False, soft_wrap=True)
     raise typer.Exit(1 if result.conflicts else 0)
 
 

@@ -393,6 +393,32 @@ class Memory:
             db.execute("INSERT INTO review_log (src, tgt, source, status, text, reviewer, reviewed_at, revision, model, target) VALUES (?,?,?,?,?,?,?,?,?,?)", row)
             return self._effective(src, tgt, [source], None)[source]
 
+    def store_human(self, src: str, tgt: str, pairs: list[tuple[str, str]], reviewer: str, origin: str) -> tuple[int, int, list[str]]:
+        """Store human translations ``(source, text)`` as reviewed text (``origin``: where they come from,
+        e.g. ``human:issue-05.pt.md``), in one transaction. Returns (stored, unchanged, conflicts): a source
+        already reviewed with another text is a conflict, listed and never overwritten."""
+        stored, unchanged, conflicts = 0, 0, []
+        with self._guard(), self._write() as db:
+            current = self._effective(src, tgt, [source for source, _ in pairs], None)
+            for source, text in pairs:
+                entry = current.get(source)
+                if entry is not None and entry.reviewed:
+                    if entry.final == text:
+                        unchanged += 1
+                    else:
+                        conflicts.append(source)
+                    continue
+                row = (src, tgt, source, "edited", text, reviewer, _now(), (entry.revision if entry else 0) + 1, entry.model if entry else origin, entry.target if entry else text)
+                db.execute(
+                    "INSERT INTO reviews (src, tgt, source, status, text, reviewer, reviewed_at, revision, model, target) VALUES (?,?,?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT (src, tgt, source) DO UPDATE SET status = excluded.status, text = excluded.text, reviewer = excluded.reviewer,"
+                    " reviewed_at = excluded.reviewed_at, revision = excluded.revision, model = excluded.model, target = excluded.target",
+                    row,
+                )
+                db.execute("INSERT INTO review_log (src, tgt, source, status, text, reviewer, reviewed_at, revision, model, target) VALUES (?,?,?,?,?,?,?,?,?,?)", row)
+                stored += 1
+        return stored, unchanged, conflicts
+
     # -- what a re-run reuses ----------------------------------------------------------------
 
     def prepared(self, issue: str, tgt: str, key: str) -> Document | None:

@@ -1,0 +1,57 @@
+"""Human translations into the memory: a published translation aligned to its source, pair by pair.
+
+The volunteers' translations of past issues are the best material there is. ``adopt`` aligns one to
+its source (the gate's aligner) and stores every sentence paired one to one as reviewed text, with
+the file as its origin; a later `pipeline translate` of that source publishes it. What could not be
+paired sentence for sentence (merged or split paragraphs, adapted or dropped parts) is reported, never
+guessed. Storing again is a no-op; a sentence already reviewed with another text is a conflict.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .align import align
+from .config import Config
+from .document import line_of
+from .errors import UserError
+from .files import read_source
+from .memory import Memory
+from .segment import segment, tagged_language
+
+
+@dataclass
+class Adopted:
+    """What ``adopt`` did with one human translation."""
+
+    src: str
+    tgt: str
+    stored: int = 0
+    unchanged: int = 0
+    conflicts: list[str] = field(default_factory=list)  # sources already reviewed with another text
+    unpaired: list[tuple[int, str]] = field(default_factory=list)  # (source line, text) not paired one to one
+
+
+def adopt(translation: Path, source: Path, memory: Memory, config: Config, reviewer: str, src: str | None = None, tgt: str | None = None) -> Adopted:
+    """Align ``translation`` to ``source`` and store its sentence pairs in ``memory`` as ``reviewer``'s text."""
+    src = src or tagged_language(source.name)
+    tgt = tgt or tagged_language(translation.name)
+    keys, limit = tuple(config.segment.front_matter_keys), config.segment.max_input_mb
+    source_doc = segment(read_source(source, limit), name=str(source), src_lang=src, front_matter_keys=keys)
+    translation_doc = segment(read_source(translation, limit), name=str(translation), src_lang=tgt, front_matter_keys=keys)
+    if source_doc.src_lang == translation_doc.src_lang:
+        raise UserError(f"{translation} and {source} are both in '{source_doc.src_lang}': give the source with --source, and --from/--to if the names do not say")
+    alignment = align(source_doc, translation_doc)
+    sentences = {s.source for s in source_doc.segments}
+    result = Adopted(source_doc.src_lang, translation_doc.src_lang)
+    pairs = []
+    for unit in alignment.document.segments:
+        line = line_of(source_doc.text, unit.start)
+        if unit.target is None:
+            result.unpaired.append((line, unit.source))
+        elif unit.source in sentences and unit.target.strip() and "\n\n" not in unit.target.strip():  # one paragraph for one sentence
+            pairs.append((unit.source, unit.target))
+        else:
+            result.unpaired.append((line, unit.source))
+    result.stored, result.unchanged, result.conflicts = memory.store_human(result.src, result.tgt, pairs, reviewer, f"human:{translation.name}")
+    return result

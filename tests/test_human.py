@@ -1,0 +1,58 @@
+"""Human translations into the memory (`pipeline import NAME.pt.md --source NAME.en.md`)."""
+from __future__ import annotations
+
+import pytest
+
+from corpus import corpus_file, run_cli as run
+
+SOURCE = "# News of the week\n\nA new library was released. It is fast.\n\nThe second paragraph has one sentence.\n\nA much longer paragraph that the translator left out of the edition, with a [link](https://x.y/a).\n"
+HUMAN = "# Notícias da semana\n\nUma nova biblioteca foi lançada. Ela é rápida.\n\nO segundo parágrafo tem uma frase.\n"
+
+
+def files(tmp_path, human: str = HUMAN):
+    (tmp_path / "issue.en.md").write_text(SOURCE, encoding="utf-8")
+    (tmp_path / "issue.pt.md").write_text(human, encoding="utf-8")
+    return tmp_path / "issue.pt.md", tmp_path / "issue.en.md"
+
+
+def test_a_human_translation_is_stored_and_then_published(tmp_path, monkeypatch, capsys):
+    human, source = files(tmp_path)
+    code, out, err = run(monkeypatch, capsys, "import", str(human), "--source", str(source), "--reviewer", "Ana")
+    assert code == 0, err
+    assert "4 sentence(s) stored as reviewed text" in err and "1 not paired" in err
+    assert "A much longer paragraph" in out  # reported, not guessed
+    code, _, err = run(monkeypatch, capsys, "translate", str(source), "--to", "pt", "--engine", "identity", "--no-backcheck", "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    assert (tmp_path / "out" / "issue.pt.md").read_text(encoding="utf-8") == HUMAN + "\nA much longer paragraph that the translator left out of the edition, with a [link](https://x.y/a).\n"
+    code, _, err = run(monkeypatch, capsys, "import", str(human), "--source", str(source), "--reviewer", "Ana")
+    assert code == 0 and "0 sentence(s) stored" in err and "4 already there" in err  # idempotent
+
+
+def test_another_text_for_a_reviewed_sentence_is_a_conflict_never_an_overwrite(tmp_path, monkeypatch, capsys):
+    human, source = files(tmp_path)
+    run(monkeypatch, capsys, "import", str(human), "--source", str(source))
+    human.write_text(HUMAN.replace("Ela é rápida.", "É veloz."), encoding="utf-8")
+    code, out, err = run(monkeypatch, capsys, "import", str(human), "--source", str(source))
+    assert code == 1 and "conflict" in out and "It is fast." in out and "1 conflict(s)" in err
+    code, _, _ = run(monkeypatch, capsys, "translate", str(source), "--to", "pt", "--engine", "identity", "--no-backcheck", "--out", str(tmp_path / "out"))
+    assert "Ela é rápida." in (tmp_path / "out" / "issue.pt.md").read_text(encoding="utf-8")
+
+
+def test_a_translation_without_its_source_is_a_one_line_error(tmp_path, monkeypatch, capsys):
+    human, _ = files(tmp_path)
+    code, _, err = run(monkeypatch, capsys, "import", str(human))
+    assert code == 2 and "--source" in err and err.count("\n") == 1
+
+
+def test_a_corpus_translation_is_published_for_every_aligned_sentence(tmp_path):
+    import pipeline
+    from pipeline.human import adopt
+    from pipeline.memory import Memory
+
+    source, human = corpus_file("issue-05.en.md"), corpus_file("issue-05.pt.md")
+    nlp = pipeline.Pipeline(memory=tmp_path / "memory.sqlite", engine="identity")
+    with Memory(nlp.memory_path) as memory:
+        result = adopt(human, source, memory, nlp.config, "volunteers")
+    assert result.stored >= 90 and len(result.unpaired) <= 5
+    published = nlp.translate_file(source, to="pt", out=tmp_path / "out", backcheck=False)
+    assert sum(1 for s in published.segments if (s.origin or "").startswith("review:")) == result.stored
