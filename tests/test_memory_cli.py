@@ -309,7 +309,8 @@ def test_default_cat_export_has_only_segments_needing_review(engine, issue, memo
 @pytest.mark.parametrize(
     "name, content, fragment",
     [
-        ("edits.txt", b"hello", "unknown file type"),
+        ("edits.txt", b"hello", "give its source with --source"),
+        ("edits.json", b"{}", "unknown file type"),
         ("edits.xlf", b"<xliff><file", "not a readable XLIFF"),
         ("edits.xlf", b'<?xml version="1.0"?><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="x" datatype="plaintext"><body/></file></xliff>', "source-language"),
         ("edits.po", b'msgid ""\nmsgstr ""\n"Language: pt\\n"\n', "X-Source-Language"),
