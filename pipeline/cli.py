@@ -158,7 +158,7 @@ def export_command(
     to: Annotated[str, typer.Option("--to", help="Target language(s), comma-separated.")],
     src: SourceOption = None,
     out: Annotated[Optional[str], typer.Option("--out", help="Output directory, or - for stdout. Default: next to the issue.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="md (the translated issue), xliff or po (segments for a CAT tool).")] = "md",
+    fmt: Annotated[str, typer.Option("--format", help="md (the translated issue), xliff or po (segments for a CAT tool), tmx (every pair, for a CAT tool or MT training).")] = "md",
     everything: Annotated[bool, typer.Option("--all", help="xliff/po: every segment, not only those needing review.")] = False,
     bilingual: Annotated[bool, typer.Option("--bilingual", help="md: keep each translated source block as an HTML comment after its translation.")] = False,
     memory_path: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: $PIPELINE_MEMORY, else the config's memory.path).")] = None,
@@ -193,7 +193,7 @@ def export_command(
                     err.print(f"warning: {len(rejected)} rejected segment(s) exported with their machine translation: {', '.join(rejected)}", highlight=False, soft_wrap=True)
             else:
                 entries = memory.entries(document.src_lang, tgt, [s.source for s in document.segments])
-                result = dump_units(bundle_for(document, tgt, entries, everything), fmt)
+                result = dump_units(bundle_for(document, tgt, entries, everything or fmt == "tmx"), fmt)
             if out == "-":
                 sys.stdout.write(result)
                 continue
@@ -207,7 +207,7 @@ def export_command(
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="An XLIFF (.xlf) or PO (.po) file exported with `pipeline export --format` and edited, or a human translation (.md) with --source.")],
+    file: Annotated[Path, typer.Argument(help="An XLIFF (.xlf) or PO (.po) file exported with `pipeline export --format` and edited, a TMX file (.tmx), or a human translation (.md) with --source.")],
     reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Name to store with the edits (default: the file's Last-Translator or XLIFF phase contact; for a .md, its file name).")] = None,
     source: Annotated[Optional[Path], typer.Option("--source", help="A human translation's source issue (NAME.en.md for NAME.pt.md).")] = None,
     src: SourceOption = None,
@@ -226,6 +226,14 @@ def import_command(
     from .interchange import import_bundle, load
 
     bundle = load(file)
+    if file.suffix.lower() == ".tmx":  # a translation memory's pairs, from this tool or another: reviewed text
+        config = load_config(config_path)
+        with Memory(config.memory_path(memory_path)) as memory:
+            stored, unchanged, conflicts = memory.store_human(bundle.src, bundle.tgt, [(u.source, u.target) for u in bundle.units if u.target.strip()], reviewer or f"tmx:{file.name}", f"tmx:{file.name}")
+        for source_text in conflicts:
+            print(f"conflict (already reviewed with another text, kept): {source_text[:80]!r}")
+        err.print(f"{file} ({bundle.src}->{bundle.tgt}): {stored} pair(s) stored as reviewed text, {unchanged} already there, {len(conflicts)} conflict(s)", highlight=False, soft_wrap=True)
+        raise typer.Exit(1 if conflicts else 0)
     who = reviewer or bundle.reviewer
     if not who:
         raise UserError(f"{file} names no reviewer (PO Last-Translator, XLIFF phase contact-name): pass --reviewer NAME")

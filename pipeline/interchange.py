@@ -1,4 +1,4 @@
-"""Interchange with CAT tools: segments out as XLIFF 1.2 or PO, reviewers' targets back in.
+"""Interchange with CAT tools: segments out as XLIFF 1.2, PO or TMX 1.4, reviewers' targets back in.
 
 Each exported unit carries the source segment text (the memory key), the text export would
 publish, notes with the status, model, flags, scores and back-translation, and the entry's review
@@ -12,13 +12,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from translate.storage import pypo, xliff
+from translate.storage import pypo, tmx, xliff
 
 from .document import Document
 from .errors import UserError
 from .memory import Entry, Memory, ReviewConflict
 
-FORMATS = {"xliff": ".xlf", "po": ".po"}
+FORMATS = {"xliff": ".xlf", "po": ".po", "tmx": ".tmx"}
 _XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 _REVISION_NOTE = re.compile(r"^revision: (\d+)$", re.M)
 _PLACEHOLDER_TRANSLATOR = "FULL NAME <EMAIL@ADDRESS>"
@@ -110,6 +110,8 @@ def dumps(bundle: Bundle, fmt: str) -> str:
         return _dump_xliff(bundle)
     if fmt == "po":
         return _dump_po(bundle)
+    if fmt == "tmx":
+        return _dump_tmx(bundle)
     raise UserError(f"unknown format {fmt!r}: choose one of md, {', '.join(FORMATS)}")
 
 
@@ -145,11 +147,27 @@ def _dump_po(bundle: Bundle) -> str:
     return bytes(store).decode("utf-8")
 
 
+def _dump_tmx(bundle: Bundle) -> str:
+    store = tmx.tmxfile(sourcelanguage=bundle.src, targetlanguage=bundle.tgt)
+    for unit in bundle.units:
+        store.addtranslation(unit.source, bundle.src, unit.target, bundle.tgt, comment="\n".join(unit.notes) or None)
+    return bytes(store).decode("utf-8")
+
+
+def _load_tmx(data: bytes) -> Bundle:
+    store = tmx.tmxfile.parsestring(data)
+    langs = [str(lang) for lang in store.document.getroot().xpath("//*[local-name()='tu'][1]/*[local-name()='tuv']/@*[local-name()='lang']")]
+    if len(langs) != 2:
+        raise UserError("a translation unit needs two <tuv> with xml:lang: the source's and the translation's")
+    units = [Unit("", str(node.source), str(node.target or "")) for node in store.unit_iter() if str(node.source).strip()]
+    return Bundle(langs[0].split("-")[0].lower(), langs[1].split("-")[0].lower(), "", units)
+
+
 def load(path: Path) -> Bundle:
     """Read an XLIFF (.xlf, .xliff) or PO (.po) file exported by ``dumps`` and edited by a reviewer."""
     suffix = path.suffix.lower()
-    if suffix not in (".xlf", ".xliff", ".po"):
-        raise UserError(f"{path}: unknown file type {suffix or '(none)'}: import an .xlf/.xliff or .po file")
+    if suffix not in (".xlf", ".xliff", ".po", ".tmx"):
+        raise UserError(f"{path}: unknown file type {suffix or '(none)'}: import an .xlf/.xliff, .po or .tmx file")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -157,11 +175,12 @@ def load(path: Path) -> Bundle:
     except OSError as error:
         raise UserError(f"cannot read {path}: {error.strerror}") from None
     try:
-        return _load_po(data) if suffix == ".po" else _load_xliff(data)
+        return _load_po(data) if suffix == ".po" else _load_tmx(data) if suffix == ".tmx" else _load_xliff(data)
     except UserError as error:
         raise UserError(f"{path}: {error}") from None
     except Exception as error:  # lxml and the PO parser raise their own types for malformed files
-        raise UserError(f"{path}: not a readable {'PO' if suffix == '.po' else 'XLIFF'} file ({type(error).__name__}: {str(error)[:120]})") from None
+        kind = {".po": "PO", ".tmx": "TMX"}.get(suffix, "XLIFF")
+        raise UserError(f"{path}: not a readable {kind} file ({type(error).__name__}: {str(error)[:120]})") from None
 
 
 def _load_xliff(data: bytes) -> Bundle:

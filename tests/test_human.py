@@ -56,3 +56,30 @@ def test_a_corpus_translation_is_published_for_every_aligned_sentence(tmp_path):
     assert result.stored >= 90 and len(result.unpaired) <= 5
     published = nlp.translate_file(source, to="pt", out=tmp_path / "out", backcheck=False)
     assert sum(1 for s in published.segments if (s.origin or "").startswith("review:")) == result.stored
+
+
+def test_a_tmx_export_re_imports_to_the_same_memory_contents(tmp_path, monkeypatch, capsys, memory_path):
+    from pipeline.memory import Memory
+
+    human, source = files(tmp_path)
+    run(monkeypatch, capsys, "import", str(human), "--source", str(source), "--reviewer", "Ana")
+    run(monkeypatch, capsys, "translate", str(source), "--to", "pt", "--engine", "identity", "--no-backcheck", "--out", str(tmp_path / "out"))
+    code, _, err = run(monkeypatch, capsys, "export", str(source), "--to", "pt", "--format", "tmx", "--out", str(tmp_path / "tmx"))
+    assert code == 0, err
+    exported = tmp_path / "tmx" / "issue.pt.tmx"
+    text = exported.read_text(encoding="utf-8")
+    assert text.count("<tu ") == 5 and 'xml:lang="pt"' in text  # 4 human sentences, 1 machine (the dropped paragraph)
+    sentences = ["News of the week", "A new library was released.", "It is fast.", "The second paragraph has one sentence.", SOURCE.split("\n\n")[-1].strip()]
+
+    def contents(path):
+        with Memory(path) as memory:
+            return {source: entry.final for source, entry in memory.entries("en", "pt", sentences).items()}
+
+    before = contents(memory_path)
+    code, _, err = run(monkeypatch, capsys, "import", str(exported))
+    assert code == 0 and "4 already there" in err, err
+    assert contents(memory_path) == before  # the same memory: the same texts
+    fresh = tmp_path / "fresh.sqlite"
+    code, _, err = run(monkeypatch, capsys, "import", str(exported), "--memory", str(fresh))
+    assert code == 0 and "5 pair(s) stored" in err, err
+    assert contents(fresh) == before and len(before) == 5  # another memory: the same texts
