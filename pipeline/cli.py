@@ -193,7 +193,8 @@ def export_command(
                     err.print(f"warning: {len(rejected)} rejected segment(s) exported with their machine translation: {', '.join(rejected)}", highlight=False, soft_wrap=True)
             else:
                 entries = memory.entries(document.src_lang, tgt, [s.source for s in document.segments])
-                result = dump_units(bundle_for(document, tgt, entries, everything or fmt == "tmx"), fmt)
+                fuzzy = memory.fuzzy(document.src_lang, tgt, [s.source for s in document.segments], config.memory.fuzzy) if fmt == "xliff" else None
+                result = dump_units(bundle_for(document, tgt, entries, everything or fmt == "tmx", fuzzy), fmt)
             if out == "-":
                 sys.stdout.write(result)
                 continue

@@ -64,6 +64,7 @@ class TranslateConfig(_Section):
 class MemoryConfig(_Section):
     path: str = ".pipeline/memory.sqlite"  # relative to the project root; PIPELINE_MEMORY overrides
     commit_every: int = Field(32, ge=1)  # distinct source segments translated between two commits
+    fuzzy: float = Field(75.0, ge=0, le=100)  # a reviewed translation of a sentence this similar (percent) is offered
 
 
 class PairThresholds(_Section):

@@ -53,6 +53,7 @@ class Unit:
     flagged: bool = False  # needs a reviewer's eye (XLIFF needs-review-translation, PO fuzzy)
     revision: int | None = None
     notes: list[str] = field(default_factory=list)
+    alternatives: list[tuple[float, str, str]] = field(default_factory=list)  # (match %, similar source, its reviewed text)
 
 
 @dataclass
@@ -92,15 +93,17 @@ def _notes(entry: Entry) -> list[str]:
     return notes
 
 
-def bundle_for(document: Document, tgt: str, entries: dict[str, Entry], everything: bool) -> Bundle:
-    """The units of ``document`` (each distinct source once): those needing review, or all."""
+def bundle_for(document: Document, tgt: str, entries: dict[str, Entry], everything: bool, fuzzy: dict[str, tuple[float, str, str]] | None = None) -> Bundle:
+    """The units of ``document`` (each distinct source once): those needing review, or all; ``fuzzy``
+    gives each source its similar sentence's reviewed translation (XLIFF ``<alt-trans>``)."""
     units, seen = [], set()
     for segment in document.segments:
         entry = entries.get(segment.source)
         if entry is None or segment.source in seen or not (everything or needs_review(entry)):
             continue
         seen.add(segment.source)
-        units.append(Unit(segment.id, segment.source, entry.final, entry.status, needs_review(entry), entry.revision, _notes(entry)))
+        alternatives = [fuzzy[segment.source]] if fuzzy and segment.source in fuzzy else []
+        units.append(Unit(segment.id, segment.source, entry.final, entry.status, needs_review(entry), entry.revision, _notes(entry), alternatives))
     return Bundle(document.src_lang, tgt, Path(document.name).name, units)
 
 
@@ -124,6 +127,8 @@ def _dump_xliff(bundle: Bundle) -> str:
         for note in unit.notes:
             node.addnote(note, origin="pipeline")
         node.createcontextgroup("pipeline", [("x-revision", str(unit.revision))], purpose="information")
+        for score, similar, text in unit.alternatives:
+            node.addalttrans(text, origin="memory", lang=bundle.tgt, sourcetxt=similar, matchquality=f"{score:g}")
         state = node.S_NEEDS_TRANSLATION if unit.status == "rejected" else node.S_NEEDS_REVIEW if unit.flagged else node.S_SIGNED_OFF if unit.status == "approved" else node.S_TRANSLATED
         node.set_state_n(state)
         node.markapproved(unit.status in ("approved", "edited"))

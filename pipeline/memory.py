@@ -463,6 +463,26 @@ class Memory:
             rows = self._db.execute("SELECT segment_id, block, source FROM issue_segments WHERE issue = ? AND tgt = ? ORDER BY position", (issue_key(issue), tgt))
             return [tuple(row) for row in rows]
 
+    def fuzzy(self, src: str, tgt: str, sources: list[str], threshold: float) -> dict[str, tuple[float, str, str]]:
+        """For each of ``sources`` without a review of its own, the reviewed sentence most like it at
+        ``threshold`` percent or more (rapidfuzz ratio): (score, that sentence, its reviewed text)."""
+        from rapidfuzz import fuzz, process
+
+        with self._guard():
+            rows = self._db.execute(f"SELECT source, text, target, status FROM reviews WHERE src = ? AND tgt = ? AND status IN ({','.join('?' * len(REVIEWED))})", (src, tgt, *REVIEWED)).fetchall()
+        reviewed = {source: (text if status == "edited" else target) for source, text, target, status in rows if status != "rejected"}
+        if not reviewed:
+            return {}
+        candidates = list(reviewed)
+        found = {}
+        for source in dict.fromkeys(sources):
+            if source in reviewed:
+                continue
+            match = process.extractOne(source, candidates, scorer=fuzz.ratio, score_cutoff=threshold)
+            if match:
+                found[source] = (round(match[1], 1), match[0], reviewed[match[0]])
+        return found
+
     def history(self, src: str, tgt: str, source: str) -> list[Entry]:
         """Every review ever saved for a source text, oldest first."""
         with self._guard():

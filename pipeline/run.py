@@ -110,6 +110,7 @@ def run_job(
     model = model_id(engines.route(document.src_lang, job.tgt))
     recalled = memory.recall(document, job.tgt, model)
     translate_in_chunks(document, job.tgt, engines, config.memory.commit_every, lambda done: memory.remember(document, job.tgt, done))
+    fuzzy = offer_fuzzy(document, job.tgt, memory, config.memory.fuzzy)
     checked = backcheck(document, job.tgt, engines, config.backcheck, lambda key: memory.summary(name, job.tgt, key)) if check else None
     memory.remember(document, job.tgt, model=model)
     if checked:
@@ -131,11 +132,24 @@ def run_job(
         "segments": len(document.segments),
         **({"checks": counts(document.segments) | {"language": checked.lang, "scores": checked.scores, "document_flags": [f.message for f in checked.flags]}} if checked else {}),
         "from_memory": recalled,
+        "fuzzy": fuzzy,
         "recovered": sum(1 for s in document.segments if any(f.check == "placeholders" for f in s.flags)),
         "notes": document.notes,
         "seconds": round(time.perf_counter() - started, 3),
     }
     return Translation(result, document.src_lang, job.named, document.segments, report, path, backup, summary)
+
+
+def offer_fuzzy(document: Document, tgt: str, memory: Memory, threshold: float) -> int:
+    """Flag each segment with no review of its own that a similar sentence's reviewed translation
+    exists for (the machine text stays); return how many were offered one."""
+    pending = [s for s in document.segments if not (s.origin or "").startswith("review:")]
+    matches = memory.fuzzy(document.src_lang, tgt, [s.source for s in pending], threshold)
+    for segment in pending:
+        if segment.source in matches and not any(f.check == "fuzzy" for f in segment.flags):
+            score, other, text = matches[segment.source]
+            segment.flag("fuzzy", "warning", f"a reviewed translation of a similar sentence ({score:g}% alike) exists: “{other}” → “{text}”", text)
+    return sum(1 for s in pending if s.source in matches)
 
 
 def _dumps(report: dict) -> str:

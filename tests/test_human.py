@@ -83,3 +83,21 @@ def test_a_tmx_export_re_imports_to_the_same_memory_contents(tmp_path, monkeypat
     code, _, err = run(monkeypatch, capsys, "import", str(exported), "--memory", str(fresh))
     assert code == 0 and "5 pair(s) stored" in err, err
     assert contents(fresh) == before and len(before) == 5  # another memory: the same texts
+
+
+def test_an_edited_sentence_is_offered_its_old_reviewed_translation(tmp_path, monkeypatch, capsys):
+    import json
+
+    human, source = files(tmp_path)
+    run(monkeypatch, capsys, "import", str(human), "--source", str(source), "--reviewer", "Ana")
+    source.write_text(SOURCE.replace("A new library was released.", "A new tokenizer library was released."), encoding="utf-8")
+    code, out, err = run(monkeypatch, capsys, "translate", str(source), "--to", "pt", "--engine", "identity", "--out", str(tmp_path / "out"), "--json")
+    assert code == 0, err
+    (summary,) = json.loads(out)
+    assert summary["fuzzy"] == 1
+    report = json.loads((tmp_path / "out" / "issue.pt.report.json").read_text(encoding="utf-8"))
+    (flagged,) = [s for s in report["segments"] if any(f["check"] == "fuzzy" for f in s["flags"])]
+    assert flagged["source"] == "A new tokenizer library was released." and "Uma nova biblioteca foi lançada." in flagged["flags"][0]["message"]
+    code, _, err = run(monkeypatch, capsys, "export", str(source), "--to", "pt", "--format", "xliff", "--all", "--out", str(tmp_path / "x"))
+    xliff = (tmp_path / "x" / "issue.pt.xlf").read_text(encoding="utf-8")
+    assert "<alt-trans" in xliff and 'match-quality="' in xliff and "Uma nova biblioteca foi lançada." in xliff
