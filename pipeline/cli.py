@@ -188,13 +188,15 @@ def export_command(
                 raise UserError(f"{issue}: {missing} of {len(document.segments)} segments have no {document.src_lang}->{tgt} translation in {memory.path}: run `pipeline translate {issue} --to {tgt}` first")
             if fmt == "md":
                 result = render(document, bilingual=bilingual)
-                rejected = [s.id for s in document.segments if s.status == "rejected"]
-                if rejected:
-                    err.print(f"warning: {len(rejected)} rejected segment(s) exported with their machine translation: {', '.join(rejected)}", highlight=False, soft_wrap=True)
+                for seg in (s for s in document.segments if s.status == "rejected"):
+                    edits = [e for e in memory.history(document.src_lang, tgt, seg.source) if e.status == "edited" and e.text]
+                    kept = f"; the earlier edit by {edits[-1].reviewer} (“{edits[-1].text[:60]}”) is kept in its history (export --format xliff shows it)" if edits else ""
+                    err.print(f"warning: {seg.id} was rejected: exported with its machine translation{kept}", highlight=False, soft_wrap=True)
             else:
                 entries = memory.entries(document.src_lang, tgt, [s.source for s in document.segments])
                 fuzzy = memory.fuzzy(document.src_lang, tgt, [s.source for s in document.segments], config.memory.fuzzy) if fmt == "xliff" else None
-                result = dump_units(bundle_for(document, tgt, entries, everything or fmt == "tmx", fuzzy), fmt)
+                history = {s.source: memory.history(document.src_lang, tgt, s.source) for s in document.segments} if fmt != "tmx" else {}
+                result = dump_units(bundle_for(document, tgt, entries, everything or fmt == "tmx", fuzzy, history), fmt)
             if out == "-":
                 sys.stdout.write(result)
                 continue

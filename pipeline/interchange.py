@@ -93,9 +93,10 @@ def _notes(entry: Entry) -> list[str]:
     return notes
 
 
-def bundle_for(document: Document, tgt: str, entries: dict[str, Entry], everything: bool, fuzzy: dict[str, tuple[float, str, str]] | None = None) -> Bundle:
+def bundle_for(document: Document, tgt: str, entries: dict[str, Entry], everything: bool, fuzzy: dict[str, tuple[float, str, str]] | None = None, history: dict[str, list[Entry]] | None = None) -> Bundle:
     """The units of ``document`` (each distinct source once): those needing review, or all; ``fuzzy``
-    gives each source its similar sentence's reviewed translation (XLIFF ``<alt-trans>``)."""
+    gives each source its similar sentence's reviewed translation (XLIFF ``<alt-trans>``), ``history``
+    every review saved for it (notes: who, when, what)."""
     units, seen = [], set()
     for segment in document.segments:
         entry = entries.get(segment.source)
@@ -103,7 +104,8 @@ def bundle_for(document: Document, tgt: str, entries: dict[str, Entry], everythi
             continue
         seen.add(segment.source)
         alternatives = [fuzzy[segment.source]] if fuzzy and segment.source in fuzzy else []
-        units.append(Unit(segment.id, segment.source, entry.final, entry.status, needs_review(entry), entry.revision, _notes(entry), alternatives))
+        past = [f"history: {e.reviewed_at} {e.reviewer} {e.status}" + (f": {e.text}" if e.text else "") for e in (history or {}).get(segment.source, [])]
+        units.append(Unit(segment.id, segment.source, entry.final, entry.status, needs_review(entry), entry.revision, _notes(entry) + past, alternatives))
     return Bundle(document.src_lang, tgt, Path(document.name).name, units)
 
 

@@ -101,3 +101,18 @@ def test_an_edited_sentence_is_offered_its_old_reviewed_translation(tmp_path, mo
     code, _, err = run(monkeypatch, capsys, "export", str(source), "--to", "pt", "--format", "xliff", "--all", "--out", str(tmp_path / "x"))
     xliff = (tmp_path / "x" / "issue.pt.xlf").read_text(encoding="utf-8")
     assert "<alt-trans" in xliff and 'match-quality="' in xliff and "Uma nova biblioteca foi lançada." in xliff
+
+
+def test_a_rejected_edit_is_never_lost_silently(tmp_path, monkeypatch, capsys, memory_path):
+    from pipeline.memory import Memory
+
+    _, source = files(tmp_path)
+    run(monkeypatch, capsys, "translate", str(source), "--to", "pt", "--engine", "identity", "--no-backcheck", "--out", str(tmp_path / "out"))
+    with Memory(memory_path) as memory:
+        memory.save_review("en", "pt", "It is fast.", status="edited", text="É rápida.", reviewer="Ana", revision=None)
+        memory.save_review("en", "pt", "It is fast.", status="rejected", text=None, reviewer="Bo", revision=None)
+    code, _, err = run(monkeypatch, capsys, "export", str(source), "--to", "pt", "--out", str(tmp_path / "md"))
+    assert code == 0 and "was rejected: exported with its machine translation; the earlier edit by Ana (“É rápida.”) is kept" in err
+    code, _, err = run(monkeypatch, capsys, "export", str(source), "--to", "pt", "--format", "po", "--all", "--out", str(tmp_path / "po"))
+    po = (tmp_path / "po" / "issue.pt.po").read_text(encoding="utf-8")
+    assert "Ana edited: É rápida." in po and "Bo rejected" in po  # the history, who and what

@@ -196,7 +196,7 @@ def test_export_reassembles_from_memory_without_any_engine(engine, issue, memory
     code, out, err = run(monkeypatch, capsys, "export", str(issue), "--to", "pt", "--out", "-")
     assert code == 0, err
     assert out == translated.replace("THE LAST PARAGRAPH.", "O último parágrafo.")  # rejected: machine text kept
-    assert "warning: 1 rejected segment(s)" in err
+    assert "was rejected: exported with its machine translation" in err
 
 
 def test_export_of_an_untranslated_issue_is_one_line_error(issue, tmp_path, monkeypatch, capsys):
