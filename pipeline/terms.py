@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from . import lexicon
 from .document import Segment, Span
@@ -43,6 +44,7 @@ def count(form: str, text: str) -> int:
     return len(_occurrences(form).findall(text))
 
 
+@lru_cache(maxsize=4096)
 def _occurrences(form: str) -> re.Pattern:
     """Whole-word ``form``; in any case when only its first letter may be a capital ("Privacidade" opening a sentence)."""
     flags = re.I if form[1:] == form[1:].lower() else 0
