@@ -126,6 +126,17 @@ class Issue:
     segments: int
 
 
+def _store_review(db: sqlite3.Connection, row: tuple) -> None:
+    """A review's current state, and the same row appended to the log that keeps every review ever saved."""
+    db.execute(
+        "INSERT INTO reviews (src, tgt, source, status, text, reviewer, reviewed_at, revision, model, target) VALUES (?,?,?,?,?,?,?,?,?,?)"
+        " ON CONFLICT (src, tgt, source) DO UPDATE SET status = excluded.status, text = excluded.text, reviewer = excluded.reviewer,"
+        " reviewed_at = excluded.reviewed_at, revision = excluded.revision, model = excluded.model, target = excluded.target",
+        row,
+    )
+    db.execute("INSERT INTO review_log (src, tgt, source, status, text, reviewer, reviewed_at, revision, model, target) VALUES (?,?,?,?,?,?,?,?,?,?)", row)
+
+
 def issue_key(name: str) -> str:
     """How an issue is named in the memory: its absolute path (``<stdin>`` as is)."""
     return name if name.startswith("<") else str(Path(name).resolve())
@@ -383,14 +394,7 @@ class Memory:
                 raise UserError(f"no translation of {source[:60]!r} ({src}->{tgt}) in the memory: run `pipeline translate` first")
             if revision is not None and revision != current.revision:
                 raise ReviewConflict(f"{source[:60]!r} was saved by {current.reviewer} at {current.reviewed_at} (revision {current.revision}, you had {revision}): reload it", current)
-            row = (src, tgt, source, status, text, reviewer, _now(), current.revision + 1, current.model, current.target)
-            db.execute(
-                "INSERT INTO reviews (src, tgt, source, status, text, reviewer, reviewed_at, revision, model, target) VALUES (?,?,?,?,?,?,?,?,?,?)"
-                " ON CONFLICT (src, tgt, source) DO UPDATE SET status = excluded.status, text = excluded.text, reviewer = excluded.reviewer,"
-                " reviewed_at = excluded.reviewed_at, revision = excluded.revision, model = excluded.model, target = excluded.target",
-                row,
-            )
-            db.execute("INSERT INTO review_log (src, tgt, source, status, text, reviewer, reviewed_at, revision, model, target) VALUES (?,?,?,?,?,?,?,?,?,?)", row)
+            _store_review(db, (src, tgt, source, status, text, reviewer, _now(), current.revision + 1, current.model, current.target))
             return self._effective(src, tgt, [source], None)[source]
 
     def store_human(self, src: str, tgt: str, pairs: list[tuple[str, str]], reviewer: str, origin: str) -> tuple[int, int, list[str]]:
@@ -408,14 +412,7 @@ class Memory:
                     else:
                         conflicts.append(source)
                     continue
-                row = (src, tgt, source, "edited", text, reviewer, _now(), (entry.revision if entry else 0) + 1, entry.model if entry else origin, entry.target if entry else text)
-                db.execute(
-                    "INSERT INTO reviews (src, tgt, source, status, text, reviewer, reviewed_at, revision, model, target) VALUES (?,?,?,?,?,?,?,?,?,?)"
-                    " ON CONFLICT (src, tgt, source) DO UPDATE SET status = excluded.status, text = excluded.text, reviewer = excluded.reviewer,"
-                    " reviewed_at = excluded.reviewed_at, revision = excluded.revision, model = excluded.model, target = excluded.target",
-                    row,
-                )
-                db.execute("INSERT INTO review_log (src, tgt, source, status, text, reviewer, reviewed_at, revision, model, target) VALUES (?,?,?,?,?,?,?,?,?,?)", row)
+                _store_review(db, (src, tgt, source, "edited", text, reviewer, _now(), (entry.revision if entry else 0) + 1, entry.model if entry else origin, entry.target if entry else text))
                 stored += 1
         return stored, unchanged, conflicts
 
