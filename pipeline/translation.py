@@ -92,8 +92,8 @@ def translate(document: Document, tgt: str, engines: Engines, passes: Sequence[s
     """Fill ``target`` and ``origin`` of every masked segment that has no target yet; returns how many
     segments each pass translated.
 
-    ``passes`` (default: the config's ``translate.term_passes``) are tried in turn: the first on every segment, each next one only on
-    the segments whose translation still lacks a pinned glossary term, imposing just those terms
+    ``passes`` (default: the config's ``translate.term_passes``) are tried in turn: the first on every
+    segment, each next one only on the segments whose translation still lacks a pinned glossary term, imposing just those terms
     ("inline": written in the source text, "placeholder": opaque). A later pass's output is kept only
     where it lacks fewer terms; the determiner before an imposed term is made to agree with it.
     """
@@ -103,13 +103,14 @@ def translate(document: Document, tgt: str, engines: Engines, passes: Sequence[s
     pending = [s for s in document.segments if s.target is None]
     before = {id(s): list(s.flags) for s in pending}
     kept_from = dict.fromkeys(map(id, pending), "free")  # segment -> the pass whose output it keeps
-    if passes and passes[0] == "free":
+    free_first = passes[0] == "free"
+    if free_first:
         _translate_pass(pending, route, engines, origin)
         todo = [s for s in pending if terms.missing(s)]
     else:  # terms imposed from the start: segments without terms are translated as they are
         _translate_pass([s for s in pending if not terms.terms(s)], route, engines, origin)
         todo = [s for s in pending if terms.terms(s)]
-    for style in passes[1:] if passes and passes[0] == "free" else passes:
+    for style in passes[1:] if free_first else passes:
         if style == "free" or not todo:
             continue
         imposed = {id(s): terms.missing(s) if s.target is not None else terms.terms(s) for s in todo}
