@@ -148,8 +148,23 @@ def offer_fuzzy(document: Document, tgt: str, memory: Memory, threshold: float) 
     for segment in pending:
         if segment.source in matches and not any(f.check == "fuzzy" for f in segment.flags):
             score, other, text = matches[segment.source]
-            segment.flag("fuzzy", "warning", f"a reviewed translation of a similar sentence ({score:g}% alike) exists: “{other}” → “{text}”", text)
+            segment.flag("fuzzy", "warning", f"a reviewed translation of a similar sentence ({score:g}% alike: “{_marked(other, segment.source)}”) exists: “{text}”", text)
     return sum(1 for s in pending if s.source in matches)
+
+
+def _marked(old: str, new: str) -> str:
+    """``old`` with the words ``new`` changed marked: [-removed-] and [+added+]."""
+    from difflib import SequenceMatcher
+
+    a, b = old.split(), new.split()
+    pieces = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            pieces += a[i1:i2]
+        else:
+            pieces += [f"[-{' '.join(a[i1:i2])}-]"] if i2 > i1 else []
+            pieces += [f"[+{' '.join(b[j1:j2])}+]"] if j2 > j1 else []
+    return " ".join(pieces)
 
 
 def _dumps(report: dict) -> str:

@@ -97,7 +97,9 @@ def test_an_edited_sentence_is_offered_its_old_reviewed_translation(tmp_path, mo
     assert summary["fuzzy"] == 1
     report = json.loads((tmp_path / "out" / "issue.pt.report.json").read_text(encoding="utf-8"))
     (flagged,) = [s for s in report["segments"] if any(f["check"] == "fuzzy" for f in s["flags"])]
-    assert flagged["source"] == "A new tokenizer library was released." and "Uma nova biblioteca foi lançada." in flagged["flags"][0]["message"]
+    message = flagged["flags"][0]["message"]
+    assert flagged["source"] == "A new tokenizer library was released." and "Uma nova biblioteca foi lançada." in message
+    assert "“A new [+tokenizer+] library was released.”" in message  # what changed since, marked
     code, _, err = run(monkeypatch, capsys, "export", str(source), "--to", "pt", "--format", "xliff", "--all", "--out", str(tmp_path / "x"))
     xliff = (tmp_path / "x" / "issue.pt.xlf").read_text(encoding="utf-8")
     assert "<alt-trans" in xliff and 'match-quality="' in xliff and "Uma nova biblioteca foi lançada." in xliff

@@ -66,6 +66,15 @@ def save_as_bob(url: str, segment_id: str, revision: int) -> None:
     connection.close()
 
 
+def reject_as_bob(url: str, segment_id: str, revision: int) -> None:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    body = {"status": "rejected", "revision": revision, "reviewer": "bob"}
+    connection.request("POST", f"/api/issues/0/segments/{segment_id}", json.dumps(body), {"Content-Type": "application/json", "X-Review-Token": TOKEN})
+    assert connection.getresponse().status == 200
+    connection.close()
+
+
 def test_review_in_a_browser(issue, memory_path, tmp_path, monkeypatch, capsys):
     executable = chromium()
     flagged_source, original = drop_url(issue, memory_path, URL)
@@ -117,6 +126,13 @@ def test_review_in_a_browser(issue, memory_path, tmp_path, monkeypatch, capsys):
         assert page.locator("article img, article script").count() == 0
 
 
+        reject_as_bob(url, first_id, int(page.locator(f"#{first_id}").get_attribute("data-revision")))  # ann's edit, rejected by bob
+        page.reload()
+        history = page.locator(f"#{first_id} details.history")
+        expect(history.locator("summary")).to_have_text("history (2)")
+        expect(history.locator("li").nth(0)).to_contain_text(f"ann edited: “{fixed}”")  # the edit is not lost
+        expect(history.locator("li").nth(1)).to_contain_text("bob rejected")
+
         save_as_bob(url, second_id, int(page.locator(f"#{second_id}").get_attribute("data-revision")))
         page.locator(f"#{second_id} button.reject").click()  # based on a stale revision
         expect(page.locator(f"#{second_id} .conflict")).to_contain_text("Texto do Bob.")
@@ -125,6 +141,9 @@ def test_review_in_a_browser(issue, memory_path, tmp_path, monkeypatch, capsys):
         assert errors == []
 
     with Memory(memory_path) as memory:
-        assert memory.entry("en", "pt", flagged_source).final == fixed
-    run(monkeypatch, capsys, "export", str(issue), "--to", "pt", "--out", str(tmp_path / "exported"))
-    assert fixed in (tmp_path / "exported" / "sample-issue.pt.md").read_text(encoding="utf-8")
+        assert [(e.reviewer, e.status, e.text) for e in memory.history("en", "pt", flagged_source)] == [("ann", "edited", fixed), ("bob", "rejected", None)]
+    monkeypatch.setattr(sys, "argv", ["pipeline", "export", str(issue), "--to", "pt", "--out", str(tmp_path / "exported")])
+    with pytest.raises(SystemExit):
+        main()
+        raise SystemExit(0)
+    assert f"the earlier edit by ann (“{fixed[:60]}”) is kept in its history" in capsys.readouterr().err  # said, not silent

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..checks import Context, run_checks
@@ -36,6 +36,7 @@ class Row:
     entry: Entry | None
     flags: list[Flag]  # the checks of what export writes: the machine output, or the reviewer's text
     flagged: bool  # the machine output was flagged: listed first and counted in the progress
+    history: list[Entry] = field(default_factory=list)  # every review saved for it, oldest first (who, when, what)
 
     @property
     def id(self) -> str:
@@ -234,6 +235,10 @@ class Review:
         document = issue.document()
         entries, flagged = self._entries(self.memory(), document)
         rows = [self.row(s, entries.get(s.source), document.src_lang, s.source in flagged) for s in document.segments]
+        memory = self.memory()
+        for row in rows:
+            if row.entry is not None and row.entry.revision:  # reviewed at least once: what was saved, by whom
+                row.history = memory.history(document.src_lang, self.tgt, row.segment.source)
         rows.sort(key=lambda row: not row.flagged)
         return issue, document, rows, progress(document.segments, entries, flagged)
 
