@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the modules load on first use: `import pipeline` stays fast
-    from .gate import PairResult
+    from .findings import PairResult
     from .run import Pipeline, Translation
 
 __all__ = ["Pipeline", "Translation", "check", "translate", "translate_file"]

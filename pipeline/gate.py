@@ -15,28 +15,26 @@ import glob
 import os
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
-from typing import Literal
 
 from rich.console import Console
 from rich.markup import escape
 
-from .align import REFERENCE_ENTRY, Alignment, align, without_comments
-from .backcheck import Summary, backcheck
+from .align import REFERENCE_ENTRY, align, without_comments
+from .backcheck import backcheck
 from .checks import _URL, CHECKS, Context, inline_markup, likelihood
 from .config import DEFAULT_CONFIG, Config, load_config
 from .document import Document, Segment, line_of
 from .errors import UserError
+from .findings import FAILING, Finding, PairResult, Suppressed
 from .files import read_source, write_atomic
 from .formats.json_report import build_report, dumps
 from .protect import protect
 from .segment import segment
 from .translation import Engines
 
-Severity = Literal["error", "warning"]
 CI_CONFIG = DEFAULT_CONFIG.with_name("ci.toml")
-FAILING = {"error": {"error"}, "warning": {"error", "warning"}, "never": set()}  # fail_on -> severities that fail
 _NAMED = re.compile(r"^(?P<name>.+)\.(?P<lang>[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)(?P<ext>\.(?:md|markdown|txt))$")
 _TITLE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:#{1,6}\s.*|(\*{1,3}|_{1,3})\S.*\S\1)\s*$")
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.、)]?|[一二三四五六七八九十]+、)\s*")  # "1.6 ", "2、": a section number the translation added
@@ -44,55 +42,6 @@ _URLISH = re.compile(r"(?:https?://|mailto:|www\.)")
 _IGNORE = re.compile(r"<!--\s*pipeline-check:\s*ignore\b(?P<rest>.*?)-->", re.S)
 _MARKER = re.compile(r"\[(\d{1,3})\](?!\()")
 _DOMAIN = re.compile(r"(?<![\w@/.-])[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/[^\s<>()\[\]\"'`]*)?(?<![.,;:!?])", re.I)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing the gate reports, at the line of the file it concerns."""
-
-    check: str
-    severity: Severity
-    message: str
-    file: str  # the translation; the source for a block missing from the translation
-    line: int
-    segment: str = ""  # id of the aligned unit, "" for extra blocks and whole-document findings
-    source: str = ""
-    target: str = ""
-    evidence: str = ""
-
-
-@dataclass(frozen=True)
-class Suppressed:
-    """A finding that a declared rule or an inline comment turned off, with why (reported, never silent)."""
-
-    finding: Finding
-    reason: str
-    by: str  # "url rule 1", "numbered references (zh)", "comment at line 12"
-
-
-@dataclass
-class PairResult:
-    """A translation checked against its source."""
-
-    source: str  # paths as shown (relative to the working directory when under it)
-    translation: str
-    src: str
-    tgt: str
-    alignment: Alignment
-    summary: Summary
-    findings: list[Finding] = field(default_factory=list)
-    suppressed: list[Suppressed] = field(default_factory=list)
-
-    def failed(self, fail_on: str) -> bool:
-        return any(f.severity in FAILING[fail_on] for f in self.findings)
-
-    @property
-    def passed(self) -> bool:
-        """No error: what the gate's default (fail on errors) lets through."""
-        return not self.failed("error")
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
 
 
 def shown(path: Path) -> str:

@@ -20,9 +20,10 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from ..checks import CHECKS
+from ..findings import FAILING
 
 if TYPE_CHECKING:
-    from ..gate import Finding, PairResult
+    from ..findings import Finding, PairResult
 
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot carry
 
@@ -81,8 +82,6 @@ def _suite(result: PairResult, fail_on: str, failing: set[str]) -> ET.Element:
 
 def junit_xml(results: list[PairResult], fail_on: str) -> str:
     """The whole run as one ``testsuites`` document (UTF-8 text, with its XML declaration)."""
-    from ..gate import FAILING
-
     root = ET.Element("testsuites", name="translation gate")
     suites = [_suite(result, fail_on, FAILING[fail_on]) for result in results]
     root.extend(suites)
