@@ -17,11 +17,11 @@ from .config import load_config
 from .errors import UserError
 from .export import output_path, render
 from .files import limit_bytes, read_source, write_atomic
-from .language import LanguageTag, language_tag
+from .language import LanguageTag, language_tag, tagged_language
 from .memory import Memory
 from .protect import protect
 from .run import Job, never_replace, run_job
-from .segment import segment, tagged_language
+from .segment import segment
 from .translation import Engines
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Translate newsletter issues with open neural MT.")

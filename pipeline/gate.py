@@ -29,13 +29,13 @@ from .document import Document, Segment, line_of
 from .errors import UserError
 from .findings import FAILING, Finding, PairResult, Suppressed
 from .files import read_source, write_atomic
+from .language import TAGGED_NAME, tagged_language
 from .formats.json_report import build_report, dumps
 from .protect import protect
 from .segment import segment
 from .translation import Engines
 
 CI_CONFIG = DEFAULT_CONFIG.with_name("ci.toml")
-_NAMED = re.compile(r"^(?P<name>.+)\.(?P<lang>[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)(?P<ext>\.(?:md|markdown|txt))$")
 _TITLE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:#{1,6}\s.*|(\*{1,3}|_{1,3})\S.*\S\1)\s*$")
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.、)]?|[一二三四五六七八九十]+、)\s*")  # "1.6 ", "2、": a section number the translation added
 _URLISH = re.compile(r"(?:https?://|mailto:|www\.)")
@@ -54,8 +54,7 @@ def shown(path: Path) -> str:
 
 def language_of(path: Path) -> str | None:
     """The language tag of ``NAME.LANG.md`` (``pt`` for ``NAME.pt-BR.md``), None without one."""
-    match = _NAMED.match(path.name)
-    return re.split(r"[-_]", match["lang"])[0].lower() if match else None
+    return tagged_language(path.name)
 
 
 def find_pairs(directory: Path, src: str, targets: set[str] | None = None) -> list[tuple[Path, Path]]:
@@ -73,7 +72,7 @@ def changed_pairs(files: list[Path], src: str, targets: set[str] | None = None) 
 def _pairs(files: list[Path], src: str, targets: set[str] | None, changed: bool) -> list[tuple[Path, Path]]:
     pairs: set[tuple[Path, Path]] = set()
     for path in files:
-        match = _NAMED.match(path.name)
+        match = TAGGED_NAME.match(path.name)
         if not match:
             continue
         name, lang, ext = match["name"], language_of(path), match["ext"]
@@ -82,7 +81,7 @@ def _pairs(files: list[Path], src: str, targets: set[str] | None, changed: bool)
             pairs.add((source, path))
         elif lang == src and changed:
             siblings = sorted(path.parent.glob(f"{glob.escape(name)}.*{ext}"))
-            pairs |= {(path, s) for s in siblings if _NAMED.match(s.name) and language_of(s) != src and (targets is None or language_of(s) in targets)}
+            pairs |= {(path, s) for s in siblings if TAGGED_NAME.match(s.name) and language_of(s) != src and (targets is None or language_of(s) in targets)}
     return sorted(pairs)
 
 

@@ -16,8 +16,9 @@ from .config import Config
 from .document import line_of
 from .errors import UserError
 from .files import read_source
+from .language import tagged_language
 from .memory import Memory
-from .segment import segment, tagged_language
+from .segment import segment
 
 
 @dataclass

@@ -145,3 +145,13 @@ def language_tag(text: str) -> LanguageTag:
     if language is None or not language.is_valid() or not language.language:
         raise UserError(f"{text.strip()!r} is not a language tag: use a code such as pt, pt-BR, zh-CN or en")
     return LanguageTag(tag, language.language)
+
+
+# NAME.LANG.md: the naming convention of issues and their translations (``issue-05.pt-BR.md``)
+TAGGED_NAME = re.compile(r"^(?P<name>.+)\.(?P<lang>[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)(?P<ext>\.(?:md|markdown|txt))$")
+
+
+def tagged_language(name: str) -> str | None:
+    """The language a file name is tagged with (``issue-05.en.md``: "en", ``issue-05.pt-BR.md``: "pt"), or None."""
+    match = TAGGED_NAME.match(name)
+    return re.split(r"[-_]", match["lang"])[0].lower() if match else None

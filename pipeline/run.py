@@ -17,7 +17,7 @@ from .errors import UserError
 from .export import output_path, render
 from .files import decode_source, read_source, write_atomic
 from .fingerprint import fingerprint
-from .formats.json_report import build_report, counts, report_path
+from .formats.json_report import build_report, counts, dumps, report_path
 from .language import detect_language, language_tag
 from .memory import Memory
 from .protect import protect
@@ -122,7 +122,7 @@ def run_job(
         backup = write_atomic(path, result)
         if report is not None:
             report_file = report_path(path)
-            write_atomic(report_file, _dumps(report), keep_previous=False)
+            write_atomic(report_file, dumps(report), keep_previous=False)
     summary = {
         "input": name,
         "output": str(path) if path else "-",
@@ -145,10 +145,10 @@ def offer_fuzzy(document: Document, tgt: str, memory: Memory, threshold: float) 
     exists for (the machine text stays); return how many were offered one."""
     pending = [s for s in document.segments if not (s.origin or "").startswith("review:")]
     matches = memory.fuzzy(document.src_lang, tgt, [s.source for s in pending], threshold)
-    for segment in pending:
-        if segment.source in matches and not any(f.check == "fuzzy" for f in segment.flags):
-            score, other, text = matches[segment.source]
-            segment.flag("fuzzy", "warning", f"a reviewed translation of a similar sentence ({score:g}% alike: “{_marked(other, segment.source)}”) exists: “{text}”", text)
+    for seg in pending:
+        if seg.source in matches and not any(f.check == "fuzzy" for f in seg.flags):
+            score, other, text = matches[seg.source]
+            seg.flag("fuzzy", "warning", f"a reviewed translation of a similar sentence ({score:g}% alike: “{_marked(other, seg.source)}”) exists: “{text}”", text)
     return sum(1 for s in pending if s.source in matches)
 
 
@@ -165,12 +165,6 @@ def _marked(old: str, new: str) -> str:
             pieces += [f"[-{' '.join(a[i1:i2])}-]"] if i2 > i1 else []
             pieces += [f"[+{' '.join(b[j1:j2])}+]"] if j2 > j1 else []
     return " ".join(pieces)
-
-
-def _dumps(report: dict) -> str:
-    from .formats.json_report import dumps
-
-    return dumps(report)
 
 
 class Pipeline:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import yaml
@@ -20,7 +21,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .document import Block, Document, Segment, Span, SpanKind
 from .errors import UserError
-from .language import LETTER, detect_language
+from .language import LETTER, detect_language, tagged_language
 from .protect import TOKEN as PLACEHOLDER
 from .sentences import split_sentences
 
@@ -37,8 +38,9 @@ _MARKERS_ONLY = re.compile(r"[\s>*+\-\d.)]*")  # a line with no more than contai
 _PAIRED_TYPES = {"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"}
 
 
+@lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    """The parser shared by segmentation and structure inventories."""
+    """The parser shared by segmentation, checks, verification and structure inventories: built once."""
     md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"]).use(footnote_plugin)
     md.disable("text_join")  # keep escapes and entities as their own tokens, with their markup
     return md
@@ -235,7 +237,6 @@ class _TextNodes(HTMLParser):
     tags (``<b>``, ``<a>``...) and character references, which become its markup; it stops at other tags,
     comments and elements whose content is not prose (``<script>``, ``<pre>``, ``<code>``...)."""
 
-    SKIP = frozenset({"script", "style", "pre", "code", "kbd", "samp", "textarea", "svg", "math"})
     INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "dfn", "em", "i", "mark", "q", "s", "small", "span", "strong", "sub", "sup", "u", "br", "wbr"})
 
     def __init__(self, html: str):
@@ -266,7 +267,7 @@ class _TextNodes(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self._tag(tag)
-        if tag in self.SKIP:
+        if tag in _VERBATIM_ELEMENTS:
             self.skipping.append(tag)
 
     def handle_endtag(self, tag):
@@ -309,7 +310,7 @@ def _html_text_nodes(html: str) -> list[tuple[int, int]]:
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>$")
 _VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta source track wbr".split())
-_VERBATIM_ELEMENTS = frozenset("code kbd samp var pre script style math svg tt".split())
+_VERBATIM_ELEMENTS = frozenset("code kbd samp var pre script style math svg tt textarea".split())  # content never sent to an engine
 
 
 def _tag(html: str) -> tuple[str | None, bool]:
@@ -617,22 +618,6 @@ def _balance(ranges: list[tuple[int, int]], runs: list[_Run]) -> list[tuple[int,
             start = min(start, result.pop()[0])
         result.append((start, end))
     return result
-
-
-_NAME_TAG = re.compile(r"\.([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,4})?)\.(?:md|markdown|txt)$")
-
-
-def tagged_language(name: str) -> str | None:
-    """The language a file name is tagged with (``issue-05.en.md``: "en"), if it is a language tag."""
-    from .language import language_tag
-
-    match = _NAME_TAG.search(name)
-    if match is None:
-        return None
-    try:
-        return language_tag(match[1]).lang
-    except UserError:
-        return None
 
 
 def segment(text: str, *, name: str = "<stdin>", src_lang: str | None = None, front_matter_keys: tuple[str, ...] = ("title", "excerpt")) -> Document:

@@ -1,8 +1,6 @@
 """Human translations into the memory (`pipeline import NAME.pt.md --source NAME.en.md`)."""
 from __future__ import annotations
 
-import pytest
-
 from corpus import corpus_file, run_cli as run
 
 SOURCE = "# News of the week\n\nA new library was released. It is fast.\n\nThe second paragraph has one sentence.\n\nA much longer paragraph that the translator left out of the edition, with a [link](https://x.y/a).\n"
