@@ -4,8 +4,10 @@
 config (the bergamot engine for en->pt and its pt->en back-check) and a fresh translation memory.
 Engine calls and the CLI's stages are timed exclusively (time inside a nested stage or engine call
 counts for that one), so per issue: end-to-end, model, and every other millisecond by stage. The
-same command is then run again on the same memory, in a new process: an unchanged issue must need
-no model call, and should cost next to nothing.
+engine calls the run made are recorded and replayed alone, in order, on a fresh engine in a new
+process: end-to-end over replay is what the pipeline costs on top of the engine. The same command is
+then run again on the same memory, in a new process: an unchanged issue must need no model call,
+and should cost next to nothing.
 """
 from __future__ import annotations
 
@@ -114,12 +116,17 @@ def first_run(workdir: Path) -> dict:
 
     clock = Clock()
     jobs: list[dict] = []
+    calls: list[dict] = []  # every engine call, to replay alone on a fresh model
     run_job = cli.run_job
+    engine_translate = BergamotEngine.translate
 
     def job(*args, **kwargs):
         before, started = dict(clock.seconds), time.perf_counter()
+        first_call = len(calls)
         done = run_job(*args, **kwargs)
         summary = done.summary
+        for call in calls[first_call:]:
+            call["issue"] = Path(summary["input"]).name
         seconds = time.perf_counter() - started
         spent = {name: clock.seconds[name] - before.get(name, 0.0) for name in ("model", "backcheck")}
         jobs.append({"issue": Path(summary["input"]).name, "segments": summary["segments"], "seconds": seconds, "model_seconds": spent["model"], "backcheck_ms": spent["backcheck"] * 1000})
@@ -127,7 +134,11 @@ def first_run(workdir: Path) -> dict:
 
     with contextlib.ExitStack() as patches:
         patches.enter_context(mock.patch.object(cli, "run_job", job))
-        patches.enter_context(mock.patch.object(BergamotEngine, "translate", clock.wrap("model", BergamotEngine.translate)))
+        def recorded(engine, texts, src, tgt):
+            calls.append({"texts": list(texts), "src": src, "tgt": tgt})
+            return engine_translate(engine, texts, src, tgt)
+
+        patches.enter_context(mock.patch.object(BergamotEngine, "translate", clock.wrap("model", recorded)))
         for name in ("recall", "remember", "prepared", "store_prepared", "summary", "store_summary"):
             patches.enter_context(mock.patch.object(Memory, name, clock.wrap("memory", getattr(Memory, name))))
         for name in STAGES:
@@ -137,7 +148,21 @@ def first_run(workdir: Path) -> dict:
         _cli(_args(workdir))
         seconds = time.perf_counter() - started
     stages = {name: s for name, s in clock.seconds.items() if name != "model"}
+    (workdir / "engine-calls.json").write_text(json.dumps(calls, ensure_ascii=False), encoding="utf-8")
     return {"seconds": seconds, "jobs": jobs, "stages": stages, "model_calls": clock.calls["model"]}
+
+
+def replay(workdir: Path) -> dict:
+    """The first run's engine calls again, in order, on a fresh engine (models loaded as the run loaded them): seconds per issue."""
+    from pipeline.engines.bergamot import BergamotEngine
+
+    engine = BergamotEngine()
+    seconds: defaultdict[str, float] = defaultdict(float)
+    for call in json.loads((workdir / "engine-calls.json").read_text(encoding="utf-8")):
+        started = time.perf_counter()
+        engine.translate(call["texts"], call["src"], call["tgt"])
+        seconds[call["issue"]] += time.perf_counter() - started
+    return {"issues": dict(seconds)}
 
 
 def again(workdir: Path) -> dict:
@@ -167,11 +192,13 @@ def measure(workdir: Path) -> dict:
     started and imported the pipeline, which both runs pay alike: ``import_seconds``).
     """
     sources = issues(workdir / "issues")
-    first, second = _fresh_process("first", workdir), _fresh_process("again", workdir)
+    first, replayed, second = _fresh_process("first", workdir), _fresh_process("replay", workdir), _fresh_process("again", workdir)
     rows = first["jobs"][: len(sources)]
     for row in rows:
         row["overhead_ms"] = (row["seconds"] - row["model_seconds"]) * 1000
         row["overhead_share"] = row["overhead_ms"] / 1000 / row["seconds"]
+        row["replay_seconds"] = replayed["issues"].get(row["issue"], 0.0)
+        row["over_replay"] = row["seconds"] / row["replay_seconds"] if row["replay_seconds"] else None
     total = sum(r["seconds"] for r in rows)
     stages = first["stages"]
     without_backcheck = [r["overhead_ms"] - r["backcheck_ms"] for r in rows]
@@ -181,6 +208,8 @@ def measure(workdir: Path) -> dict:
         "issues": rows,
         "stages_ms": {name: seconds * 1000 for name, seconds in sorted(stages.items(), key=lambda kv: -kv[1])},
         "other_ms": (total - sum(r["model_seconds"] for r in rows)) * 1000 - sum(stages.values()) * 1000,
+        "over_replay": total / sum(r["replay_seconds"] for r in rows),
+        "max_over_replay": max(r["over_replay"] or 0.0 for r in rows),
         "overhead_share": sum(r["overhead_ms"] for r in rows) / 1000 / total,
         "max_overhead_ms": max(r["overhead_ms"] for r in rows),
         "overhead_share_without_backcheck": sum(without_backcheck) / 1000 / total,
@@ -202,7 +231,7 @@ def _main(step: str, workdir: str) -> None:
     import pipeline.cli  # noqa: F401 - what every command pays before it starts
 
     imported = time.perf_counter() - started
-    print(json.dumps({**(first_run if step == "first" else again)(Path(workdir)), "import_seconds": imported}))
+    print(json.dumps({**{"first": first_run, "replay": replay, "again": again}[step](Path(workdir)), "import_seconds": imported}))
 
 
 if __name__ == "__main__":

