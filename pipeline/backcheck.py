@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
@@ -23,7 +24,7 @@ from .document import Document, Flag, Segment, SpanKind
 from .errors import UserError
 from .fingerprint import fingerprint
 from .protect import TOKEN, recased, unmask
-from .translation import Engines, model_id
+from .translation import Engines, Hop, model_id
 
 
 
@@ -71,26 +72,38 @@ def _mecab_available() -> bool:
     return True
 
 
-def scores(hypotheses: list[str], references: list[str], lang: str) -> tuple[list[dict[str, float]], dict[str, float], dict[str, str]]:
-    """Sentence BLEU (effective order) and chrF of each hypothesis against its reference, and the corpus
-    BLEU and chrF with the signatures that say how they were computed.
+class Scorer:
+    """Sentence BLEU (effective order) and chrF of hypotheses against their references as they come, and
+    the corpus BLEU and chrF of all of them, with the signatures that say how they were computed.
 
     sacrebleu's statistics are extracted once per sentence and serve both levels: a sentence score is
     its own statistics, the corpus score their sum (what ``sentence_score``/``corpus_score`` compute).
     """
-    tokenize = tokenizer_for(lang)
-    # force: a hypothesis ending " ." is a placeholder removed before a full stop, not tokenized text
-    bleu, sentence_bleu, chrf = BLEU(tokenize=tokenize, force=True), BLEU(tokenize=tokenize, effective_order=True), CHRF()
-    bleu_stats = bleu._extract_corpus_statistics(hypotheses, [references])
-    chrf_stats = chrf._extract_corpus_statistics(hypotheses, [references])
-    sentences = [
-        {"bleu": round(sentence_bleu._aggregate_and_compute([b]).score, 2), "chrf": round(chrf._aggregate_and_compute([c]).score, 2)}
-        for b, c in zip(bleu_stats, chrf_stats)
-    ]
-    if not hypotheses:
-        return sentences, {}, {}
-    corpus = {"bleu": round(bleu._aggregate_and_compute(bleu_stats).score, 2), "chrf": round(chrf._aggregate_and_compute(chrf_stats).score, 2)}
-    return sentences, corpus, {"bleu": bleu.get_signature().format(), "chrf": chrf.get_signature().format()}
+
+    def __init__(self, lang: str):
+        tokenize = tokenizer_for(lang)
+        # force: a hypothesis ending " ." is a placeholder removed before a full stop, not tokenized text
+        self._bleu, self._sentence_bleu, self._chrf = BLEU(tokenize=tokenize, force=True), BLEU(tokenize=tokenize, effective_order=True), CHRF()
+        self._bleu_stats: list = []
+        self._chrf_stats: list = []
+
+    def sentences(self, hypotheses: list[str], references: list[str]) -> list[dict[str, float]]:
+        """The scores of each hypothesis against its reference; they count towards the corpus scores."""
+        bleu_stats = self._bleu._extract_corpus_statistics(hypotheses, [references]) if hypotheses else []
+        chrf_stats = self._chrf._extract_corpus_statistics(hypotheses, [references]) if hypotheses else []
+        self._bleu_stats += bleu_stats
+        self._chrf_stats += chrf_stats
+        return [
+            {"bleu": round(self._sentence_bleu._aggregate_and_compute([b]).score, 2), "chrf": round(self._chrf._aggregate_and_compute([c]).score, 2)}
+            for b, c in zip(bleu_stats, chrf_stats)
+        ]
+
+    def corpus(self) -> tuple[dict[str, float], dict[str, str]]:
+        """The corpus scores of every sentence scored so far and their signatures (empty when none was)."""
+        if not self._bleu_stats:
+            return {}, {}
+        corpus = {"bleu": round(self._bleu._aggregate_and_compute(self._bleu_stats).score, 2), "chrf": round(self._chrf._aggregate_and_compute(self._chrf_stats).score, 2)}
+        return corpus, {"bleu": self._bleu.get_signature().format(), "chrf": self._chrf.get_signature().format()}
 
 
 def remask(text: str, placeholders: dict[str, str]) -> str:
@@ -106,16 +119,37 @@ def scored_text(text: str) -> str:
     return " ".join(TOKEN.sub(" ", text).split())
 
 
-def back_translate(segments: list[Segment], src: str, tgt: str, engines: Engines) -> str:
-    """Fill ``back`` of segments that have a target and none yet; returns the reverse model id."""
-    route = engines.route(tgt, src)
-    pending = [s for s in segments if s.target is not None and s.back is None and s.target.strip()]
+BACK_CHUNK = 32  # segments back-translated at a time: each is checked while the next one is translated
+
+
+def reverse_route(engines: Engines | None, src: str, tgt: str, summary: Summary) -> list[Hop] | None:
+    """The route that translates ``tgt`` back into ``src``, named in ``summary.back_model``; None, with the reason in
+    ``summary.back_skipped``, when there is none."""
+    if engines is None:
+        summary.back_skipped = "no engine (model-free checks only)"
+        return None
+    try:
+        route = engines.route(tgt, src)
+    except UserError as error:
+        summary.back_skipped = str(error)
+        return None
+    summary.back_model = model_id(route)
+    return route
+
+
+def back_translate(segments: list[Segment], route: list[Hop], engines: Engines, done: dict[str, str]) -> None:
+    """Fill ``back`` of the segments that have a target and none yet; ``done`` holds the translations made so far
+    (the same sentence is translated once)."""
+    pending = _pending(segments)
     inputs = [remask(s.target, s.placeholders) for s in pending]
-    unique = list(dict.fromkeys(inputs))
-    outputs = dict(zip(unique, engines.run(route, unique)))
+    fresh = list(dict.fromkeys(text for text in inputs if text not in done))
+    done.update(zip(fresh, engines.run(route, fresh)))
     for segment, text in zip(pending, inputs):
-        segment.back = _restore_leniently(outputs[text], in_source_language(segment))
-    return model_id(route)
+        segment.back = _restore_leniently(done[text], in_source_language(segment))
+
+
+def _pending(segments: list[Segment]) -> list[Segment]:
+    return [s for s in segments if s.target is not None and s.back is None and s.target.strip()]
 
 
 def in_source_language(segment: Segment) -> dict[str, str]:
@@ -159,40 +193,57 @@ def backcheck(document: Document, tgt: str, engines: Engines | None, settings: B
     src = document.src_lang
     summary = Summary(src, tgt)
     translated = [s for s in document.segments if s.target is not None]
-    if engines is None:
-        summary.back_skipped = "no engine (model-free checks only)"
-    else:
-        try:
-            summary.back_model = back_translate(translated, src, tgt, engines)
-        except UserError as error:
-            summary.back_skipped = str(error)
     context = Context(src, tgt, settings.thresholds(src, tgt))
     judged_by = fingerprint(src, tgt, asdict(context.thresholds), settings.severities)
-    keys = [check_key(segment, judged_by) for segment in translated]
+    route = reverse_route(engines, src, tgt, summary)
+    if route is None or not _pending(translated):  # every back-translation there: perhaps nothing to judge again
+        keys = [check_key(segment, judged_by) for segment in translated]
+        if all(s.checked == key for s, key in zip(translated, keys)) and (results := stored(fingerprint(keys))) is not None:
+            return replace(summary, **{**results, "key": fingerprint(keys), "flags": [Flag(**f) for f in results["flags"]]})
+    scorer, keys, done = Scorer(src), [], {}
+    chunks = [translated[i : i + BACK_CHUNK] for i in range(0, len(translated), BACK_CHUNK)] if route else [translated]
+    # The engine translates a chunk back while a worker thread checks the previous one: the engine leaves the
+    # interpreter free, so the checks cost next to nothing then.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="back-check") as checker:
+        checking = None
+        for chunk in chunks:
+            if route is not None and engines is not None:
+                try:
+                    back_translate(chunk, route, engines, done)
+                except UserError as error:  # the rest is checked without back-translation
+                    summary.back_model, summary.back_skipped, route = None, str(error), None
+            if checking is not None:
+                keys += checking.result()
+            checking = checker.submit(_check, chunk, context, judged_by, scorer, settings)
+        keys += checking.result() if checking is not None else []
     summary.key = fingerprint(keys)
-    if all(s.checked == key for s, key in zip(translated, keys)) and (results := stored(summary.key)) is not None:
-        return replace(summary, **{**results, "flags": [Flag(**f) for f in results["flags"]]})
+    summary.scores, summary.signatures = scorer.corpus()
+    whole = " ".join(prose(s.target, s, terms=True) for s in translated)
+    summary.lang = judge_language(whole, tgt)
+    if summary.lang not in (None, tgt):
+        summary.flags.append(Flag("language", "error", f"the translation as a whole reads as {summary.lang}, not {tgt}", whole[:80]))
+    return summary
+
+
+def _check(segments: list[Segment], context: Context, judged_by: str, scorer: Scorer, settings: BackcheckConfig) -> list[str]:
+    """Score, judge the language of and check each segment not judged on the same inputs before; their keys."""
+    keys = [check_key(segment, judged_by) for segment in segments]
     scored, sources, backs = [], [], []
-    for segment in translated:
+    for segment in segments:
         markup = {key: value for key, value in in_source_language(segment).items() if value not in terms_of(segment)}
         reference = scored_text(remask(segment.source, markup))  # terms stay, in the source language on both sides
         if segment.back is not None and len(reference.split()) >= context.thresholds.min_words:  # shorter: noise
             scored.append(segment)
             sources.append(reference)
             backs.append(scored_text(remask(segment.back, markup)))
-    by_sentence, summary.scores, summary.signatures = scores(backs, sources, src)
-    for segment, sentence in zip(scored, by_sentence):
+    for segment, sentence in zip(scored, scorer.sentences(backs, sources)):
         segment.scores = sentence
-    for segment, key in zip(translated, keys):
+    for segment, key in zip(segments, keys):
         if segment.checked == key:
             continue
-        segment.lang = judge_language(telling_words(segment), tgt)  # what the language check judged: cached
+        segment.lang = judge_language(telling_words(segment), context.tgt)  # what the language check judged: cached
         segment.flags = [f for f in segment.flags if f.check not in CHECKS] + run_checks(segment, context, settings.severities)
         segment.checked = key
         if segment.status in ("new", "flagged"):
             segment.status = "flagged" if segment.flags else "new"
-    whole = " ".join(prose(s.target, s, terms=True) for s in translated)
-    summary.lang = judge_language(whole, tgt)
-    if summary.lang not in (None, tgt):
-        summary.flags.append(Flag("language", "error", f"the translation as a whole reads as {summary.lang}, not {tgt}", whole[:80]))
-    return summary
+    return keys

@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Literal
 from . import lexicon, terms
 from .document import Flag, Segment, Span, SpanKind
 from .language import MIN_LETTERS, clearly_in, count_letters, language_candidates, script_language
-from .segment import markdown_parser
+from .segment import parse_alone
 from .sentences import split_sentences
 
 Severity = Literal["error", "warning"]
@@ -93,7 +93,6 @@ def likelihood(check: str) -> int:
 
 # -- helpers ---------------------------------------------------------------------------------
 
-_MD = markdown_parser()
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
@@ -199,7 +198,7 @@ def inline_markup(text: str) -> Counter[tuple[str, str]]:
     found: Counter[tuple[str, str]] = Counter()
     if not _MAY_HAVE_MARKUP.search(text):  # most sentences: no need to parse
         return found
-    tokens = [t for block in _MD.parse(text) if block.children for t in block.children] if text.strip() else []
+    tokens = [t for block in parse_alone(text) if block.children for t in block.children] if text.strip() else []
     for token in tokens:
         if kind := _INLINE_KINDS.get(token.type):
             value = token.attrGet("href") or token.attrGet("src") or (token.content if token.type in ("code_inline", "html_inline") else "")

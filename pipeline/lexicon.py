@@ -8,7 +8,6 @@ checks that need it.
 """
 from __future__ import annotations
 
-import heapq
 import re
 from functools import lru_cache
 
@@ -119,13 +118,15 @@ def common_words(lang: str, count: int = 150) -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
-def _vocabulary(lang: str) -> dict[int, list[tuple[int, str]]]:
-    """The language's 60,000 most frequent words (Zipf above about 2.5) with their rank, by length, the most frequent first."""
+def _vocabulary(lang: str) -> dict[int, tuple[list[str], list[int]]]:
+    """The language's 60,000 most frequent words (Zipf above about 2.5) by length: the words and their frequency ranks."""
     from wordfreq import top_n_list
 
-    by_length: dict[int, list[tuple[int, str]]] = {}
+    by_length: dict[int, tuple[list[str], list[int]]] = {}
     for rank, word in enumerate(top_n_list(lang, 60_000)):
-        by_length.setdefault(len(word), []).append((rank, word))
+        words, ranks = by_length.setdefault(len(word), ([], []))
+        words.append(word)
+        ranks.append(rank)
     return by_length
 
 
@@ -161,20 +162,21 @@ def spelled(word: str, lang: str) -> bool | None:
 
 @lru_cache(maxsize=4096)
 def suggestion(word: str, lang: str) -> str | None:
-    """The most frequent known word one or two edits away from ``word`` (a swap of two letters is one edit), if any."""
+    """The most frequent known word one or two edits away from ``word`` (a swap of two letters is one edit), if any;
+    one edit away is preferred to two."""
     from rapidfuzz.distance import OSA
-    from rapidfuzz.process import extractOne
+    from rapidfuzz.process import extract
 
     if len(word) < 4 or not has_words(lang):
         return None
     word = word.casefold()
-    vocabulary = _vocabulary(lang)
-    for distance in (1, 2):  # the nearest first; within a distance, the most frequent
-        candidates = [w for _, w in heapq.merge(*(vocabulary.get(length, ()) for length in range(len(word) - distance, len(word) + distance + 1)))]
-        found = extractOne(word, candidates, scorer=OSA.distance, score_cutoff=distance)
-        if found and found[0] != word:
-            return found[0]
-    return None
+    best: tuple[int, int, str] | None = None
+    for length in range(len(word) - 2, len(word) + 3):
+        words, ranks = _vocabulary(lang).get(length, ((), ()))
+        for found, distance, index in extract(word, words, scorer=OSA.distance, score_cutoff=2, limit=None):
+            if found != word and (best is None or (distance, ranks[index]) < best[:2]):
+                best = (distance, ranks[index], found)
+    return best[2] if best else None
 
 
 def pt_gender(noun: str) -> str | None:

@@ -367,11 +367,11 @@ def spelling(segment: Segment, context: Context) -> Iterable[Finding]:
         word = token.casefold()
         if not token[:1].islower() or token != word or len(token) < 4 or word in folded or "." in token or token in addresses or word in terms:
             continue  # names, code (camelCase), addresses, glossary terms and the source's own words
-        if lexicon.known(word, context.tgt) or lexicon.known(word, context.src) or lexicon.spelled(token, context.tgt):
+        if lexicon.known(word, context.tgt) or lexicon.known(word, context.src):
             continue
         fix = lexicon.suggestion(word, context.tgt)
-        if fix is None or _cognate(word, source):
-            continue
+        if fix is None or _cognate(word, source) or lexicon.spelled(token, context.tgt):
+            continue  # the dictionary last: loading it takes a moment
         yield f"'{token}' is not a {context.tgt} word (did you mean '{fix}'?)", token
 
 

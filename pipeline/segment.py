@@ -46,6 +46,13 @@ def markdown_parser() -> MarkdownIt:
     return md
 
 
+@lru_cache(maxsize=8192)
+def parse_alone(text: str) -> tuple[Token, ...]:
+    """The block tokens of ``text`` parsed on its own (a segment's source or translation), cached:
+    verification and the markup checks read the same texts. The tokens are shared: read, never change them."""
+    return tuple(markdown_parser().parse(text))
+
+
 _MD = markdown_parser()
 _TABLE_CELL = re.compile(r"/t[hd]\[")  # a block path inside a table cell
 

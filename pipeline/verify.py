@@ -13,9 +13,8 @@ import re
 from collections import Counter
 
 from .document import Segment
-from .segment import markdown_parser
+from .segment import parse_alone
 
-_MD = markdown_parser()
 _INLINE = {"link_open", "image", "em_open", "strong_open", "s_open", "code_inline", "html_inline", "hardbreak"}
 _BLOCK_START = re.compile(r"^([ \t]{0,3})(?=[*+-][ \t]|[*+-]$|\d{1,9}[.)](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|>|([-*_])(?:[ \t]*\2){2,}[ \t]*$|=+[ \t]*$|-+[ \t]*$)", re.M)
 _WHAT = {
@@ -26,10 +25,18 @@ _WHAT = {
 }
 
 
+# Plain prose: one line that starts with a letter (no block can start there) without a character that
+# opens inline markup (the markup checks' own test, and the escapes and entities Markdown reads).
+_PLAIN = re.compile(r"[^\W\d_][^\n\[`<*_~@\\&!]*")
+_MAY_HAVE_INLINE = re.compile(r"://|\S\.\w")
+
+
 def shape(text: str) -> Counter[str]:
     """The Markdown structure of ``text`` read on its own: block kinds and inline elements, counted."""
     found: Counter[str] = Counter()
-    for token in _MD.parse(text):
+    if _PLAIN.fullmatch(text) and not _MAY_HAVE_INLINE.search(text):
+        return found  # no need to parse
+    for token in parse_alone(text):
         if token.type == "inline":
             found.update(child.type for child in token.children or [] if child.type in _INLINE)
         elif not token.type.endswith("_close") and token.type not in ("paragraph_open", "list_item_open"):

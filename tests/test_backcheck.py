@@ -7,7 +7,7 @@ from corpus import SAMPLE_ISSUE
 from test_cli import run
 from test_translate import Recording, engines_with
 
-from pipeline.backcheck import backcheck, check_key, scores, tokenizer_for
+from pipeline.backcheck import Scorer, backcheck, check_key, tokenizer_for
 from pipeline.config import BackcheckConfig, Config
 from pipeline.protect import protect
 from pipeline.segment import segment
@@ -100,23 +100,27 @@ def test_tokenizers_follow_the_language():
     assert tokenizer_for("zh") == "zh"
     assert tokenizer_for("en") == "13a"
     assert tokenizer_for("ja") in ("ja-mecab", "13a")
-    assert scores(["这是一个测试"], ["这是一个测试"], "zh")[0][0]["bleu"] == 100.0
-    _, corpus, signatures = scores(["a b c d"], ["a b c d"], "en")
+    assert Scorer("zh").sentences(["这是一个测试"], ["这是一个测试"])[0]["bleu"] == 100.0
+    scorer = Scorer("en")
+    scorer.sentences(["a b c d"], ["a b c d"])
+    corpus, signatures = scorer.corpus()
     assert corpus == {"bleu": 100.0, "chrf": 100.0} and "nrefs:1" in signatures["chrf"] and "tok:13a" in signatures["bleu"]
 
 
-def test_one_pass_scores_equal_sacrebleus_sentence_and_corpus_scores():
+def test_scores_by_chunk_equal_sacrebleus_sentence_and_corpus_scores():
     from sacrebleu.metrics import BLEU, CHRF
 
     hypotheses = ["the cat sat on the mat .", "a new model was released", "completely different words here", "x"]
     references = ["the cat is on the mat .", "a new model is released today", "nothing in common at all", "y z"]
-    by_sentence, corpus, _ = scores(hypotheses, references, "en")
+    scorer = Scorer("en")
+    by_sentence = scorer.sentences(hypotheses[:1], references[:1]) + scorer.sentences(hypotheses[1:], references[1:])
+    corpus, _ = scorer.corpus()
     for hypothesis, reference, got in zip(hypotheses, references, by_sentence):
         assert got["bleu"] == round(BLEU(effective_order=True).sentence_score(hypothesis, [reference]).score, 2)
         assert got["chrf"] == round(CHRF().sentence_score(hypothesis, [reference]).score, 2)
     assert corpus["bleu"] == round(BLEU().corpus_score(hypotheses, [references]).score, 2)
     assert corpus["chrf"] == round(CHRF().corpus_score(hypotheses, [references]).score, 2)
-    assert scores([], [], "en") == ([], {}, {})
+    assert Scorer("en").sentences([], []) == [] and Scorer("en").corpus() == ({}, {})
 
 
 def test_translate_writes_a_report_next_to_the_output(tmp_path, monkeypatch, capsys):

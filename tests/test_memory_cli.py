@@ -106,7 +106,7 @@ class Calls:
 
     def __init__(self, monkeypatch):
         self.counts: dict[str, int] = {}
-        for module, name in ((pipeline.run, "segment"), (pipeline.run, "protect"), (pipeline.backcheck, "run_checks"), (pipeline.backcheck, "judge_language"), (pipeline.backcheck, "scores")):
+        for module, name in ((pipeline.run, "segment"), (pipeline.run, "protect"), (pipeline.backcheck, "run_checks"), (pipeline.backcheck, "judge_language"), (pipeline.backcheck.Scorer, "sentences")):
             monkeypatch.setattr(module, name, self._counted(name, getattr(module, name)))
 
     def _counted(self, name, function):
@@ -135,7 +135,7 @@ def test_rerun_of_an_unchanged_issue_segments_and_judges_nothing_again(engine, i
     with Memory(memory_path) as memory:
         memory.save_review("en", "pt", "The last paragraph.", status="edited", text="O último parágrafo.", reviewer="ana", revision=0)
     translate(monkeypatch, capsys, issue)
-    assert calls.counts == {"run_checks": 1, "judge_language": 2, "scores": 1}  # the edited segment, and the whole document
+    assert calls.counts == {"run_checks": 1, "judge_language": 2, "sentences": 1}  # the edited segment, and the whole document
     edited = next(s for s in _report(issue)["segments"] if s["source"] == "The last paragraph.")
     assert edited["target"] == "O último parágrafo." and edited["back"] == "o último parágrafo."
 
