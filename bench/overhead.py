@@ -19,6 +19,7 @@ import random
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -72,26 +73,28 @@ def issues(into: Path) -> list[Path]:
 
 
 class Clock:
-    """Exclusive wall time and calls per name: a wrapped call's time minus that of wrapped calls inside it."""
+    """Exclusive wall time and calls per name: a wrapped call's time minus that of wrapped calls inside it, on its
+    own thread (stages the pipeline runs on worker threads, beside the engine, are counted there)."""
 
     def __init__(self) -> None:
         self.seconds: defaultdict[str, float] = defaultdict(float)
         self.calls: Counter[str] = Counter()
-        self._inner: list[float] = []
+        self._thread = threading.local()
 
     def wrap(self, name: str, function):
         @functools.wraps(function)
         def timed(*args, **kwargs):
-            self._inner.append(0.0)
+            inner = self._thread.__dict__.setdefault("inner", [])
+            inner.append(0.0)
             started = time.perf_counter()
             try:
                 return function(*args, **kwargs)
             finally:
                 elapsed = time.perf_counter() - started
-                self.seconds[name] += elapsed - self._inner.pop()
+                self.seconds[name] += elapsed - inner.pop()
                 self.calls[name] += 1
-                if self._inner:
-                    self._inner[-1] += elapsed
+                if inner:
+                    inner[-1] += elapsed
 
         return timed
 
@@ -109,7 +112,6 @@ def _args(workdir: Path) -> list[str]:
 
 def first_run(workdir: Path) -> dict:
     """The command on a fresh memory, engine calls and the CLI's stages timed exclusively."""
-    import pipeline.cli as cli
     import pipeline.run as run
     from pipeline.engines.bergamot import BergamotEngine
     from pipeline.memory import Memory
@@ -117,7 +119,7 @@ def first_run(workdir: Path) -> dict:
     clock = Clock()
     jobs: list[dict] = []
     calls: list[dict] = []  # every engine call, to replay alone on a fresh model
-    run_job = cli.run_job
+    run_job = run.run_job
     engine_translate = BergamotEngine.translate
 
     def job(*args, **kwargs):
@@ -133,7 +135,7 @@ def first_run(workdir: Path) -> dict:
         return done
 
     with contextlib.ExitStack() as patches:
-        patches.enter_context(mock.patch.object(cli, "run_job", job))
+        patches.enter_context(mock.patch.object(run, "run_job", job))
         def recorded(engine, texts, src, tgt):
             calls.append({"texts": list(texts), "src": src, "tgt": tgt})
             return engine_translate(engine, texts, src, tgt)

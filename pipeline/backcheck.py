@@ -23,6 +23,7 @@ from .config import BackcheckConfig
 from .document import Document, Flag, Segment, SpanKind
 from .errors import UserError
 from .fingerprint import fingerprint
+from .lexicon import load_dictionary
 from .protect import TOKEN, recased, unmask
 from .translation import Engines, Hop, model_id
 
@@ -191,6 +192,7 @@ def backcheck(document: Document, tgt: str, engines: Engines | None, settings: B
     ``stored(key)`` gives the document-level ``Summary.results()`` kept for ``key``, if any.
     """
     src = document.src_lang
+    load_dictionary(tgt)  # for the spelling check, while the engine works
     summary = Summary(src, tgt)
     translated = [s for s in document.segments if s.target is not None]
     context = Context(src, tgt, settings.thresholds(src, tgt))

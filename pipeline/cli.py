@@ -20,7 +20,7 @@ from .files import limit_bytes, read_source, write_atomic
 from .language import LanguageTag, language_tag, tagged_language
 from .memory import Memory
 from .protect import protect
-from .run import Job, never_replace, run_job
+from .run import Job, never_replace, run_jobs
 from .segment import segment
 from .translation import Engines
 
@@ -72,6 +72,10 @@ def _inputs(paths: list[Path], src: str | None) -> tuple[list[Path | None], list
     return [None if str(p) == "-" else p for p in paths], []
 
 
+def _describe(job: Job) -> str:
+    return f"{job.source.name if job.source else 'stdin'} -> {job.named}"
+
+
 @app.command("translate")
 def translate_command(
     paths: Annotated[list[Path], typer.Argument(help="Issue files, one directory, or - for stdin.")],
@@ -104,17 +108,15 @@ def translate_command(
     jobs = [Job(source, target.lang, target.tag) for source in inputs for target in targets]
     summaries, failures = [], []
     with Memory(config.memory_path(memory_path)) as memory, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True, disable=len(jobs) < 2) as progress:
-        task = progress.add_task("translating", total=len(jobs))
-        for job in jobs:
-            progress.update(task, description=f"{job.source.name if job.source else 'stdin'} -> {job.named}")
-            try:
-                done = run_job(job, config, engines, src, out, memory, stdin=stdin, bilingual=bilingual, check=check and config.backcheck.enabled, overwrite=overwrite)
-            except UserError as error:  # one job's bad input or missing model: the others still run
+        task = progress.add_task(_describe(jobs[0]), total=len(jobs))
+        ran = run_jobs(jobs, config, engines, src, out, memory, stdin=stdin, bilingual=bilingual, check=check and config.backcheck.enabled, overwrite=overwrite)
+        for index, (job, done) in enumerate(ran):
+            progress.update(task, advance=1, description=_describe(jobs[min(index + 1, len(jobs) - 1)]))
+            if isinstance(done, UserError):  # one job's bad input or missing model: the others still run
                 if len(jobs) == 1:
-                    raise
-                failures.append((job, error))
-                err.print(f"error: {job.source or 'stdin'} -> {job.named}: {error}", highlight=False, markup=False, soft_wrap=True)
-                progress.advance(task)
+                    raise done
+                failures.append((job, done))
+                err.print(f"error: {job.source or 'stdin'} -> {job.named}: {done}", highlight=False, markup=False, soft_wrap=True)
                 continue
             summary = done.summary
             summaries.append(summary)
@@ -125,7 +127,6 @@ def translate_command(
                 err.print(f"{done.output} existed and differed: kept it as {done.backup}", highlight=False)
             if not as_json and summary["output"] != "-":
                 err.print(f"{summary['input']} ({summary['from']}) -> {summary['output']}: {summary['segments']} segments ({summary['from_memory']} from memory), {summary['seconds']:.1f}s")
-            progress.advance(task)
     if as_json:
         print(json.dumps(summaries, ensure_ascii=False, indent=2))
     elif any("checks" in summary for summary in summaries):

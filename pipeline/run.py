@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from .files import decode_source, read_source, write_atomic
 from .fingerprint import fingerprint
 from .formats.json_report import build_report, counts, dumps, report_path
 from .language import detect_language, language_tag
+from .lexicon import load_dictionary
 from .memory import Memory
 from .protect import protect
 from .segment import segment
@@ -80,6 +82,16 @@ def prepare(text: str, name: str, tgt: str, src_lang: str | None, config: Config
     return document
 
 
+def run_jobs(jobs: list[Job], config: Config, engines: Engines, src_lang: str | None, out: str | None, memory: Memory, **options) -> Iterator[tuple[Job, Translation | UserError]]:
+    """``run_job`` on each job in turn, with its translation or the error that stopped it: one job's bad input or
+    missing model does not stop the others."""
+    for job in jobs:
+        try:
+            yield job, run_job(job, config, engines, src_lang, out, memory, **options)
+        except UserError as error:
+            yield job, error
+
+
 def never_replace(path: Path, out: str | None, overwrite: bool) -> None:
     """The default destination next to the source may be a translator's own file: it is replaced only on request."""
     if out is None and not overwrite and path.exists():
@@ -100,6 +112,8 @@ def run_job(
     name = str(job.source) if job.source else "<stdin>" if text is None else "<text>"
     if text is None:
         text = decode_source(stdin, name, config.segment.max_input_mb) if job.source is None else read_source(job.source, config.segment.max_input_mb)
+    if check:
+        load_dictionary(job.tgt)  # the spelling check's, loaded beside segmentation
     document = prepare(text, name, job.tgt, src_lang, config, engines, memory)
     if src_lang and (seen := detect_language(" ".join(s.source for s in document.segments))) not in (None, src_lang):
         raise UserError(f"{name} reads as {seen}, not {src_lang} (--from {src_lang}): check the file, or pass --from {seen}")

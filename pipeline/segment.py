@@ -9,6 +9,7 @@ and is therefore never sent to a model.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -38,11 +39,16 @@ _MARKERS_ONLY = re.compile(r"[\s>*+\-\d.)]*")  # a line with no more than contai
 _PAIRED_TYPES = {"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"}
 
 
-@lru_cache(maxsize=1)
+_THREAD = threading.local()
+
+
 def markdown_parser() -> MarkdownIt:
-    """The parser shared by segmentation, checks, verification and structure inventories: built once."""
-    md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"]).use(footnote_plugin)
-    md.disable("text_join")  # keep escapes and entities as their own tokens, with their markup
+    """The parser of segmentation, checks, verification and structure inventories: built once per thread (its
+    linkify matcher keeps state between calls, so two threads never share one)."""
+    md = getattr(_THREAD, "markdown", None)
+    if md is None:
+        md = _THREAD.markdown = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"]).use(footnote_plugin)
+        md.disable("text_join")  # keep escapes and entities as their own tokens, with their markup
     return md
 
 
@@ -52,8 +58,6 @@ def parse_alone(text: str) -> tuple[Token, ...]:
     verification and the markup checks read the same texts. The tokens are shared: read, never change them."""
     return tuple(markdown_parser().parse(text))
 
-
-_MD = markdown_parser()
 _TABLE_CELL = re.compile(r"/t[hd]\[")  # a block path inside a table cell
 
 
@@ -232,9 +236,10 @@ class _InlineScanner:
 
 def _written_url(rest: str, href: str) -> int:
     """Length of the URL at the start of ``rest`` that linkify normalised to ``href``."""
+    normalize = markdown_parser().normalizeLink
     for end in range(1, len(rest) + 1):
         written = rest[:end]
-        if href in (_MD.normalizeLink(written), _MD.normalizeLink(f"http://{written}"), _MD.normalizeLink(f"mailto:{written}")):
+        if href in (normalize(written), normalize(f"http://{written}"), normalize(f"mailto:{written}")):
             return end
     raise _Unlocatable(href)
 
@@ -435,7 +440,7 @@ class _Segmenter:
         quote = line["q"]
         inner_start, inner_end = line.start("raw") + len(quote), line.end("raw") - len(quote)
         try:
-            runs = self._scan(value, _MD.parseInline(value)[0].children or [])
+            runs = self._scan(value, markdown_parser().parseInline(value)[0].children or [])
         except _Unlocatable:
             self.document.notes.append(f"front matter '{key}': inline markup not understood; left as is")
             return
@@ -464,7 +469,7 @@ class _Segmenter:
 
     def body(self, first_line: int) -> None:
         text = self.document.text
-        tokens = _MD.parse(text[self.line_starts[first_line] :] if first_line < len(self.line_starts) else "")
+        tokens = markdown_parser().parse(text[self.line_starts[first_line] :] if first_line < len(self.line_starts) else "")
         counters: list[dict[str, int]] = [{}]
         path: list[str] = []
         cell_cursor: dict[int, int] = {}
@@ -499,7 +504,7 @@ class _Segmenter:
         for offset, end in _html_text_nodes(token.content):
             text = token.content[offset:end]
             try:
-                runs = self._scan(text, _MD.parseInline(text)[0].children or [])
+                runs = self._scan(text, markdown_parser().parseInline(text)[0].children or [])
             except _Unlocatable:
                 continue
             self.units.extend((f"{path}/text", unit) for unit in _split_units([_Run(start + offset + r.start, start + offset + r.end, r.kind, r.pair) for r in runs]))

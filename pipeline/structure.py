@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from .segment import markdown_parser
 
-_MD = markdown_parser()
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*\r?$", re.S | re.M)
 _COUNTED = {
     "heading_open": "headings",
@@ -52,5 +51,5 @@ def inventory(text: str) -> Inventory:
             if token.children:
                 visit(token.children)
 
-    visit(_MD.parse(_FRONT_MATTER.sub("", text.removeprefix("\ufeff"), count=1)))
+    visit(markdown_parser().parse(_FRONT_MATTER.sub("", text.removeprefix("\ufeff"), count=1)))
     return found

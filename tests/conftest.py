@@ -13,6 +13,19 @@ settings.register_profile("fuzz", max_examples=3000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cache_dir(tmp_path_factory):
+    """The pipeline's own cache (langdetect's profiles, compacted) in a directory of the test session, not the user's."""
+    path = tmp_path_factory.mktemp("cache")
+    previous = os.environ.get("PIPELINE_CACHE_DIR")
+    os.environ["PIPELINE_CACHE_DIR"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("PIPELINE_CACHE_DIR")
+    else:
+        os.environ["PIPELINE_CACHE_DIR"] = previous
+
+
 @pytest.fixture(autouse=True)
 def memory_path(tmp_path_factory, monkeypatch):
     """Every test gets its own translation memory file (outside its tmp_path), never the repository's."""

@@ -146,3 +146,32 @@ def test_a_source_language_the_text_contradicts_is_refused(tmp_path, monkeypatch
     source.write_text("# 本周新闻\n\n第一段有一个链接和一些文字，我们希望读者喜欢这一期的内容，也欢迎大家把它分享给朋友们。\n", encoding="utf-8")
     code, _, err = run(monkeypatch, capsys, "translate", str(source), "--from", "en", "--to", "pt", "--engine", "identity", "--out", str(tmp_path / "out"))
     assert code == 2 and "reads as zh, not en" in err and not (tmp_path / "out").exists()
+
+
+def test_cached_language_profiles_detect_exactly_as_langdetect(tmp_path, monkeypatch):
+    from langdetect import DetectorFactory, detect_langs, detector_factory
+
+    from pipeline import language
+
+    DetectorFactory.seed = 0
+    detector_factory.init_factory()
+    theirs = detector_factory._factory
+    (tmp_path / "not-a-directory").write_text("")
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path / "not-a-directory"))  # cannot be written: still works
+    language._profiles.cache_clear()
+    assert language._profiles().langlist == theirs.langlist
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path / "cache"))
+    language._profiles.cache_clear()
+    language._profiles()  # read from langdetect's files, then written to the cache
+    assert list((tmp_path / "cache").glob("langdetect-*-profiles.npz"))
+    language._profiles.cache_clear()
+    monkeypatch.setattr(language, "_read_profiles", lambda: pytest.fail("the cache was not used"))
+    cached = language._profiles()
+    assert cached.langlist == theirs.langlist and len(cached.word_lang_prob_map) == sum(1 for g in theirs.word_lang_prob_map if len(g) <= 3)
+    for gram in ("a", "th", "ção", "的", "the", "zz"):
+        assert (gram in cached.word_lang_prob_map) == (gram in theirs.word_lang_prob_map)
+        if gram in theirs.word_lang_prob_map:
+            assert cached.word_lang_prob_map[gram] == theirs.word_lang_prob_map[gram]
+    for text in ("Os autores afirmam que o método funciona bem.", "The authors claim the method works well.", "Les auteurs affirment que la méthode fonctionne."):
+        assert [(g.lang, g.prob) for g in language._detect_langs(text)] == [(g.lang, g.prob) for g in detect_langs(text)]
+    language._profiles.cache_clear()
