@@ -32,6 +32,7 @@ from .files import read_source, write_atomic
 from .language import TAGGED_NAME, tagged_language
 from .formats.json_report import build_report, dumps
 from .protect import protect
+from .run import glossary_for
 from .segment import segment
 from .translation import Engines
 
@@ -108,21 +109,13 @@ def _check(source_text: str, source_name: str, target_text: str, target_name: st
     src, tgt = source_doc.src_lang, translation_doc.src_lang
     if src == tgt:
         raise UserError(f"{target_name} and {source_name} are both in '{src}': pass the source first, or --from/--to")
-    protect(source_doc, _glossary(config, src, tgt))
+    protect(source_doc, glossary_for(config, None, src, tgt))  # the glossary's terms, whichever engine back-translates
     alignment = align(source_doc, translation_doc)
     summary = backcheck(alignment.document, tgt, engines, config.backcheck)
     result = PairResult(source_name, target_name, src, tgt, alignment, summary)
     found, suppressed = _findings(result, translation_doc, config)
     result.findings, result.suppressed = _ignored_by_comments(found, translation_doc.text, result.translation, suppressed)
     return result
-
-
-def _glossary(config: Config, src: str, tgt: str):
-    if not config.translate.glossary_dir:
-        return None
-    from .glossary import Glossary
-
-    return Glossary.load(config.resolve(config.translate.glossary_dir), src, tgt)
 
 
 def _findings(result: PairResult, translation: Document, config: Config) -> tuple[list[Finding], list[Suppressed]]:

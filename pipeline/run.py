@@ -54,9 +54,9 @@ class Translation:
     summary: dict = field(default_factory=dict)  # the command line's record of the run
 
 
-def glossary_for(config: Config, engines: Engines, src: str, tgt: str):
-    """The glossary for the pair; none for a copy-only route (identity keeps every byte)."""
-    if not config.translate.glossary_dir or all(hop.engine.name == "identity" for hop in engines.route(src, tgt)):
+def glossary_for(config: Config, engines: Engines | None, src: str, tgt: str):
+    """The config's glossary for the pair; none for a copy-only route of ``engines`` (identity keeps every byte)."""
+    if not config.translate.glossary_dir or (engines is not None and all(hop.engine.name == "identity" for hop in engines.route(src, tgt))):
         return None
     from .glossary import Glossary
 
@@ -76,9 +76,16 @@ def prepare(text: str, name: str, tgt: str, src_lang: str | None, config: Config
     key = fingerprint(text, src_lang, tgt, engines.override, config.model_dump(mode="json"), _glossary_contents(config))
     document = memory.prepared(name, tgt, key)
     if document is None:
-        document = segment(text, name=name, src_lang=src_lang, front_matter_keys=tuple(config.segment.front_matter_keys))
-        protect(document, glossary_for(config, engines, document.src_lang, tgt))
+        document = segmented(text, name, src_lang, tgt, config, engines)
         memory.store_prepared(document, tgt, key)
+    return document
+
+
+def segmented(text: str, name: str, src_lang: str | None, tgt: str, config: Config, engines: Engines | None = None) -> Document:
+    """The first two stages, where translating, reviewing and checking all start: ``text`` segmented (its language
+    detected unless ``src_lang``), then its markup and the glossary's terms for ``tgt`` protected."""
+    document = segment(text, name=name, src_lang=src_lang, front_matter_keys=tuple(config.segment.front_matter_keys))
+    protect(document, glossary_for(config, engines, document.src_lang, tgt))
     return document
 
 

@@ -17,8 +17,7 @@ from ..document import Document, Flag, Segment
 from ..errors import UserError
 from ..files import read_source
 from ..memory import REVIEWED, Entry, Memory
-from ..protect import protect
-from ..segment import segment
+from ..run import segmented
 
 
 _LANG = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
@@ -95,11 +94,11 @@ def flag_dict(flag: Flag) -> dict:
 class Issue:
     """One issue file, re-segmented (and protected) whenever it changes on disk."""
 
-    def __init__(self, path: Path, config: Config, src_lang: str | None, glossary_for):
+    def __init__(self, path: Path, config: Config, src_lang: str | None, tgt: str):
         self.path = path
         self.config = config
         self.src_lang = src_lang
-        self._glossary_for = glossary_for
+        self.tgt = tgt
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._document: Document | None = None
@@ -121,8 +120,7 @@ class Issue:
         with self._lock:
             if self._stamp != (stat.st_mtime_ns, stat.st_size):
                 text = read_source(self.path, self.config.segment.max_input_mb)
-                document = segment(text, name=str(self.path), src_lang=self.src_lang, front_matter_keys=tuple(self.config.segment.front_matter_keys))
-                protect(document, self._glossary_for(document.src_lang))
+                document = segmented(text, str(self.path), self.src_lang, self.tgt, self.config)
                 self._document, self._stamp = document, (stat.st_mtime_ns, stat.st_size)
                 self._by_id = {s.id: s for s in document.segments}
             return self._document
@@ -148,26 +146,13 @@ class Review:
         self.tgt = tgt
         self.config = config
         self.memory_path = memory_path
-        self._glossaries: dict[str, object] = {}
         self._local = threading.local()
         self._connections: list[Memory] = []
         self._connections_lock = threading.Lock()
-        self.issues = [Issue(path, config, src_lang, self.glossary) for path in paths]
+        self.issues = [Issue(path, config, src_lang, tgt) for path in paths]
         self.memory()  # bad input fails now, as one line, not on the first page load
         for issue in self.issues:
             issue.document()
-
-    def glossary(self, src: str):
-        """The pair's glossary (None when the config names no glossary directory)."""
-        if src not in self._glossaries:
-            directory = self.config.translate.glossary_dir
-            if directory is None:
-                self._glossaries[src] = None
-            else:
-                from ..glossary import Glossary
-
-                self._glossaries[src] = Glossary.load(self.config.resolve(directory), src, self.tgt)
-        return self._glossaries[src]
 
     def memory(self) -> Memory:
         """The calling thread's own connection (one SQLite connection is never used by two threads at once)."""
