@@ -5,7 +5,8 @@ config (the bergamot engine for en->pt and its pt->en back-check) and a fresh tr
 Engine calls and the CLI's stages are timed exclusively (time inside a nested stage or engine call
 counts for that one), so per issue: end-to-end, model, and every other millisecond by stage. The
 engine calls the run made are recorded and replayed alone, in order, on a fresh engine in a new
-process: end-to-end over replay is what the pipeline costs on top of the engine. The same command is
+process: end-to-end over replay is what the pipeline costs on top of the engine; each issue is also
+translated by a command of its own, paying every first load alone, and measured the same way. The same command is
 then run again on the same memory, in a new process: an unchanged issue must need no model call,
 and should cost next to nothing.
 """
@@ -187,6 +188,19 @@ def _fresh_process(step: str, workdir: Path) -> dict:
     return json.loads(done.stdout.splitlines()[-1])
 
 
+def single_issue_commands(workdir: Path, sources: list[Path]) -> list[tuple[float, float]]:
+    """Each issue translated by a command of its own (a new process, which loads everything for that issue alone),
+    and its engine calls replayed alone: (end-to-end seconds, replay seconds) per issue."""
+    measured = []
+    for source in sources:
+        alone = workdir / f"alone-{source.stem}"
+        (alone / "issues").mkdir(parents=True)
+        shutil.copy(source, alone / "issues" / source.name)
+        first, replayed = _fresh_process("first", alone), _fresh_process("replay", alone)
+        measured.append((first["jobs"][0]["seconds"], sum(replayed["issues"].values())))
+    return measured
+
+
 def measure(workdir: Path) -> dict:
     """Overhead per issue and by stage on a first run, then the same run again on the same memory.
 
@@ -201,6 +215,9 @@ def measure(workdir: Path) -> dict:
         row["overhead_share"] = row["overhead_ms"] / 1000 / row["seconds"]
         row["replay_seconds"] = replayed["issues"].get(row["issue"], 0.0)
         row["over_replay"] = row["seconds"] / row["replay_seconds"] if row["replay_seconds"] else None
+    for row, alone in zip(rows, single_issue_commands(workdir, sources)):
+        row["alone_seconds"], row["alone_replay_seconds"] = alone
+        row["alone_over_replay"] = alone[0] / alone[1]
     total = sum(r["seconds"] for r in rows)
     stages = first["stages"]
     without_backcheck = [r["overhead_ms"] - r["backcheck_ms"] for r in rows]
@@ -212,6 +229,8 @@ def measure(workdir: Path) -> dict:
         "other_ms": (total - sum(r["model_seconds"] for r in rows)) * 1000 - sum(stages.values()) * 1000,
         "over_replay": total / sum(r["replay_seconds"] for r in rows),
         "max_over_replay": max(r["over_replay"] or 0.0 for r in rows),
+        "alone_over_replay": sum(r["alone_seconds"] for r in rows) / sum(r["alone_replay_seconds"] for r in rows),
+        "max_alone_over_replay": max(r["alone_over_replay"] for r in rows),
         "overhead_share": sum(r["overhead_ms"] for r in rows) / 1000 / total,
         "max_overhead_ms": max(r["overhead_ms"] for r in rows),
         "overhead_share_without_backcheck": sum(without_backcheck) / 1000 / total,
