@@ -201,20 +201,31 @@ def single_issue_commands(workdir: Path, sources: list[Path]) -> list[tuple[floa
     return measured
 
 
+TRIES = 2  # the one-command run and its replay are each measured this many times: the fastest of each counts
+
+
 def measure(workdir: Path) -> dict:
     """Overhead per issue and by stage on a first run, then the same run again on the same memory.
 
     Each run is its own fresh process; its time counts from the command's start (after Python has
-    started and imported the pipeline, which both runs pay alike: ``import_seconds``).
+    started and imported the pipeline, which both runs pay alike: ``import_seconds``). On this shared
+    machine a replay varies by about 5% from one try to the next, so the command and its replay are
+    each timed ``TRIES`` times, taking turns, and per issue the fastest of each is compared.
     """
-    sources = issues(workdir / "issues")
-    first, replayed, second = _fresh_process("first", workdir), _fresh_process("replay", workdir), _fresh_process("again", workdir)
+    tries = []
+    for attempt in range(TRIES):
+        into = workdir / f"try-{attempt + 1}"
+        sources = issues(into / "issues")
+        tries.append((_fresh_process("first", into), _fresh_process("replay", into)))
+    first, second = tries[0][0], _fresh_process("again", workdir / "try-1")
     rows = first["jobs"][: len(sources)]
-    for row in rows:
+    for index, row in enumerate(rows):  # overhead and stages: the first try's; against the replay: the fastest of each
         row["overhead_ms"] = (row["seconds"] - row["model_seconds"]) * 1000
         row["overhead_share"] = row["overhead_ms"] / 1000 / row["seconds"]
-        row["replay_seconds"] = replayed["issues"].get(row["issue"], 0.0)
-        row["over_replay"] = row["seconds"] / row["replay_seconds"] if row["replay_seconds"] else None
+        row["tries"] = [{"seconds": run["jobs"][index]["seconds"], "replay_seconds": replayed["issues"].get(row["issue"], 0.0)} for run, replayed in tries]
+        row["best_seconds"] = min(t["seconds"] for t in row["tries"])
+        row["replay_seconds"] = min(t["replay_seconds"] for t in row["tries"])
+        row["over_replay"] = row["best_seconds"] / row["replay_seconds"] if row["replay_seconds"] else None
     for row, alone in zip(rows, single_issue_commands(workdir, sources)):
         row["alone_seconds"], row["alone_replay_seconds"] = alone
         row["alone_over_replay"] = alone[0] / alone[1]
@@ -227,7 +238,7 @@ def measure(workdir: Path) -> dict:
         "issues": rows,
         "stages_ms": {name: seconds * 1000 for name, seconds in sorted(stages.items(), key=lambda kv: -kv[1])},
         "other_ms": (total - sum(r["model_seconds"] for r in rows)) * 1000 - sum(stages.values()) * 1000,
-        "over_replay": total / sum(r["replay_seconds"] for r in rows),
+        "over_replay": sum(r["best_seconds"] for r in rows) / sum(r["replay_seconds"] for r in rows),
         "max_over_replay": max(r["over_replay"] or 0.0 for r in rows),
         "alone_over_replay": sum(r["alone_seconds"] for r in rows) / sum(r["alone_replay_seconds"] for r in rows),
         "max_alone_over_replay": max(r["alone_over_replay"] for r in rows),

@@ -10,7 +10,7 @@ DIRECTIONS = {("en", "pt"): "en-pt", ("pt", "en"): "pt-en"}
 
 
 class BergamotEngine:
-    """Translates sentence by sentence on a thread pool (the native code releases the GIL)."""
+    """Translates sentence by sentence on one thread pool for the engine's life (the native code releases the GIL)."""
 
     name = "bergamot"
 
@@ -18,6 +18,7 @@ class BergamotEngine:
         self.threads = threads or available_cpus()
         self.postprocess = postprocess
         self._models: dict[str, object] = {}
+        self._pool: ThreadPoolExecutor | None = None
 
     def supports(self, src: str, tgt: str) -> bool:
         return (src, tgt) in DIRECTIONS
@@ -55,5 +56,6 @@ class BergamotEngine:
 
             return postprocess(raw, direction=direction, source_text=text)
 
-        with ThreadPoolExecutor(max_workers=self.threads) as pool:
-            return list(pool.map(one, texts))
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="bergamot")
+        return list(self._pool.map(one, texts))
