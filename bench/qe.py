@@ -16,7 +16,9 @@ and reports:
   in practice (machine output judged by the back-check, human translations by the gate's
   configs/ci.toml, where most meaning checks are warnings);
 - for every human translation of the corpus, every error the gate (`pipeline check`) reports,
-  with its judgement from ``bench/qe/gate_judgements.tsv`` (true, intentional or false);
+  with its judgement from ``bench/qe/gate_judgements.tsv`` (true, intentional or false), and how
+  many of the human pairs judged to need a serious fix (meaning, omission, addition, untranslated,
+  term or markup; not grammar alone) the gate fails;
 - how far a second, independent reader agrees with the judgements on a sample of 60 pairs
   (``bench/qe/second_reader.tsv``).
 
@@ -50,6 +52,9 @@ RESULTS = Path(__file__).with_name("qe.json")
 DEV = {"issue-01", "issue-02", "issue-03"}
 GATE = load_config(Path(__file__).resolve().parent.parent / "configs" / "ci.toml")
 KINDS = ("meaning", "omission", "addition", "grammar", "untranslated", "term", "markup")
+# A fix a reader of the published issue would be misled by, or lose content to; the gate must fail it.
+# Fixes of grammar alone (a typo, an agreement, a clumsy phrase) leave the meaning intact.
+SERIOUS = {"meaning", "omission", "addition", "untranslated", "term", "markup"}
 _WORD = re.compile(r"[^\W\d_]+")
 _MARKUP = re.compile(r"[\[\]()`*_<>]|https?://")
 
@@ -68,6 +73,10 @@ class Pair:
         r = self.record
         spans = [Span(**{**s, "kind": SpanKind(s["kind"])}) for s in r["spans"]]
         self.segment = Segment(0, "qe", 0, len(r["source"]), r["source"], spans, masked=r["masked"], placeholders=r["placeholders"], target=r["target"])
+
+    @property
+    def serious(self) -> bool:
+        return self.verdict == "fix" and bool(SERIOUS & set(self.kinds))
 
     @property
     def split(self) -> str:
@@ -259,6 +268,17 @@ def rates(pairs: list[Pair], gate: bool = False) -> dict:
     return result
 
 
+def serious_failing(human: list[Pair]) -> dict:
+    """How many human pairs judged to need a serious fix (``SERIOUS``) the gate fails, and the ones it lets pass."""
+    serious = [p for p in human if p.serious]
+    failing = [p for p in serious if p.errors(gate=True)]
+    return {
+        "failing": len(failing),
+        "serious": len(serious),
+        "passed by the gate": [{"id": p.record["id"], "kinds": p.kinds, "note": p.note} for p in serious if p not in failing],
+    }
+
+
 def precision_by_check(pairs: list[Pair]) -> dict[str, str]:
     """For each check, how many of the segments it flags (as an error) were judged to need a fix."""
     flagged: dict[str, list[Pair]] = defaultdict(list)
@@ -375,6 +395,7 @@ def main() -> int:
         "machine": {"all": rates(machine), "dev": rates([p for p in machine if p.split == "dev"]), "held-out": rates([p for p in machine if p.split == "held-out"])},
         "human": {"all": rates(human), "dev": rates([p for p in human if p.split == "dev"]), "held-out": rates([p for p in human if p.split == "held-out"])},
         "human (gate severities)": {"all": rates(human, gate=True)},
+        "serious human defects failing the gate": serious_failing(human),
         "precision by check (machine)": precision_by_check(machine),
         "precision by check (human)": precision_by_check(human),
         "injected": {"all": inject(pairs, engines), "held-out": inject([p for p in pairs if p.split == "held-out"], engines)},
@@ -399,6 +420,8 @@ def report(results: dict) -> None:
     for origin in ("machine", "human", "human (gate severities)"):
         for split, r in results[origin].items():
             print(f"{origin:8} {split:9} recall {r['recall']} precision {r['precision']} (fix {r['fix']}/{r['pairs']}, flagged {r['flagged']}; ok flagged {r['ok flagged']}, minor flagged {r['minor flagged']}) by kind {r['recall by kind']}")
+    serious = results["serious human defects failing the gate"]
+    print(f"human pairs judged to need a serious fix that the gate fails: {serious['failing']} of {serious['serious']}")
     print("precision by check (machine):", results["precision by check (machine)"])
     print("precision by check (human):", results["precision by check (human)"])
     for split, injected in results["injected"].items():
