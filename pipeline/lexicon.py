@@ -317,6 +317,20 @@ WRONG_SENSES = {
 }
 
 
+# False friends: (source word, its false friend in the target, source words that make the friend right, message).
+FALSE_FRIENDS = {
+    ("en", "pt"): (
+        (r"\bcomprehensive(?:ly)?\b", r"\bcompreens(?:ível|íveis|ivo|iva|ivos|ivas|ivamente)\b", r"\b(?:understandable|comprehensible|sympathetic|understanding)\b", "'comprehensive' is 'abrangente' or 'completo'; 'compreensível' means understandable"),
+        (r"\bactually\b", r"\batualmente\b", r"\b(?:currently|nowadays|today|now|presently|at present)\b", "'actually' is 'na verdade'; 'atualmente' means currently"),
+        (r"\beventually\b", r"\beventualmente\b", r"\b(?:occasionally|possibly|potentially|sometimes|perhaps|might|may)\b", "'eventually' is 'por fim' or 'finalmente'; 'eventualmente' means possibly"),
+        (r"\blibrar(?:y|ies)\b", r"\blivrarias?\b", r"\b(?:bookstores?|bookshops?)\b", "a (software) library is a 'biblioteca'; a 'livraria' is a bookstore"),
+        (r"\bsensibl[ey]\b", r"\bsens(?:ível|íveis|ivelmente)\b", r"\bsensitiv", "'sensible' is 'sensato' or 'razoável'; 'sensível' means sensitive"),
+        (r"\breali[sz](?:e|es|ed|ing)\b", r"\brealiz\w*\s+que\b", r"(?!)", "'to realize that' is 'perceber que'; 'realizar' means to carry out"),
+        (r"\bpretend(?:s|ed|ing)?\b", r"\bpretend\w*", r"\bintend", "'to pretend' is 'fingir'; 'pretender' means to intend"),
+    ),
+}
+
+
 # -- inflection of glossary targets ------------------------------------------------------------
 
 _PT_LINKS = {"de", "do", "da", "dos", "das", "em", "para", "por", "com", "a", "à", "e"}

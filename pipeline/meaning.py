@@ -517,6 +517,19 @@ def _senses(src: str, tgt: str) -> list[tuple[re.Pattern, re.Pattern, str]]:
     return [(re.compile(w, re.I), re.compile(t, re.I), m) for w, t, m in lexicon.WRONG_SENSES.get((src, tgt), ())]
 
 
+@check("false-friend", "error", "no source word translated by its false friend ('comprehensive' -> 'compreensível')")
+def false_friend(segment: Segment, context: Context) -> Iterable[Finding]:
+    source, target = segment.source, _QUOTED.sub(" ", segment.target or "")
+    for word, friend, unless, message in _false_friends(context.src, context.tgt):
+        if word.search(source) and not unless.search(source) and (found := friend.search(target)):
+            yield f"'{found[0]}': {message}", found[0]
+
+
+@lru_cache(maxsize=None)
+def _false_friends(src: str, tgt: str) -> list[tuple[re.Pattern, re.Pattern, re.Pattern, str]]:
+    return [(re.compile(w, re.I), re.compile(f, re.I), re.compile(u, re.I), m) for w, f, u, m in lexicon.FALSE_FRIENDS.get((src, tgt), ())]
+
+
 # -- link and emphasis texts, quotation marks -------------------------------------------------
 
 _UNSPACED = {"zh", "ja"}

@@ -148,3 +148,10 @@ def test_a_plural_determiner_before_a_singular_noun_disagrees():
     assert found("agreement", "One of the models is open.", "Um dos modelo é aberto.") == ["'dos modelo': the determiner does not agree with the noun"]
     assert found("agreement", "One of the models is open.", "Um dos modelos é aberto.") == []
     assert found("agreement", "It lets us learn.", "Ela nos permite aprender.") == []  # "nos": a pronoun
+
+
+def test_false_friends_unless_the_source_says_what_the_friend_means():
+    assert found("false-friend", "Check out this comprehensive set of slides.", "Confira este conjunto compreensível de slides.") == ["'compreensível': 'comprehensive' is 'abrangente' or 'completo'; 'compreensível' means understandable"]
+    assert found("false-friend", "Check out this comprehensive set of slides.", "Confira este conjunto abrangente de slides.") == []
+    assert found("false-friend", "They discuss data and eventually publishing results.", "Eles discutem dados e eventualmente a publicação.")
+    assert found("false-friend", "Actually, it is currently the best model.", "Na verdade, atualmente é o melhor modelo.") == []  # "currently"
