@@ -234,12 +234,14 @@ def _find_missing_names(source: str, target: str, translated_terms: str, kept: t
     have = {_folded(part) for t in _LATIN_TOKEN.findall(target) for part in (t, *t.split("-"))}  # Meetup-Machine: Meetup
     missing = [n for n in wanted if not ({_folded(n), _folded(n) + "s", _folded(n).removesuffix("s")} & have) and _folded(translated.get(n, "")) not in have and not _in(n, target)]
     new = [t for t in dict.fromkeys(_LATIN_TOKEN.findall(target)) if t not in source and t not in translated.values() and t not in _LANGUAGE_TAGS]
-    if latin:
-        yield from _misspelt_common_names(source, [t for t in new if t[:1].isupper()], set(wanted) | have, src, tgt)
+    misspelt = dict(_misspelt_common_names(source, [t for t in new if t[:1].isupper()], set(wanted) | have, src, tgt)) if latin else {}
+    for name, word in misspelt.items():
+        yield True, f"'{name}' is written '{word}' in the translation", word
+    missing = [n for n in missing if not set(misspelt) & set(_tokens(n))]  # "Emmanuel Ameisen": its misspelt part is reported
     if not missing:
         return
     tokens = _tokens(target)
-    extra = [t for t in new if t in names(target, tgt) or (t == tokens[0] and t[:1].isupper() and not lexicon.known(t, tgt))]
+    extra = [t for t in new if t not in misspelt.values() and (t in names(target, tgt) or (t == tokens[0] and t[:1].isupper() and not lexicon.known(t, tgt)))]
     for name in missing:
         near = min((t for t in new if not t[:1].islower()), key=lambda e: Levenshtein.distance(name.casefold(), e.casefold()), default=None)
         if near is not None and len(name) >= 4 and Levenshtein.distance(name.casefold(), near.casefold()) <= max(1, len(name) // 5):
@@ -250,19 +252,19 @@ def _find_missing_names(source: str, target: str, translated_terms: str, kept: t
             yield False, f"'{name}' of the source is missing from the translation", name
 
 
-def _misspelt_common_names(source: str, new: list[str], seen: set[str], src: str, tgt: str) -> Iterable[tuple[bool, str, str]]:
+def _misspelt_common_names(source: str, new: list[str], seen: set[str], src: str, tgt: str) -> Iterable[tuple[str, str]]:
     """Names that are also common words ("Benjamin", "Emmanuel"), written with a letter or two wrong.
 
     Such a name is not looked for when missing (a sentence may well translate a capitalised word),
     but a word of the translation that is a word of neither language and one or two letters away
-    from it is that name misspelt: "Benjammin", "Emmanual".
+    from it is that name misspelt: "Benjammin", "Emmanual". Yields (name, as written).
     """
     for name in dict.fromkeys(t for t in _tokens(source) if t[:1].isupper() and len(t) >= 5):
         if name in seen or _folded(name) in seen:
             continue
         for word in new:
             if 0 < Levenshtein.distance(name.casefold(), word.casefold()) <= max(1, len(name) // 5) and not lexicon.known(word, tgt) and not lexicon.known(word, src) and not _translated_form(name, word):
-                yield True, f"'{name}' is written '{word}' in the translation", word
+                yield name, word
                 break
 
 

@@ -130,6 +130,9 @@ def test_messages_never_show_a_placeholder():
 def test_a_name_that_is_also_a_common_word_is_caught_misspelt_but_not_when_translated():
     source = "Emmanuel Ameisen has you covered with this book about Benjamin."
     assert found("misspelt-name", source, "Emmanual Ameisen cobre isso com este livro sobre Benjamin.") == ["'Emmanuel' is written 'Emmanual' in the translation"]
+    kept = {"Emmanuel Ameisen": "Emmanuel Ameisen"}  # a run of capitalised words, kept as a name
+    assert found("misspelt-name", source, "Emmanual Ameisen cobre isso com este livro sobre Benjamin.", terms=kept) == ["'Emmanuel' is written 'Emmanual' in the translation"]
+    assert found("names", source, "Emmanual Ameisen cobre isso com este livro sobre Benjamin.", terms=kept) == []  # reported once, as misspelt
     assert found("misspelt-name", source, "Emmanuel Ameisen cobre isso com este livro sobre Benjamin.") == []
     # the target language's own form of a word: another final vowel, other accents
     assert found("misspelt-name", "Languages such as Arabic, Russian and Telugu are covered.", "Idiomas como o árabe, o russo e o Telugo são cobertos.") == []
