@@ -15,11 +15,10 @@ from pathlib import Path
 
 import sacrebleu
 
-from pipeline.run import glossary_for
 from pipeline.config import load_config
 from pipeline.export import render
 from pipeline.language import detect_language
-from pipeline.protect import protect
+from pipeline.run import segmented
 from pipeline.segment import segment
 from pipeline.structure import inventory
 from pipeline.translation import Engines, translate
@@ -46,8 +45,7 @@ def main() -> int:
     for path in sources:
         text = path.read_text(encoding="utf-8")
         started = time.perf_counter()
-        document = segment(text, name=path.name, front_matter_keys=tuple(config.segment.front_matter_keys))
-        protect(document, glossary_for(config, engines, document.src_lang, args.to))
+        document = segmented(text, path.name, None, args.to, config, engines)
         translate(document, args.to, engines)
         output = render(document)
         seconds = time.perf_counter() - started
