@@ -11,6 +11,7 @@ import json
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -104,8 +105,8 @@ def _profiles() -> Profiles:
     try:
         with np.load(path, allow_pickle=False) as cached:
             return Profiles(json.loads(str(cached["langlist"])), json.loads(str(cached["grams"])), cached["rows"], cached["columns"], cached["counts"], cached["n_words"])
-    except (OSError, KeyError, ValueError):
-        pass
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
+        pass  # no cache yet, or a damaged one: it is written again
     langlist, grams, arrays = _read_profiles()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

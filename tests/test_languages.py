@@ -149,6 +149,9 @@ def test_a_source_language_the_text_contradicts_is_refused(tmp_path, monkeypatch
 
 
 def test_cached_language_profiles_detect_exactly_as_langdetect(tmp_path, monkeypatch):
+    import json
+
+    import numpy as np
     from langdetect import DetectorFactory, detect_langs, detector_factory
 
     from pipeline import language
@@ -164,6 +167,13 @@ def test_cached_language_profiles_detect_exactly_as_langdetect(tmp_path, monkeyp
     language._profiles.cache_clear()
     language._profiles()  # read from langdetect's files, then written to the cache
     assert list((tmp_path / "cache").glob("langdetect-*-profiles.npz"))
+    [cached_file] = (tmp_path / "cache").glob("langdetect-*-profiles.npz")
+    good = cached_file.read_bytes()
+    cached_file.write_bytes(good[: len(good) // 2])  # a damaged cache is read from langdetect's files and written again
+    language._profiles.cache_clear()
+    assert language._profiles().langlist == theirs.langlist
+    with np.load(cached_file) as rewritten:
+        assert json.loads(str(rewritten["langlist"])) == theirs.langlist
     language._profiles.cache_clear()
     monkeypatch.setattr(language, "_read_profiles", lambda: pytest.fail("the cache was not used"))
     cached = language._profiles()
