@@ -163,9 +163,12 @@ def _libhunspell() -> ctypes.CDLL | None:
     spec = importlib.util.find_spec("hunspell")
     bundled = sorted(Path(spec.submodule_search_locations[0]).glob("libhunspell*")) if spec and spec.submodule_search_locations else []
     path = str(bundled[0]) if bundled else ctypes.util.find_library("hunspell")
-    if path is None:
+    try:
+        library = ctypes.CDLL(path) if path else None
+    except OSError:  # a library that does not load here: spelling goes by the word lists alone
         return None
-    library = ctypes.CDLL(path)
+    if library is None:
+        return None
     library.Hunspell_create.restype, library.Hunspell_create.argtypes = ctypes.c_void_p, [ctypes.c_char_p, ctypes.c_char_p]
     library.Hunspell_get_dic_encoding.restype, library.Hunspell_get_dic_encoding.argtypes = ctypes.c_char_p, [ctypes.c_void_p]
     library.Hunspell_spell.restype, library.Hunspell_spell.argtypes = ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p]

@@ -158,3 +158,21 @@ def test_false_friends_unless_the_source_says_what_the_friend_means():
     assert found("false-friend", "Check out this comprehensive set of slides.", "Confira este conjunto abrangente de slides.") == []
     assert found("false-friend", "They discuss data and eventually publishing results.", "Eles discutem dados e eventualmente a publicação.")
     assert found("false-friend", "Actually, it is currently the best model.", "Na verdade, atualmente é o melhor modelo.") == []  # "currently"
+
+
+def test_without_a_loadable_hunspell_spelling_goes_by_the_word_lists(monkeypatch):
+    import ctypes
+
+    def broken(path):
+        raise OSError(f"{path}: cannot open shared object file")
+
+    monkeypatch.setattr(lexicon, "_LOADING", {})
+    monkeypatch.setattr(ctypes, "CDLL", broken)
+    lexicon._libhunspell.cache_clear()
+    lexicon.spelled.cache_clear()
+    try:
+        assert lexicon.spelled("simplificaram", "pt") is None
+        assert found("spelling", "They build language models.", "Eles constroem modelos de lingauem.")
+    finally:
+        lexicon._libhunspell.cache_clear()
+        lexicon.spelled.cache_clear()
