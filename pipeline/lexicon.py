@@ -351,7 +351,7 @@ def inflections(phrase: str, lang: str) -> set[str]:
     if lang == "pt":
         cut = next((k for k, w in enumerate(words) if k and w.casefold() in _PT_LINKS), len(words))
         head, tail = words[:cut], words[cut:]
-        forms = {" ".join([*(_pt_plural(w) for w in head), *tail]), " ".join([*(_pt_singular(w) for w in head), *tail])}
+        forms = {" ".join([*(pt_plural(w) for w in head), *tail]), " ".join([*(_pt_singular(w) for w in head), *tail])}
     elif lang == "en":
         forms = {" ".join([*words[:-1], _en_plural(words[-1])]), " ".join([*words[:-1], _en_singular(words[-1])])}
     else:
@@ -359,7 +359,8 @@ def inflections(phrase: str, lang: str) -> set[str]:
     return {f for f in forms if f and f != phrase}
 
 
-def _pt_plural(word: str) -> str:
+def pt_plural(word: str) -> str:
+    """The plural of a Portuguese word (itself when it already ends in -s: plural, or invariable like "vírus")."""
     if word.casefold().endswith("s") and len(word) > 3 and not word.casefold().endswith(("ês", "ás", "ós")):
         return word  # already plural (or invariable: "vírus")
     for ending, plural in (("ão", "ões"), ("al", "ais"), ("el", "éis"), ("ol", "óis"), ("ul", "uis"), ("il", "is"), ("m", "ns"), ("r", "res"), ("z", "zes"), ("ês", "eses")):

@@ -438,8 +438,7 @@ def _singular_noun(word: str) -> bool:
     word = word.casefold()
     if word.endswith("s") or not lexicon.pt_noun(word) or not lexicon.known(word, "pt"):
         return False
-    plural = re.sub(r"ão$", "ões", word) if word.endswith("ão") else re.sub(r"([rz])$", r"\1es", word) if word[-1] in "rz" else re.sub(r"m$", "ns", word) if word.endswith("m") else word + "s"
-    return lexicon.known(plural, "pt")
+    return lexicon.known(lexicon.pt_plural(word), "pt")
 
 
 _OF = {"de", "do", "da", "dos", "das"}
