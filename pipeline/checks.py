@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Literal
 from . import lexicon, terms
 from .document import Flag, Segment, Span, SpanKind
 from .language import MIN_LETTERS, clearly_in, count_letters, language_candidates, script_language
-from .segment import parse_alone
+from .segment import MAY_HAVE_MARKUP, parse_alone
 from .sentences import split_sentences
 
 Severity = Literal["error", "warning"]
@@ -187,16 +187,11 @@ def extra_markup(segment: Segment, context: Context) -> Iterable[Finding]:
 _INLINE_KINDS = {"link_open": "link to", "image": "image", "code_inline": "code", "strong_open": "bold", "em_open": "italics", "s_open": "strikethrough", "html_inline": "HTML"}
 
 
-# A character or sequence without which Markdown finds none of _INLINE_KINDS: links, images, code,
-# HTML, emphasis, and what linkify turns into links (URLs, e-mail addresses, bare domains)
-_MAY_HAVE_MARKUP = re.compile(r"[\[`<*_~@]|://|\S\.\w")
-
-
 @lru_cache(maxsize=8192)
 def inline_markup(text: str) -> Counter[tuple[str, str]]:
     """The inline markup of ``text`` as Markdown parses it: link/image targets, code, HTML, emphasis counts."""
     found: Counter[tuple[str, str]] = Counter()
-    if not _MAY_HAVE_MARKUP.search(text):  # most sentences: no need to parse
+    if not MAY_HAVE_MARKUP.search(text):  # most sentences: no need to parse
         return found
     tokens = [t for block in parse_alone(text) if block.children for t in block.children] if text.strip() else []
     for token in tokens:

@@ -52,6 +52,11 @@ def markdown_parser() -> MarkdownIt:
     return md
 
 
+# A character or sequence without which Markdown finds no inline markup in a text: links, images, code,
+# HTML, emphasis, strikethrough, and what linkify turns into links (URLs, e-mail addresses, bare domains)
+MAY_HAVE_MARKUP = re.compile(r"[\[`<*_~@]|://|\S\.\w")
+
+
 @lru_cache(maxsize=8192)
 def parse_alone(text: str) -> tuple[Token, ...]:
     """The block tokens of ``text`` parsed on its own (a segment's source or translation), cached:

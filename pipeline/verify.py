@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from .document import Segment
-from .segment import parse_alone
+from .segment import MAY_HAVE_MARKUP, parse_alone
 
 _INLINE = {"link_open", "image", "em_open", "strong_open", "s_open", "code_inline", "html_inline", "hardbreak"}
 _BLOCK_START = re.compile(r"^([ \t]{0,3})(?=[*+-][ \t]|[*+-]$|\d{1,9}[.)](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|>|([-*_])(?:[ \t]*\2){2,}[ \t]*$|=+[ \t]*$|-+[ \t]*$)", re.M)
@@ -25,17 +25,14 @@ _WHAT = {
 }
 
 
-# Plain prose: one line that starts with a letter (no block can start there) without a character that
-# opens inline markup (the markup checks' own test, and the escapes and entities Markdown reads).
-_PLAIN = re.compile(r"[^\W\d_][^\n\[`<*_~@\\&!]*")
-_MAY_HAVE_INLINE = re.compile(r"://|\S\.\w")
+_ONE_LINE_FROM_A_LETTER = re.compile(r"[^\W\d_][^\n]*")  # no block starts there, no line break in it
 
 
 def shape(text: str) -> Counter[str]:
     """The Markdown structure of ``text`` read on its own: block kinds and inline elements, counted."""
     found: Counter[str] = Counter()
-    if _PLAIN.fullmatch(text) and not _MAY_HAVE_INLINE.search(text):
-        return found  # no need to parse
+    if _ONE_LINE_FROM_A_LETTER.fullmatch(text) and not MAY_HAVE_MARKUP.search(text):
+        return found  # plain prose: no need to parse
     for token in parse_alone(text):
         if token.type == "inline":
             found.update(child.type for child in token.children or [] if child.type in _INLINE)

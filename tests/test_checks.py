@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import checks
+from pipeline import checks, verify
 
 from pipeline.checks import CHECKS, Context, Thresholds, judge_language, run_checks
 from pipeline.document import Segment, Span, SpanKind
@@ -121,8 +121,12 @@ def test_severity_can_be_overridden():
 @given(st.text(alphabet=st.sampled_from(list(string.printable) + ["é", "ç", "ã", "中", "\u00a0", "…"]), max_size=80))
 @settings(max_examples=300, deadline=None)
 def test_sentences_the_markup_scan_skips_have_no_markup(text):
-    """inline_markup() parses only texts that may hold markup: Markdown finds none in the others."""
-    if checks._MAY_HAVE_MARKUP.search(text):
+    """inline_markup() parses only texts that may hold markup, verification only those too or not plain one-line
+    prose: Markdown finds nothing in the others."""
+    if checks.MAY_HAVE_MARKUP.search(text):
         return
-    with mock.patch.object(checks, "_MAY_HAVE_MARKUP", re.compile("")):
+    with mock.patch.object(checks, "MAY_HAVE_MARKUP", re.compile("")):
         assert checks.inline_markup.__wrapped__(text) == Counter()
+    if verify._ONE_LINE_FROM_A_LETTER.fullmatch(text):
+        with mock.patch.object(verify, "MAY_HAVE_MARKUP", re.compile("")):
+            assert verify.shape(text) == Counter()
