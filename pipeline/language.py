@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from langdetect import LangDetectException, detector_factory
 from langdetect.detector import Detector
 from langdetect.utils.ngram import NGram
 
+from . import cache
 from .errors import UserError
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -94,27 +94,17 @@ class _GramRows(Mapping):
         return len(self._index)
 
 
-def _cache_dir() -> Path:
-    return Path(os.environ.get("PIPELINE_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsletter-pipeline")
-
-
 @lru_cache(maxsize=1)
 def _profiles() -> Profiles:
     """The profiles from the cache, built there from langdetect's own files the first time (or if unreadable)."""
-    path = _cache_dir() / f"langdetect-{metadata.version('langdetect')}-profiles.npz"
+    path = cache.directory() / f"langdetect-{metadata.version('langdetect')}-profiles.npz"
     try:
         with np.load(path, allow_pickle=False) as cached:
             return Profiles(json.loads(str(cached["langlist"])), json.loads(str(cached["grams"])), cached["rows"], cached["columns"], cached["counts"], cached["n_words"])
     except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
         pass  # no cache yet, or a damaged one: it is written again
     langlist, grams, arrays = _read_profiles()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as handle:
-            np.savez(handle, langlist=json.dumps(langlist), grams=json.dumps(grams, ensure_ascii=False), **arrays)
-        os.replace(handle.name, path)
-    except OSError:
-        pass  # a read-only home: the profiles are read from langdetect's files on every start
+    cache.write(path, lambda into: np.savez(into, langlist=json.dumps(langlist), grams=json.dumps(grams, ensure_ascii=False), **arrays))
     return Profiles(langlist, grams, **arrays)
 
 

