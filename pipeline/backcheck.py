@@ -121,6 +121,19 @@ def scored_text(text: str) -> str:
 
 
 BACK_CHUNK = 32  # segments back-translated at a time: each is checked while the next one is translated
+LAST_CHUNK = 8  # at most this many in the last chunk, whose checks are the only ones with no translation beside them
+
+
+def _chunks(segments: list[Segment]) -> list[list[Segment]]:
+    """``segments`` in chunks of ``BACK_CHUNK``, the last ones halving down to ``LAST_CHUNK`` or fewer (checking a chunk
+    takes about a third of the time translating it back does: each is checked while the next, half as long, is translated)."""
+    chunks, start = [], 0
+    while start < len(segments):
+        left = len(segments) - start
+        size = BACK_CHUNK if left >= 2 * BACK_CHUNK else left if left <= LAST_CHUNK else -(-left // 2)
+        chunks.append(segments[start : start + size])
+        start += size
+    return chunks
 
 
 def reverse_route(engines: Engines | None, src: str, tgt: str, summary: Summary) -> list[Hop] | None:
@@ -203,7 +216,7 @@ def backcheck(document: Document, tgt: str, engines: Engines | None, settings: B
         if all(s.checked == key for s, key in zip(translated, keys)) and (results := stored(fingerprint(keys))) is not None:
             return replace(summary, **{**results, "key": fingerprint(keys), "flags": [Flag(**f) for f in results["flags"]]})
     scorer, keys, done = Scorer(src), [], {}
-    chunks = [translated[i : i + BACK_CHUNK] for i in range(0, len(translated), BACK_CHUNK)] if route else [translated]
+    chunks = _chunks(translated) if route else [translated]
     # The engine translates a chunk back while a worker thread checks the previous one: the engine leaves the
     # interpreter free, so the checks cost next to nothing then.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="back-check") as checker:

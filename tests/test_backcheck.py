@@ -7,7 +7,10 @@ from corpus import SAMPLE_ISSUE
 from test_cli import run
 from test_translate import Recording, engines_with
 
-from pipeline.backcheck import Scorer, backcheck, check_key, tokenizer_for
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.backcheck import BACK_CHUNK, LAST_CHUNK, Scorer, _chunks, backcheck, check_key, tokenizer_for
 from pipeline.config import BackcheckConfig, Config
 from pipeline.protect import protect
 from pipeline.segment import segment
@@ -173,3 +176,16 @@ def test_the_same_sentence_has_the_same_check_key_wherever_it_is():
     for s in (first, second):
         s.target = "Assine a newsletter."
     assert check_key(first, "settings") == check_key(second, "settings") != check_key(first, "other settings")
+
+
+@given(st.integers(min_value=0, max_value=400))
+def test_back_translation_chunks_shrink_towards_the_end(count):
+    """Every segment once, in order; chunks of at most BACK_CHUNK that never grow, each at least half the one before
+    (so it takes about as long to translate back as the one before takes to check), the last of at most LAST_CHUNK."""
+    segments = list(range(count))
+    chunks = _chunks(segments)
+    assert [s for chunk in chunks for s in chunk] == segments
+    sizes = [len(chunk) for chunk in chunks]
+    assert all(0 < size <= BACK_CHUNK for size in sizes)
+    assert all(later <= earlier and 2 * later >= min(earlier, LAST_CHUNK) for earlier, later in zip(sizes, sizes[1:]))
+    assert not sizes or sizes[-1] <= LAST_CHUNK or len(sizes) == 1
