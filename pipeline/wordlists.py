@@ -2,8 +2,9 @@
 
 Importing wordfreq and unpacking a language's list costs about 0.25 s per process; the copy (one SQLite
 file per language, built from wordfreq the first time) opens in a millisecond and is read word by word.
-A word is looked up as wordfreq tokenizes it where that is plain (Latin letters in a language wordfreq
-only case-folds: split at hyphens and after a French elision, "’" read as "'"), and its frequency computed as wordfreq computes it,
+A word is looked up as wordfreq tokenizes it where that is plain (Latin letters and digits in a language
+wordfreq only case-folds: split at hyphens and after a French elision, "’" read as "'", digit sequences
+as wordfreq estimates them), and its frequency computed as wordfreq computes it,
 so every value is wordfreq's own; any other word, and every word when the cache is unusable, is asked
 of wordfreq itself.
 """
@@ -20,8 +21,12 @@ from importlib import metadata
 from . import cache
 
 _SEGMENTED = {"zh", "ja", "ko"}  # wordfreq needs jieba or MeCab to read these: judged by script, not by word
-_LATIN_WORD = re.compile(r"[a-zß-öø-ÿ\u0100-\u024f]+(?:'[a-zß-öø-ÿ\u0100-\u024f]+)*")
-_ELISION = re.compile(r"[a-zß-öø-ÿ\u0100-\u024f]{1,2}'(?=[aehiouyáéíóúàèìòùâêîôûåïöœ])")  # "l'", "qu'": a token of their own
+_L = "a-zß-öø-ÿ\u0100-\u024f"  # Latin letters, case-folded
+# One wordfreq token each (Unicode word boundaries): letters joined by "'" or "." ("it's", "node.js"), letters and
+# digits ("seq2seq", "2010s"), a number ("1.4", "1,000").
+_ONE_TOKEN = re.compile(rf"[{_L}]+(?:['.][{_L}]+)*|[{_L}0-9]*[0-9][{_L}0-9]*|[0-9]+(?:[.,][0-9]+)*")
+_ELISION = re.compile(rf"[{_L}]{{1,2}}'(?=[aehiouyáéíóúàèìòùâêîôûåïöœ])")  # "l'", "qu'": a token of their own
+_MULTI_DIGIT = re.compile(r"[0-9][0-9.,]+")
 _PLAIN = {"script": "Latn", "tokenizer": "regex", "normal_form": "NFC", "remove_marks": False, "dotless_i": False, "diacritics_under": None, "transliteration": None, "lookup_transliteration": None}
 _UNSEEN = 1e-9  # wordfreq's frequency at Zipf 0, the floor it gives unseen words
 
@@ -111,10 +116,29 @@ def _tokens(word: str) -> list[str] | None:
             tokens.append(elided[0][:-1])  # wordfreq drops the apostrophe
             part = part[elided.end():]
         part = part.replace("’", "'")
-        if not _LATIN_WORD.fullmatch(part):
+        if not _ONE_TOKEN.fullmatch(part):
             return None
         tokens.append(part)
     return tokens
+
+
+def _digit_frequency(token: str) -> float:
+    """wordfreq's estimate of how often a token's digit sequences are these digits: Benford's law, and a model of
+    how often each year is written for 4 digits (``wordfreq.numbers``, whose constants these are)."""
+
+    def benford(digits: str) -> float:
+        return [0.009, 0.300, 0.175, 0.124, 0.096, 0.078, 0.066, 0.057, 0.050, 0.045][int(digits[0])] / 10 ** (len(digits) - 1)
+
+    def year(digits: str) -> float:
+        value, peak = int(digits), -1.9185
+        log = peak - 0.0083 * (2019 - value) if value <= 2019 else peak if value <= 2039 else peak - 0.2 * (value - 2039)
+        return 10.0**log + 0.1 * benford(digits)
+
+    frequency = 1.0
+    for sequence in _MULTI_DIGIT.findall(token):
+        for digits in re.findall("[0-9]+", sequence):
+            frequency *= year(digits) if len(digits) == 4 else benford(digits)
+    return frequency
 
 
 def zipf(word: str, lang: str) -> float:
@@ -129,10 +153,14 @@ def zipf(word: str, lang: str) -> float:
         return zipf_frequency(word, lang)
     one_over = 0.0
     for token in tokens:
-        centibels = words.centibels(token)
+        smashed = _MULTI_DIGIT.sub(lambda match: re.sub("[0-9]", "0", match[0]), token)  # "2010s": "0000s"
+        centibels = words.centibels(smashed)
         if centibels is None:
             return 0.0
-        one_over += 1.0 / 10 ** (-centibels / 100)  # frequencies combined as wordfreq combines them, to the last bit
+        frequency = 10 ** (-centibels / 100)
+        if smashed != token:
+            frequency *= _digit_frequency(token)
+        one_over += 1.0 / frequency  # frequencies combined as wordfreq combines them, to the last bit
     frequency = max(1.0 / one_over, _UNSEEN)
     frequency = round(frequency, math.floor(-math.log(frequency, 10)) + 3)  # wordfreq's three significant digits
     return round(math.log(frequency, 10) + 9, 2)

@@ -16,6 +16,7 @@ TRICKY = [
     "It’s", "it's", "n't", "don't", "L'approche", "L’approche", "qu'un", "d'heure", "c'est-à-dire", "aujourd'hui",
     "Self-supervised", "Focar-se", "-x", "e-", "Straße", "ﬁnal", "naïve", "İstanbul", "2010s", "GPT-3", "300",
     "modelo", "Modelo", "MODELO", "ação", "acao", "reasoning", "Transformers", "'quote'", "word.", "", "日本語", "x@y",
+    "1", "1.4", "1,000", "2.4.1", "2010", "1985", "2045", "0042", "2010s", "1st", "12-em-1", "seq2seq", "Node.js", "dair.ai", "90's", "a,b", "x²",
 ]
 
 
