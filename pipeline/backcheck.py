@@ -14,9 +14,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
-from functools import lru_cache
-
-from sacrebleu.metrics import BLEU, CHRF
+from functools import cached_property, lru_cache
 
 from .checks import CHECKS, Context, judge_language, prose, run_checks, telling_words
 from .config import BackcheckConfig
@@ -66,6 +64,8 @@ def tokenizer_for(lang: str) -> str:
 
 @lru_cache(maxsize=None)
 def _mecab_available() -> bool:
+    from sacrebleu.metrics import BLEU
+
     try:
         BLEU(tokenize="ja-mecab")
     except Exception:  # sacrebleu raises RuntimeError when mecab-python3/ipadic are missing
@@ -82,20 +82,30 @@ class Scorer:
     """
 
     def __init__(self, lang: str):
-        tokenize = tokenizer_for(lang)
-        # force: a hypothesis ending " ." is a placeholder removed before a full stop, not tokenized text
-        self._bleu, self._sentence_bleu, self._chrf = BLEU(tokenize=tokenize, force=True), BLEU(tokenize=tokenize, effective_order=True), CHRF()
+        self._tokenize = tokenizer_for(lang)
         self._bleu_stats: list = []
         self._chrf_stats: list = []
 
+    @cached_property
+    def _metrics(self) -> tuple:
+        """sacrebleu's corpus BLEU, sentence BLEU and chrF, loaded by the first sentences scored (on the checks' thread,
+        beside the engine), not by every command."""
+        from sacrebleu.metrics import BLEU, CHRF
+
+        # force: a hypothesis ending " ." is a placeholder removed before a full stop, not tokenized text
+        return BLEU(tokenize=self._tokenize, force=True), BLEU(tokenize=self._tokenize, effective_order=True), CHRF()
+
     def sentences(self, hypotheses: list[str], references: list[str]) -> list[dict[str, float]]:
         """The scores of each hypothesis against its reference; they count towards the corpus scores."""
-        bleu_stats = self._bleu._extract_corpus_statistics(hypotheses, [references]) if hypotheses else []
-        chrf_stats = self._chrf._extract_corpus_statistics(hypotheses, [references]) if hypotheses else []
+        if not hypotheses:
+            return []
+        bleu, sentence_bleu, chrf = self._metrics
+        bleu_stats = bleu._extract_corpus_statistics(hypotheses, [references])
+        chrf_stats = chrf._extract_corpus_statistics(hypotheses, [references])
         self._bleu_stats += bleu_stats
         self._chrf_stats += chrf_stats
         return [
-            {"bleu": round(self._sentence_bleu._aggregate_and_compute([b]).score, 2), "chrf": round(self._chrf._aggregate_and_compute([c]).score, 2)}
+            {"bleu": round(sentence_bleu._aggregate_and_compute([b]).score, 2), "chrf": round(chrf._aggregate_and_compute([c]).score, 2)}
             for b, c in zip(bleu_stats, chrf_stats)
         ]
 
@@ -103,8 +113,9 @@ class Scorer:
         """The corpus scores of every sentence scored so far and their signatures (empty when none was)."""
         if not self._bleu_stats:
             return {}, {}
-        corpus = {"bleu": round(self._bleu._aggregate_and_compute(self._bleu_stats).score, 2), "chrf": round(self._chrf._aggregate_and_compute(self._chrf_stats).score, 2)}
-        return corpus, {"bleu": self._bleu.get_signature().format(), "chrf": self._chrf.get_signature().format()}
+        bleu, _, chrf = self._metrics
+        corpus = {"bleu": round(bleu._aggregate_and_compute(self._bleu_stats).score, 2), "chrf": round(chrf._aggregate_and_compute(self._chrf_stats).score, 2)}
+        return corpus, {"bleu": bleu.get_signature().format(), "chrf": chrf.get_signature().format()}
 
 
 def remask(text: str, placeholders: dict[str, str]) -> str:

@@ -17,13 +17,13 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-import numpy as np
-from langdetect import LangDetectException, detector_factory
-from langdetect.detector import Detector
-from langdetect.utils.ngram import NGram
+from typing import TYPE_CHECKING
 
 from . import cache
 from .errors import UserError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -77,6 +77,8 @@ class _GramRows(Mapping):
         self._rows, self._columns, self._counts, self._n_words = rows, columns, counts, n_words
 
     def __getitem__(self, gram: str) -> list[float]:
+        import numpy as np
+
         i = self._index[gram]
         start, end = self._rows[i], self._rows[i + 1]
         row = np.zeros(self._n_words.shape[0])
@@ -97,6 +99,8 @@ class _GramRows(Mapping):
 @lru_cache(maxsize=1)
 def _profiles() -> Profiles:
     """The profiles from the cache, built there from langdetect's own files the first time (or if unreadable)."""
+    import numpy as np
+
     path = cache.directory() / f"langdetect-{metadata.version('langdetect')}-profiles.npz"
     try:
         with np.load(path, allow_pickle=False) as cached:
@@ -111,6 +115,9 @@ def _profiles() -> Profiles:
 def _read_profiles() -> tuple[list[str], list[str], dict[str, np.ndarray]]:
     """langdetect's profile files, in the order its factory reads them: the languages, the 1- to 3-grams and, per
     gram, the languages that have it with their counts, and each language's number of 1-, 2- and 3-grams."""
+    import numpy as np
+    from langdetect import detector_factory
+
     langlist, n_words, by_gram = [], [], {}
     directory = Path(detector_factory.PROFILES_DIRECTORY)
     for name in os.listdir(directory):
@@ -135,6 +142,9 @@ def _read_profiles() -> tuple[list[str], list[str], dict[str, np.ndarray]]:
 @lru_cache(maxsize=None)
 def _log_row(gram: str) -> np.ndarray:
     """log P(gram | language) for every langdetect profile, smoothed as langdetect smooths it."""
+    import numpy as np
+    from langdetect.detector import Detector
+
     smoothing = Detector.ALPHA_DEFAULT / Detector.BASE_FREQ
     return np.log(np.asarray(_profiles().word_lang_prob_map[gram], dtype=np.float64) + smoothing)
 
@@ -144,6 +154,8 @@ def profile_reading(text: str) -> list[tuple[str, float]]:
 
     The n-grams are langdetect's own (its text cleaning and normalisation); empty when it finds none.
     """
+    import numpy as np
+
     factory = _profiles()
     grams = _ngrams(text[:READ_CHARS], factory.word_lang_prob_map)
     if not grams:
@@ -152,7 +164,7 @@ def profile_reading(text: str) -> list[tuple[str, float]]:
     scores: dict[str, float] = {}
     for lang, total in zip(factory.langlist, totals.tolist()):
         code = _normalise(lang)
-        scores[code] = max(total, scores.get(code, -np.inf))
+        scores[code] = max(total, scores.get(code, float("-inf")))
     return sorted(scores.items(), key=lambda kv: -kv[1])
 
 
@@ -164,6 +176,9 @@ _NON_LATIN = re.compile("[\u0300-\u1dff\u1f00-\U0010ffff]")  # from U+0300, Lati
 def _ngrams(text: str, known: dict) -> list[str]:
     """The 1- to 3-grams of ``text`` that langdetect's profiles know, as langdetect extracts them (URLs and
     e-mail addresses out, its normalisation, no grams inside all-capital words), in a tighter loop than its own."""
+    from langdetect.detector import Detector
+    from langdetect.utils.ngram import NGram
+
     text = _SPACES.sub(" ", NGram.normalize_vi(Detector.MAIL_RE.sub(" ", Detector.URL_RE.sub(" ", text))))
     if len(_LATIN_RANGE.findall(text)) * 2 < len(_NON_LATIN.findall(text)):
         text = _LATIN_RANGE.sub("", text)  # Latin letters inside non-Latin text are names
@@ -190,6 +205,8 @@ def _ngrams(text: str, known: dict) -> list[str]:
 
 @lru_cache(maxsize=None)
 def _normal(ch: str) -> str:
+    from langdetect.utils.ngram import NGram
+
     return NGram.normalize(ch)
 
 
@@ -201,12 +218,14 @@ def clearly_in(text: str, langs: set[str]) -> bool:
     reading = profile_reading(text)
     if not reading or reading[0][0] not in langs:
         return False
-    rival = next((score for lang, score in reading if lang not in langs), -np.inf)
+    rival = next((score for lang, score in reading if lang not in langs), float("-inf"))
     return reading[0][1] - rival >= CLEAR_MARGIN
 
 
 def language_candidates(text: str) -> list[tuple[str, float]]:
     """langdetect's guesses for ``text`` with their probabilities, best first (empty if it has none)."""
+    from langdetect import LangDetectException
+
     try:
         return [(_normalise(guess.lang), guess.prob) for guess in _detect_langs(text[:20000])]
     except LangDetectException:
@@ -215,6 +234,8 @@ def language_candidates(text: str) -> list[tuple[str, float]]:
 
 def _detect_langs(text: str) -> list:
     """langdetect's ``detect_langs`` on the cached profiles."""
+    from langdetect.detector import Detector
+
     detector = Detector(_profiles())
     detector.append(text)
     return detector.get_probabilities()
@@ -234,6 +255,8 @@ def detect_language(text: str) -> str | None:
     reading = profile_reading(text)
     if len(reading) > 1 and reading[0][1] - reading[1][1] >= CLEAR_MARGIN:
         return reading[0][0]
+    from langdetect import LangDetectException
+
     try:
         best = _detect_langs(text[:20000])[0]
     except LangDetectException:

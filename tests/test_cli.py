@@ -107,3 +107,12 @@ def test_existing_different_output_is_kept_not_overwritten(tmp_path, monkeypatch
     assert human.read_bytes() == SAMPLE_ISSUE.read_bytes()
     assert (tmp_path / "sample-issue.pt.md.1.bak").read_text(encoding="utf-8") == "Tradução humana que ninguém pode perder.\n"
     assert not (tmp_path / "sample-issue.pt.md.2.bak").exists()  # an identical re-run makes no backup
+
+
+def test_the_command_line_loads_no_heavy_library_before_it_needs_one():
+    """Every command starts without numpy, langdetect, sacrebleu, wordfreq or a neural toolkit: they load with the
+    first text to detect, back-translation to score or model to run (an unchanged re-run needs none of them)."""
+    heavy = {"numpy", "langdetect", "sacrebleu", "wordfreq", "torch", "transformers", "ctranslate2"}
+    script = f"import sys, pipeline.cli\nprint(sorted({heavy!r} & {{name.split('.')[0] for name in sys.modules}}))"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
