@@ -160,6 +160,29 @@ def test_false_friends_unless_the_source_says_what_the_friend_means():
     assert found("false-friend", "Actually, it is currently the best model.", "Na verdade, atualmente é o melhor modelo.") == []  # "currently"
 
 
+def test_a_dictionary_read_by_shards_spells_as_the_whole_dictionary(tmp_path, monkeypatch):
+    """pt_BR loads its affix rules and then only the shards of words its words may come from (first letters, and the
+    letter after a prefix the rules add: "des|envolvedores", "co|erdeiro" from "herdeiro"); each word in a fresh
+    dictionary, so that no shard another word needed hides a missing one."""
+    from pipeline.lexicon import Hunspell, _libhunspell, _open_dictionary
+
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path))
+    library, reference = _libhunspell(), _open_dictionary("pt")
+    if library is None or reference is None:
+        pytest.skip("no loadable libhunspell with pt_BR here")
+    assert reference._shards is not None  # pt_BR has no compounding: it is read by shards
+    aff, dic = reference._aff, reference._dic
+    with monkeypatch.context() as loading_whole:
+        loading_whole.setattr(lexicon, "_shards", lambda aff, dic: None)
+        whole = Hunspell(library, aff, dic)
+    words = ["desenvolvedores", "desenvolverdores", "reimplementar", "ultrassom", "super-homem", "anti-inflamatório", "coerdeiro", "Simplificaram", "guarda-chuva", "d'água", "Brasil", "lingauem"]
+    for word in words:
+        fresh = Hunspell(library, aff, dic)
+        assert fresh.spell(word) == whole.spell(word), word
+        assert len(fresh._added) < 6  # a few shards, not the whole list
+    assert [whole.spell(w) for w in words] == [True, False, True, True, True, True, True, True, True, True, True, False]
+
+
 def test_without_a_loadable_hunspell_spelling_goes_by_the_word_lists(monkeypatch):
     import ctypes
 
