@@ -83,26 +83,31 @@ def _open_temp(path: Path) -> tuple[int, str | None]:
     return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
 
 
-def _name_temp(handle: int, path: Path) -> str:
-    """Give the complete unnamed file a temp name next to ``path`` (the step before the rename)."""
+def _link(handle: int, name: Path) -> bool:
+    """Give the complete unnamed file the name ``name``; False where a file has it already."""
     fds = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        while True:
-            temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-            try:  # a dir fd makes os.link use linkat(AT_SYMLINK_FOLLOW), which links the open file itself
-                os.link(str(handle), temp, src_dir_fd=fds, follow_symlinks=True)
-                return str(temp)
-            except FileExistsError:
-                continue
+    try:  # a dir fd makes os.link use linkat(AT_SYMLINK_FOLLOW), which links the open file itself
+        os.link(str(handle), name, src_dir_fd=fds, follow_symlinks=True)
+        return True
+    except FileExistsError:
+        return False
     finally:
         os.close(fds)
+
+
+def _name_temp(handle: int, path: Path) -> str:
+    """Give the complete unnamed file a temp name next to ``path`` (the step before the rename that replaces it)."""
+    while not _link(handle, temp := path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")):
+        pass
+    return str(temp)
 
 
 def write_atomic(path: Path, text: str, keep_previous: bool = True) -> Path | None:
     """Write ``text`` to ``path`` through a temp file and ``os.replace``: never a partial file.
 
     The text goes to an unnamed file that is named only once complete and synced, so a process
-    killed at any point leaves the old file or the new one, and no temp file. A different file
+    killed at any point leaves the old file or the new one: a new file is named in one step, and one
+    that replaces a file has a temp name only between two system calls. A different file
     already at ``path`` (a human translation, an edited one) is never lost: it is kept as
     `NAME.N.bak` first (``keep_previous=False`` for generated reports). Returns that backup's path, if one was made.
     """
@@ -118,6 +123,8 @@ def write_atomic(path: Path, text: str, keep_previous: bool = True) -> Path | No
             out.flush()
             os.fsync(out.fileno())
             backup = _keep_previous(path, text) if keep_previous else None
+            if temp is None and _link(out.fileno(), path):
+                return backup  # a new file: named in one step, no temp name to leave behind
             temp = temp or _name_temp(out.fileno(), path)
         os.replace(temp, path)
         return backup

@@ -116,3 +116,15 @@ def test_the_command_line_loads_no_heavy_library_before_it_needs_one():
     script = f"import sys, pipeline.cli\nprint(sorted({heavy!r} & {{name.split('.')[0] for name in sys.modules}}))"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_new_output_is_named_in_one_step_and_a_replaced_one_kept(tmp_path, monkeypatch):
+    """No temp name for a new file (a kill then leaves nothing behind); a different file already there is kept as .bak."""
+    from pipeline import files
+
+    with monkeypatch.context() as new_file:
+        new_file.setattr(files, "_name_temp", lambda handle, path: pytest.fail("a new file got a temp name"))
+        assert files.write_atomic(tmp_path / "issue.pt.md", "one\n") is None
+    backup = files.write_atomic(tmp_path / "issue.pt.md", "two\n")
+    assert (tmp_path / "issue.pt.md").read_text() == "two\n" and backup.read_text() == "one\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["issue.pt.md", "issue.pt.md.1.bak"]
