@@ -118,14 +118,11 @@ def common_words(lang: str, count: int = 150) -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
-def _vocabulary(lang: str) -> dict[int, tuple[list[str], list[int]]]:
-    """The language's 60,000 most frequent words (Zipf above about 2.5) by length: the words and their frequency ranks."""
-    by_length: dict[int, tuple[list[str], list[int]]] = {}
-    for rank, word in enumerate(wordlists.top(lang, 60_000)):
-        words, ranks = by_length.setdefault(len(word), ([], []))
-        words.append(word)
-        ranks.append(rank)
-    return by_length
+def _vocabulary(lang: str, length: int) -> tuple[list[str], list[int]]:
+    """The words of ``length`` letters among the language's 60,000 most frequent (Zipf above about 2.5), and their
+    frequency ranks."""
+    found = wordlists.top_of_length(lang, 60_000, length)
+    return [word for word, _ in found], [rank for _, rank in found]
 
 
 # Which of the LibreOffice dictionaries spells a language; otherwise "xx_XX", then "xx".
@@ -293,7 +290,7 @@ def suggestion(word: str, lang: str) -> str | None:
     word = word.casefold()
     best: tuple[int, int, str] | None = None
     for length in range(len(word) - 2, len(word) + 3):
-        words, ranks = _vocabulary(lang).get(length, ((), ()))
+        words, ranks = _vocabulary(lang, length)
         for found, distance, index in extract(word, words, scorer=OSA.distance, score_cutoff=2, limit=None):
             if found != word and (best is None or (distance, ranks[index]) < best[:2]):
                 best = (distance, ranks[index], found)

@@ -48,9 +48,17 @@ class WordList:
         with self._lock:
             return [word for (word,) in self._connection.execute("SELECT word FROM words WHERE rank < ? ORDER BY rank", (count,))]
 
+    def top_of_length(self, count: int, length: int) -> list[tuple[str, int]]:
+        """The words of ``length`` characters among the ``count`` most frequent, with their ranks, in wordfreq's order."""
+        with self._lock:
+            return self._connection.execute("SELECT word, rank FROM words WHERE length(word) = ? AND rank < ? ORDER BY rank", (length, count)).fetchall()
+
+
+SCHEMA = 2  # in the file name: a file of another layout is never read
+
 
 def _path(lang: str):
-    return cache.directory() / f"wordfreq-{metadata.version('wordfreq')}-{lang}.sqlite"
+    return cache.directory() / f"wordfreq-{metadata.version('wordfreq')}-{lang}.v{SCHEMA}.sqlite"
 
 
 def _open(path) -> WordList | None:
@@ -76,6 +84,7 @@ def _fill(lang: str, path) -> None:
         connection.executescript("CREATE TABLE about (key TEXT PRIMARY KEY, value); CREATE TABLE words (word TEXT PRIMARY KEY, centibels INTEGER, rank INTEGER) WITHOUT ROWID;")
         connection.executemany("INSERT OR IGNORE INTO words VALUES (?, ?, ?)", rows)
         connection.execute("CREATE INDEX by_rank ON words (rank)")
+        connection.execute("CREATE INDEX by_length ON words (length(word), rank)")
         connection.executemany("INSERT INTO about VALUES (?, ?)", [("plain", int(plain)), ("complete", 1)])
     connection.close()
 
@@ -164,6 +173,14 @@ def zipf(word: str, lang: str) -> float:
     frequency = max(1.0 / one_over, _UNSEEN)
     frequency = round(frequency, math.floor(-math.log(frequency, 10)) + 3)  # wordfreq's three significant digits
     return round(math.log(frequency, 10) + 9, 2)
+
+
+def top_of_length(lang: str, count: int, length: int) -> list[tuple[str, int]]:
+    """The words of ``length`` characters among wordfreq's ``top_n_list(lang, count)``, with their ranks there."""
+    words = word_list(lang) if available(lang) else None
+    if words is None:
+        return [(word, rank) for rank, word in enumerate(top(lang, count)) if len(word) == length]
+    return words.top_of_length(count, length)
 
 
 def top(lang: str, count: int) -> list[str]:

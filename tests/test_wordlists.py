@@ -33,6 +33,9 @@ def test_frequencies_and_lists_are_wordfreqs(lang):
     for word in _words() + top_n_list(lang, 1500):
         assert wordlists.zipf(word, lang) == zipf_frequency(word, lang), word
     assert wordlists.top(lang, 3000) == top_n_list(lang, 3000)
+    for length in (1, 4, 9, 15):
+        expected = [(word, rank) for rank, word in enumerate(top_n_list(lang, 60_000)) if len(word) == length]
+        assert wordlists.top_of_length(lang, 60_000, length) == expected
     assert wordlists.word_list(lang) is not None  # read from the cache, not from wordfreq
 
 
@@ -48,10 +51,11 @@ def test_an_unwritable_or_damaged_cache_still_gives_wordfreqs_values(tmp_path, m
     wordlists.word_list.cache_clear()
     assert wordlists.word_list("es") is None
     assert wordlists.zipf("modelo", "es") == zipf_frequency("modelo", "es") > 0
+    assert wordlists.top_of_length("es", 500, 6) == [(w, r) for r, w in enumerate(top_n_list("es", 500)) if len(w) == 6]
     monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path / "cache"))
     wordlists.word_list.cache_clear()
     assert wordlists.word_list("es") is not None
-    [cached] = (tmp_path / "cache").glob("wordfreq-*-es.sqlite")
+    [cached] = (tmp_path / "cache").glob("wordfreq-*-es.v*.sqlite")
     cached.write_bytes(b"not a database" * 100)
     wordlists.word_list.cache_clear()
     assert wordlists.zipf("modelo", "es") == zipf_frequency("modelo", "es")  # built again
