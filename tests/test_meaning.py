@@ -161,7 +161,7 @@ def test_false_friends_unless_the_source_says_what_the_friend_means():
 
 
 def test_a_dictionary_read_by_shards_spells_as_the_whole_dictionary(tmp_path, monkeypatch):
-    """pt_BR loads its affix rules and then only the shards of words its words may come from (first letters, and the
+    """pt_BR loads its affix rules, then only the shards a checked word's stems may be in (its first letter, and the
     letter after a prefix the rules add: "des|envolvedores", "co|erdeiro" from "herdeiro"); each word in a fresh
     dictionary, so that no shard another word needed hides a missing one."""
     from pipeline.lexicon import Hunspell, _libhunspell, _open_dictionary
