@@ -153,13 +153,18 @@ class Hunspell:
             if self._shards:
                 for letter in self._first_letters(word) - self._added:
                     shard = self._shards / _shard_name(letter)
-                    if shard.exists():
-                        self._library.Hunspell_add_dic(self._handle, os.fsencode(shard))
+                    if shard.exists() and self._library.Hunspell_add_dic(self._handle, os.fsencode(shard)) != 0:
+                        self._load_whole()  # a libhunspell that holds only so many word lists
+                        break
                     self._added.add(letter)
             try:
                 return bool(self._library.Hunspell_spell(self._handle, word.encode(self._encoding)))
             except (UnicodeEncodeError, LookupError):
                 return False
+
+    def _load_whole(self) -> None:
+        self._library.Hunspell_destroy(self._handle)
+        self._handle, self._shards = self._library.Hunspell_create(os.fsencode(self._aff), os.fsencode(self._dic)), None
 
     def _first_letters(self, word: str) -> set[str]:
         """The first letters the stems of ``word`` (and of its parts between hyphens and apostrophes) may have."""
@@ -231,6 +236,7 @@ def _libhunspell() -> ctypes.CDLL | None:
     library.Hunspell_create.restype, library.Hunspell_create.argtypes = ctypes.c_void_p, [ctypes.c_char_p, ctypes.c_char_p]
     library.Hunspell_get_dic_encoding.restype, library.Hunspell_get_dic_encoding.argtypes = ctypes.c_char_p, [ctypes.c_void_p]
     library.Hunspell_spell.restype, library.Hunspell_spell.argtypes = ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p]
+    library.Hunspell_destroy.restype, library.Hunspell_destroy.argtypes = None, [ctypes.c_void_p]
     if hasattr(library, "Hunspell_add_dic"):
         library.Hunspell_add_dic.restype, library.Hunspell_add_dic.argtypes = ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p]
     return library

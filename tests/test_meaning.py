@@ -181,6 +181,18 @@ def test_a_dictionary_read_by_shards_spells_as_the_whole_dictionary(tmp_path, mo
         assert fresh.spell(word) == whole.spell(word), word
         assert len(fresh._added) < 6  # a few shards, not the whole list
     assert [whole.spell(w) for w in words] == [True, False, True, True, True, True, True, True, True, True, True, False]
+    every_letter = Hunspell(library, aff, dic)  # one dictionary holding every shard still spells every word
+    letters = {chr(int(shard.stem)) for shard in every_letter._shards.glob("*.dic") if shard.stem.isdigit()}
+    for letter in letters:
+        every_letter.spell(letter + "xq")
+    assert every_letter._shards is not None and letters <= every_letter._added and len(letters) > 30
+    assert all(every_letter.spell(w) for w in ["abacaxi", "zebra", "xadrez", "vaca", "ótimo", "único", "éramos", "Ítaca", "quilo", "yin"])
+    assert every_letter.spell("desenvolverdores") is False
+
+    failing = Hunspell(library, aff, dic)  # a libhunspell that refuses another word list: the whole dictionary instead
+    with monkeypatch.context() as refusing:
+        refusing.setattr(library, "Hunspell_add_dic", lambda handle, path: 1)
+        assert failing.spell("desenvolvedores") and failing._shards is None and not failing.spell("desenvolverdores")
 
 
 def test_without_a_loadable_hunspell_spelling_goes_by_the_word_lists(monkeypatch):
