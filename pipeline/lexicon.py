@@ -141,10 +141,11 @@ class Hunspell:
 
     def __init__(self, library: ctypes.CDLL, aff: Path, dic: Path):
         self._library, self._aff, self._dic = library, aff, dic
-        self._shards = _shards(aff, dic) if hasattr(library, "Hunspell_add_dic") else None
+        rules = _affix_rules(aff) if hasattr(library, "Hunspell_add_dic") else None
+        self._shards = _shards(rules, dic) if rules is not None else None
         self._handle = library.Hunspell_create(os.fsencode(aff), os.fsencode(self._shards / _BASE if self._shards else dic))
         self._encoding = library.Hunspell_get_dic_encoding(self._handle).decode("ascii")
-        self._prefixes = _prefix_rules(aff) if self._shards else ()
+        self._prefixes = _prefix_rules(rules) if self._shards else ()
         self._added: set[str] = set()
         self._lock = threading.Lock()
 
@@ -184,24 +185,32 @@ def _shard_name(letter: str) -> str:
     return f"{ord(letter)}.dic"
 
 
-def _prefix_rules(aff: Path) -> tuple[tuple[str, str], ...]:
-    """The dictionary's prefix rules as (what they strip from the stem, what they add before it)."""
-    rules = set()
-    for line in aff.read_text(encoding="utf-8").splitlines():
+def _affix_rules(aff: Path) -> str | None:
+    """The text of a UTF-8 affix file, None where it cannot be read as one."""
+    try:
+        return aff.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _prefix_rules(rules: str) -> tuple[tuple[str, str], ...]:
+    """The affix file's prefix rules as (what they strip from the stem, what they add before it)."""
+    prefixes = set()
+    for line in rules.splitlines():
         fields = line.split()
         if len(fields) >= 5 and fields[0] == "PFX":
             strip, add = fields[2], fields[3].split("/")[0]
-            rules.add(("" if strip == "0" else strip, "" if add == "0" else add))
-    return tuple(sorted(rules))
+            prefixes.add(("" if strip == "0" else strip, "" if add == "0" else add))
+    return tuple(sorted(prefixes))
 
 
-def _shards(aff: Path, dic: Path) -> Path | None:
+def _shards(rules: str, dic: Path) -> Path | None:
     """The cached directory of ``dic``'s words by first letter (built on first use), or None where the dictionary must
-    load whole: not UTF-8, compounding or input conversion, or a cache that cannot be written."""
+    load whole (``rules``, its affix file, says it is not UTF-8 or has compounding or input conversion) or the cache
+    cannot be written."""
     try:
-        rules = aff.read_text(encoding="utf-8")
         status = dic.stat()
-    except (OSError, UnicodeDecodeError):
+    except OSError:
         return None
     if not re.search(r"^SET\s+UTF-8\s*$", rules, re.MULTILINE) or _WHOLE_ONLY.search(rules):
         return None

@@ -185,7 +185,7 @@ def zipf(word: str, lang: str) -> float:
 
 def top_of_length(lang: str, count: int, length: int) -> list[tuple[str, int]]:
     """The words of ``length`` characters among wordfreq's ``top_n_list(lang, count)``, with their ranks there."""
-    words = word_list(lang) if available(lang) else None
+    words = word_list(lang)
     if words is None:
         return [(word, rank) for rank, word in enumerate(top(lang, count)) if len(word) == length]
     return words.top_of_length(count, length)

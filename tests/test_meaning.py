@@ -173,7 +173,7 @@ def test_a_dictionary_read_by_shards_spells_as_the_whole_dictionary(tmp_path, mo
     assert reference._shards is not None  # pt_BR has no compounding: it is read by shards
     aff, dic = reference._aff, reference._dic
     with monkeypatch.context() as loading_whole:
-        loading_whole.setattr(lexicon, "_shards", lambda aff, dic: None)
+        loading_whole.setattr(lexicon, "_shards", lambda rules, dic: None)
         whole = Hunspell(library, aff, dic)
     words = ["desenvolvedores", "desenvolverdores", "reimplementar", "ultrassom", "super-homem", "anti-inflamatório", "coerdeiro", "Simplificaram", "guarda-chuva", "d'água", "Brasil", "lingauem"]
     for word in words:
