@@ -50,8 +50,12 @@ FLAGS = ("case-sensitive", "case-insensitive", "whole-word", "substring")
 _CJK = "\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f"
 _WORD = f"[^\\W{_CJK}]"
 _IS_WORD = re.compile(_WORD)
-_BOUNDARY_BEFORE_PREVIOUS = rf"(?<!{_WORD}[\s\S])"  # for use right after the first character
-_BOUNDARY_AFTER = rf"(?!{_WORD})"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+# Boundaries as (before, right after the first character; after). A class with CJK ranges takes a millisecond to
+# compile, and a glossary has a hundred boundaries: where no term has a CJK character, the text is scanned with its
+# CJK characters blanked to _BLANK (no word character), and plain \w boundaries mean the same.
+_BOUNDARIES = {True: (rf"(?<!{_WORD}[\s\S])", rf"(?!{_WORD})"), False: (r"(?<!\w[\s\S])", r"(?!\w)")}
+_BLANK = "\x00"
 _AUTO_EXCLUDE = re.compile(
     r"(?:https?|ftp)://\S+|www\.\S+"  # URLs with a scheme or www.
     r"|\b[\w-]+(?:\.[\w-]+)+/\S*"  # bare host/path: github.com/dair-ai
@@ -179,15 +183,15 @@ def _regex_parts(term: Term) -> tuple[str, str, bool, bool]:
     return first, rest, *edges
 
 
-def _alternation(terms: Sequence[Term]) -> tuple[str, list[Term]]:
+def _alternation(terms: Sequence[Term], boundaries: tuple[str, str]) -> tuple[str, list[Term]]:
     """One regex for all terms, and the term behind each capturing group (group i -> [i - 1]).
 
     Terms are bucketed by first character, ``[bB](?:...)``, so the regex engine rejects a
     position with one character-class test instead of trying every term there. Inside a
     bucket the terms keep their longest-first order, and consecutive terms that need the
-    same word boundaries share one pair of boundary assertions (``(?:(a)|(b))`` + assertion
-    backtracks into ``b`` exactly as separate alternatives would); this keeps the number of
-    CJK-aware character classes, which are slow to compile, to a few per bucket.
+    same word boundaries share one pair of ``boundaries`` (before, after) (``(?:(a)|(b))`` +
+    assertion backtracks into ``b`` exactly as separate alternatives would); this keeps the
+    number of boundary assertions to a few per bucket.
     """
     buckets: dict[str, list[Term]] = {}
     for term in terms:
@@ -205,7 +209,7 @@ def _alternation(terms: Sequence[Term]) -> tuple[str, list[Term]]:
             runs[-1][1].append(f"((?<={first}){rest})")  # the bucket class consumed the first character
             order.append(term)
         body = "|".join(
-            f"{_BOUNDARY_BEFORE_PREVIOUS if before else ''}(?:{'|'.join(alts)}){_BOUNDARY_AFTER if after else ''}"
+            f"{boundaries[0] if before else ''}(?:{'|'.join(alts)}){boundaries[1] if after else ''}"
             for (before, after), alts in runs
         )
         parts.append(f"[{''.join(map(re.escape, sorted(chars)))}](?:{body})")
@@ -260,7 +264,8 @@ class Glossary:
 
     def __init__(self, terms: Iterable[Term]):
         self.terms: tuple[Term, ...] = tuple(sorted(terms, key=lambda t: (-len(t.source), t.source)))
-        pattern, self._by_group = _alternation(self.terms)
+        self._cjk = any(_CJK_CHAR.search(t.source) or _BLANK in t.source for t in self.terms)
+        pattern, self._by_group = _alternation(self.terms, _BOUNDARIES[self._cjk])
         self._regex = re.compile(pattern)
 
     @classmethod
@@ -314,6 +319,8 @@ class Glossary:
 
     def _scan(self, text: str, start: int, end: int) -> list[TermMatch]:
         piece = text[start:end]  # sliced so that the piece's edges count as word boundaries
+        if not self._cjk and not piece.isascii():
+            piece = _CJK_CHAR.sub(_BLANK, piece)  # one character for one: positions stay
         found = []
         for m in self._regex.finditer(piece):
             s, e = start + m.start(), start + m.end()

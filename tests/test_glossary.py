@@ -493,3 +493,17 @@ _REF_PIECES = ["BERT", "bert", "Al", "o", "s", "es", " ", "\n", "-", "é", "中"
 def test_compiled_matcher_agrees_with_naive_reference(text: str) -> None:
     got = [(m.start, m.end, m.term.source) for m in Glossary(_REF_TERMS).find(text)]
     assert got == _reference(_REF_TERMS, text)
+
+
+_LATIN_TERMS = [t for t in _REF_TERMS if t.source.isascii()]  # matched without CJK-aware boundaries in the regex
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_REF_PIECES), max_size=30).map("".join))
+def test_glossary_without_cjk_terms_still_matches_next_to_cjk_text(text: str) -> None:
+    got = [(m.start, m.end, m.term.source) for m in Glossary(_LATIN_TERMS).find(text)]
+    assert got == _reference(_LATIN_TERMS, text)
+
+
+def test_english_term_glued_to_chinese_text_matches() -> None:
+    assert [m.text for m in Glossary([term("BERT"), term("GPU")]).find("使用BERT模型和GPU。BERTs")] == ["BERT", "GPU", "BERTs"]
