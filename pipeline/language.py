@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import threading
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -96,17 +95,8 @@ class _GramRows(Mapping):
         return len(self._index)
 
 
-_PROFILES_LOCK = threading.Lock()
-
-
-def _profiles() -> Profiles:
-    """The profiles, read once per process however many threads ask at once."""
-    with _PROFILES_LOCK:
-        return _cached_profiles()
-
-
 @lru_cache(maxsize=1)
-def _cached_profiles() -> Profiles:
+def _profiles() -> Profiles:
     """The profiles from the cache, built there from langdetect's own files the first time (or if unreadable)."""
     import numpy as np
 
@@ -258,27 +248,19 @@ def detect_language(text: str) -> str | None:
     """
     if count_letters(text) < MIN_LETTERS:
         return None
-    if clear := clear_language(text):
-        return clear
+    by_script = script_language(text)
+    if by_script in ("zh", "ja", "ko"):
+        return by_script
+    reading = profile_reading(text)
+    if len(reading) > 1 and reading[0][1] - reading[1][1] >= CLEAR_MARGIN:
+        return reading[0][0]
     from langdetect import LangDetectException
 
     try:
         best = _detect_langs(text[:20000])[0]
     except LangDetectException:
-        return script_language(text)
-    return _normalise(best.lang)
-
-
-def clear_language(text: str) -> str | None:
-    """The language of ``text`` when its script (Chinese, Japanese, Korean) or its profile reading (CLEAR_MARGIN
-    ahead of the next language) leaves no doubt; None otherwise."""
-    if count_letters(text) < MIN_LETTERS:
-        return None
-    by_script = script_language(text)
-    if by_script in ("zh", "ja", "ko"):
         return by_script
-    reading = profile_reading(text)
-    return reading[0][0] if len(reading) > 1 and reading[0][1] - reading[1][1] >= CLEAR_MARGIN else None
+    return _normalise(best.lang)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from .files import decode_source, read_source, write_atomic
 from .fingerprint import fingerprint
 from .formats.json_report import build_report, counts, dumps, report_path
 from .language import detect_language, language_tag
+from .lexicon import load_dictionary
 from .memory import Memory
 from .protect import protect
 from .segment import segment
@@ -71,14 +72,10 @@ def _glossary_contents(config: Config) -> list[tuple[str, str]]:
 
 
 def prepare(text: str, name: str, tgt: str, src_lang: str | None, config: Config, engines: Engines, memory: Memory) -> Document:
-    """``text`` segmented and protected for ``tgt``; from the memory when it was prepared from the same inputs before.
-
-    A new or changed text will need the engine, so its model loads while the text is segmented.
-    """
+    """``text`` segmented and protected for ``tgt``; from the memory when it was prepared from the same inputs before."""
     key = fingerprint(text, src_lang, tgt, engines.override, config.model_dump(mode="json"), _glossary_contents(config))
     document = memory.prepared(name, tgt, key)
     if document is None:
-        engines.preload(text, src_lang, tgt)
         document = segmented(text, name, src_lang, tgt, config, engines)
         memory.store_prepared(document, tgt, key)
     return document
@@ -122,6 +119,8 @@ def run_job(
     name = str(job.source) if job.source else "<stdin>" if text is None else "<text>"
     if text is None:
         text = decode_source(stdin, name, config.segment.max_input_mb) if job.source is None else read_source(job.source, config.segment.max_input_mb)
+    if check:
+        load_dictionary(job.tgt)  # the spelling check's, loaded beside segmentation
     document = prepare(text, name, job.tgt, src_lang, config, engines, memory)
     if src_lang and (seen := detect_language(" ".join(s.source for s in document.segments))) not in (None, src_lang):
         raise UserError(f"{name} reads as {seen}, not {src_lang} (--from {src_lang}): check the file, or pass --from {seen}")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -17,7 +16,7 @@ from .config import Config
 from .document import Document, Segment, SpanKind
 from .engines import Engine, create_engine
 from .errors import UserError
-from .language import LETTER, clear_language
+from .language import LETTER
 from . import hub, terms
 from .verify import verify
 from .protect import ATOMIC_TOKEN, GARBLED, TOKEN, closing_token, recased, unmask
@@ -37,33 +36,11 @@ class Engines:
         self.config = config
         self.override = engine
         self._instances: dict[str, Engine] = {}
-        self._creating = threading.Lock()  # one instance per name, whichever thread asks first
 
     def get(self, name: str) -> Engine:
-        with self._creating:
-            if name not in self._instances:
-                self._instances[name] = create_engine(name, self.config)
-            return self._instances[name]
-
-    def preload(self, text: str, src: str | None, tgt: str) -> threading.Thread:
-        """Load the models that translating ``text`` into ``tgt`` needs, on a thread of its own (returned; nothing needs
-        to wait for it), while the caller segments the text: ``src`` is read from ``text`` when not given, and nothing
-        loads unless that reading is clear. Whatever goes wrong is left to the run's own calls, which meet it again and
-        report it."""
-
-        def load() -> None:
-            try:
-                language = src or clear_language(text)
-                if language is not None and language != tgt:
-                    for hop in self.route(language, tgt):
-                        if hasattr(hop.engine, "load"):
-                            hop.engine.load(hop.src, hop.tgt)
-            except Exception:  # noqa: BLE001 - reported by the call that needs the model
-                pass
-
-        loading = threading.Thread(target=load, name="preload", daemon=True)
-        loading.start()
-        return loading
+        if name not in self._instances:
+            self._instances[name] = create_engine(name, self.config)
+        return self._instances[name]
 
     def _engine_for(self, src: str, tgt: str) -> Engine:
         return self.get(self.override or self.config.engine_for(src, tgt))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
 from hypothesis import settings
@@ -25,16 +24,6 @@ def cache_dir(tmp_path_factory):
         os.environ.pop("PIPELINE_CACHE_DIR")
     else:
         os.environ["PIPELINE_CACHE_DIR"] = previous
-
-
-@pytest.fixture(autouse=True)
-def models_loaded_ahead_finish_within_their_test():
-    """A run that stops early leaves its model loading (``Engines.preload``): it ends before the next test starts,
-    which would otherwise see its warnings and its environment."""
-    yield
-    for thread in threading.enumerate():
-        if thread.name == "preload":
-            thread.join()
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,6 @@
 """Real translations with the embedded en<->pt engine: structure kept, output in Portuguese."""
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from corpus import SAMPLE_ISSUE, SAMPLES, corpus_file
@@ -37,22 +34,6 @@ def assert_same_structure(source: str, output: str) -> None:
     assert after.code == before.code
     assert after.counts == before.counts
     assert after.lines == before.lines
-
-
-def test_a_model_loaded_ahead_on_a_thread_that_ended_translates():
-    # In a process of its own: the native code crashed the interpreter when a model made on an ended thread was used.
-    script = """
-import threading
-from pipeline.engines.bergamot import BergamotEngine
-engine = BergamotEngine(threads=2)
-loading = threading.Thread(target=engine.load, args=("en", "pt"))
-loading.start()
-loading.join()
-print(engine.translate(["The model is small.", "The data is new."] * 4, "en", "pt")[:2])
-"""
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "['O modelo é pequeno.', 'Os dados são novos.']"
 
 
 def test_sample_issue_to_portuguese(engines):

@@ -161,20 +161,20 @@ def test_cached_language_profiles_detect_exactly_as_langdetect(tmp_path, monkeyp
     theirs = detector_factory._factory
     (tmp_path / "not-a-directory").write_text("")
     monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path / "not-a-directory"))  # cannot be written: still works
-    language._cached_profiles.cache_clear()
+    language._profiles.cache_clear()
     assert language._profiles().langlist == theirs.langlist
     monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path / "cache"))
-    language._cached_profiles.cache_clear()
+    language._profiles.cache_clear()
     language._profiles()  # read from langdetect's files, then written to the cache
     assert list((tmp_path / "cache").glob("langdetect-*-profiles.npz"))
     [cached_file] = (tmp_path / "cache").glob("langdetect-*-profiles.npz")
     good = cached_file.read_bytes()
     cached_file.write_bytes(good[: len(good) // 2])  # a damaged cache is read from langdetect's files and written again
-    language._cached_profiles.cache_clear()
+    language._profiles.cache_clear()
     assert language._profiles().langlist == theirs.langlist
     with np.load(cached_file) as rewritten:
         assert json.loads(str(rewritten["langlist"])) == theirs.langlist
-    language._cached_profiles.cache_clear()
+    language._profiles.cache_clear()
     monkeypatch.setattr(language, "_read_profiles", lambda: pytest.fail("the cache was not used"))
     cached = language._profiles()
     assert cached.langlist == theirs.langlist and len(cached.word_lang_prob_map) == sum(1 for g in theirs.word_lang_prob_map if len(g) <= 3)
@@ -184,4 +184,4 @@ def test_cached_language_profiles_detect_exactly_as_langdetect(tmp_path, monkeyp
             assert cached.word_lang_prob_map[gram] == theirs.word_lang_prob_map[gram]
     for text in ("Os autores afirmam que o método funciona bem.", "The authors claim the method works well.", "Les auteurs affirment que la méthode fonctionne."):
         assert [(g.lang, g.prob) for g in language._detect_langs(text)] == [(g.lang, g.prob) for g in detect_langs(text)]
-    language._cached_profiles.cache_clear()
+    language._profiles.cache_clear()

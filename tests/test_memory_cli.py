@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import threading
 
 import pytest
 from markdown_it import MarkdownIt
@@ -12,7 +11,6 @@ from translate.storage import pypo, xliff
 
 import pipeline.backcheck
 import pipeline.cli
-import pipeline.config
 import pipeline.run
 import pipeline.translation
 from corpus import REPO, SAMPLE_ISSUE
@@ -140,36 +138,6 @@ def test_rerun_of_an_unchanged_issue_segments_and_judges_nothing_again(engine, i
     assert calls.counts == {"run_checks": 1, "judge_language": 2, "sentences": 1}  # the edited segment, and the whole document
     edited = next(s for s in _report(issue)["segments"] if s["source"] == "The last paragraph.")
     assert edited["target"] == "O último parágrafo." and edited["back"] == "o último parágrafo."
-
-
-def test_a_new_issue_loads_its_model_while_it_is_segmented_and_an_unchanged_one_loads_none(engine, issue, memory_path, monkeypatch, capsys):
-    loads, preload = [], pipeline.translation.Engines.preload
-    engine.load = lambda src, tgt: loads.append((src, tgt))
-    monkeypatch.setattr(pipeline.translation.Engines, "preload", lambda *args: preload(*args).join())  # waited for here
-    translate(monkeypatch, capsys, issue)
-    assert loads == [("en", "pt")]
-    translate(monkeypatch, capsys, issue)
-    assert loads == [("en", "pt")]
-    issue.write_text(ISSUE_TEXT + "\nA new last paragraph, in plain English words.\n", encoding="utf-8")
-    translate(monkeypatch, capsys, issue)
-    assert loads == [("en", "pt")] * 2
-
-
-def test_preloading_is_skipped_when_the_language_is_unclear_and_quiet_when_it_fails(engine, monkeypatch):
-    loads = []
-    engine.load = lambda src, tgt: loads.append((src, tgt))
-    engines = pipeline.translation.Engines(pipeline.config.load_config())
-    engines.preload("Hi.", None, "pt").join()  # too short to tell
-    engines.preload(ISSUE_TEXT, "pt", "pt").join()  # nothing to translate
-    assert loads == []
-    engines.preload("Hi.", "en", "pt").join()
-    assert loads == [("en", "pt")]
-    escaped = []
-    monkeypatch.setattr(threading, "excepthook", escaped.append)
-    engine.load = lambda src, tgt: 1 / 0  # the run's own call will meet it and report it
-    engines.preload(ISSUE_TEXT, None, "pt").join()
-    engines.preload(ISSUE_TEXT, None, "xx").join()  # no engine for the pair
-    assert escaped == []
 
 
 def test_a_changed_issue_glossary_or_threshold_is_prepared_or_judged_again(engine, issue, memory_path, tmp_path, monkeypatch, capsys):

