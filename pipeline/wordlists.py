@@ -10,6 +10,8 @@ of wordfreq itself.
 """
 from __future__ import annotations
 
+import array
+import bisect
 import math
 import re
 import sqlite3
@@ -52,10 +54,15 @@ class WordList:
     def top_of_length(self, count: int, length: int) -> list[tuple[str, int]]:
         """The words of ``length`` characters among the ``count`` most frequent, with their ranks, in wordfreq's order."""
         with self._lock:
-            return self._connection.execute("SELECT word, rank FROM words WHERE length(word) = ? AND rank < ? ORDER BY rank", (length, count)).fetchall()
+            row = self._connection.execute("SELECT words, ranks FROM by_length WHERE length = ?", (length,)).fetchone()
+        if row is None:
+            return []
+        ranks = array.array("i", row[1])
+        kept = bisect.bisect_left(ranks, count)
+        return list(zip(row[0].split("\n", kept)[:kept], ranks[:kept]))
 
 
-SCHEMA = 2  # in the file name: a file of another layout is never read
+SCHEMA = 3  # in the file name: a file of another layout is never read
 
 
 def _path(lang: str) -> Path:
@@ -92,7 +99,13 @@ def _fill(lang: str, path: Path) -> None:
         connection.executescript("CREATE TABLE about (key TEXT PRIMARY KEY, value); CREATE TABLE words (word TEXT PRIMARY KEY, centibels INTEGER, rank INTEGER) WITHOUT ROWID;")
         connection.executemany("INSERT OR IGNORE INTO words VALUES (?, ?, ?)", rows)
         connection.execute("CREATE INDEX by_rank ON words (rank)")
-        connection.execute("CREATE INDEX by_length ON words (length(word), rank)")
+        # Each length's ranked words in one row (spelling suggestions read thousands at a time): joined by newlines,
+        # their ranks packed.
+        connection.execute("CREATE TABLE by_length (length INTEGER PRIMARY KEY, words TEXT, ranks BLOB)")
+        for length in [length for (length,) in connection.execute("SELECT DISTINCT length(word) FROM words WHERE rank IS NOT NULL")]:
+            ranked = connection.execute("SELECT word, rank FROM words WHERE length(word) = ? AND rank IS NOT NULL ORDER BY rank", (length,)).fetchall()
+            packed = array.array("i", [rank for _, rank in ranked]).tobytes()
+            connection.execute("INSERT INTO by_length VALUES (?, ?, ?)", (length, "\n".join(word for word, _ in ranked), packed))
         connection.executemany("INSERT INTO about VALUES (?, ?)", [("plain", int(plain)), ("complete", 1)])
     connection.close()
 
