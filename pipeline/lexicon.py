@@ -144,32 +144,43 @@ class Hunspell:
     """
 
     def __init__(self, library: ctypes.CDLL, aff: Path, dic: Path):
-        self._library, self._lock = library, threading.Lock()
+        self._library, self._aff, self._dic, self._lock = library, aff, dic, threading.Lock()
         self._index = _Index.open(aff, dic)
+        try:
+            self._scratch = tempfile.TemporaryDirectory(prefix="hunspell-") if self._index else None  # the word's own files
+        except OSError:
+            self._index = None
         if self._index is None:
-            self._handle = library.Hunspell_create(os.fsencode(aff), os.fsencode(dic))
-            self._encoding = library.Hunspell_get_dic_encoding(self._handle).decode("ascii")
-        else:
-            self._scratch = tempfile.TemporaryDirectory(prefix="hunspell-")  # the word's own files, removed at exit
-            self._encoding = "utf-8"
+            self._load_whole()
+
+    def _load_whole(self) -> None:
+        self._index = None
+        self._handle = self._library.Hunspell_create(os.fsencode(self._aff), os.fsencode(self._dic))
+        self._encoding = self._library.Hunspell_get_dic_encoding(self._handle).decode("ascii")
 
     def spell(self, word: str) -> bool:
         with self._lock:  # libhunspell is not made for concurrent calls, and the word's files are rewritten
             try:
-                encoded = word.encode(self._encoding)
+                encoded = word.encode(self._encoding if self._index is None else "utf-8")
             except (UnicodeEncodeError, LookupError):
                 return False
-            if self._index is None:
-                return bool(self._library.Hunspell_spell(self._handle, encoded))
-            aff, dic = Path(self._scratch.name) / "word.aff", Path(self._scratch.name) / "word.dic"
-            rules, words = self._index.for_word(word)
-            aff.write_text(rules, encoding="utf-8")
-            dic.write_text(words, encoding="utf-8")
-            handle = self._library.Hunspell_create(os.fsencode(aff), os.fsencode(dic))
-            try:
-                return bool(self._library.Hunspell_spell(handle, encoded))
-            finally:
-                self._library.Hunspell_destroy(handle)
+            if self._index is not None:
+                try:
+                    return self._spell_alone(word, encoded)
+                except (OSError, sqlite3.Error):  # the word's files cannot be written (a full disk), the index read:
+                    self._load_whole()  # the whole dictionary from now on
+            return bool(self._library.Hunspell_spell(self._handle, encoded))
+
+    def _spell_alone(self, word: str, encoded: bytes) -> bool:
+        aff, dic = Path(self._scratch.name) / "word.aff", Path(self._scratch.name) / "word.dic"
+        rules, words = self._index.for_word(word)
+        aff.write_text(rules, encoding="utf-8")
+        dic.write_text(words, encoding="utf-8")
+        handle = self._library.Hunspell_create(os.fsencode(aff), os.fsencode(dic))
+        try:
+            return bool(self._library.Hunspell_spell(handle, encoded))
+        finally:
+            self._library.Hunspell_destroy(handle)
 
 
 _WHOLE_ONLY = re.compile(r"^(?:COMPOUND\w*|COMPLEXPREFIXES|ONLYINCOMPOUND|CHECKCOMPOUND\w*|ICONV|OCONV|IGNORE)\b", re.MULTILINE)

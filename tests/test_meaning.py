@@ -4,6 +4,8 @@ Examples are the kinds of error the judged set (bench/qe) found in the embedded 
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from test_checks import CONTEXT, translated
 
@@ -219,6 +221,12 @@ def test_a_damaged_dictionary_index_is_built_again_and_an_unwritable_cache_loads
     index.write_bytes(b"not a database")
     again = _open_dictionary("pt")
     assert again._index is not None and again.spell("desenvolvedores") and not again.spell("desenvolverdores")
+    def no_space_left(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as full_disk:  # the word's own files cannot be written: the whole dictionary instead
+        full_disk.setattr(Path, "write_text", no_space_left)
+        assert again.spell("desenvolvedores") and not again.spell("desenvolverdores") and again._index is None
     (tmp_path / "file").write_text("", encoding="utf-8")
     monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path / "file" / "cache"))  # under a file: nothing can be written
     whole = _open_dictionary("pt")
