@@ -208,7 +208,8 @@ def single_issue_commands(workdir: Path, sources: list[Path]) -> list[tuple[floa
     return measured
 
 
-TRIES = 2  # the one-command run and its replay are each measured this many times: the fastest of each counts
+TRIES = 3  # each run and its replay are measured this many times, in turns: the fastest of each counts (the same replay
+# of issue 1 took 2.45-2.9 s minutes apart, its own command 2.98-3.29 s in two runs of `make bench`)
 
 
 def measure(workdir: Path) -> dict:
@@ -216,7 +217,7 @@ def measure(workdir: Path) -> dict:
 
     Each run is its own fresh process; its time counts from the command's start (after Python has
     started and imported the pipeline, which both runs pay alike: ``import_seconds``). On this shared
-    machine a replay varies by about 5% from one try to the next, so the command and its replay are
+    machine a replay varies by 5-15% from one try to the next, so the command and its replay are
     each timed ``TRIES`` times, taking turns, and per issue the fastest of each is compared.
     """
     tries = []
