@@ -139,8 +139,8 @@ class Hunspell:
     engine keeps busy, for the handful of words a run asks about. Where the cache can hold it, the dictionary is
     indexed once (``_Index``), and each word is spelled by a libhunspell made for it alone, from what could have formed
     it: the affix file's header, the affix entries that strip off the word or off a stem of it, and the word list's
-    lines of those stems; a few dozen lines, read in a fraction of a millisecond. A dictionary with compounding or input
-    conversion is loaded whole, since the parts of a word may then come from anywhere.
+    lines of those stems: a few hundred lines, about 2 ms a word. A dictionary with compounding or input conversion is
+    loaded whole, since the parts of a word may then come from anywhere.
     """
 
     def __init__(self, library: ctypes.CDLL, aff: Path, dic: Path):
