@@ -7,8 +7,9 @@ built again, and where nothing can be written the tables are read from the packa
 from __future__ import annotations
 
 import os
+import sqlite3
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -34,3 +35,35 @@ def write(path: Path, fill: Callable[[Path], None]) -> bool:
     finally:
         if os.path.exists(name):
             os.unlink(name)
+
+
+def sqlite(path: Path, fill: Callable[[Path], None]) -> sqlite3.Connection | None:
+    """The SQLite file at ``path`` opened read-only (for any thread), built by ``fill`` first where it is missing,
+    damaged or incomplete (``fill`` ends by adding a ``complete`` row to an ``about`` table); None where it cannot be
+    built."""
+    connection = _complete(path)
+    if connection is None and write(path, fill):
+        connection = _complete(path)
+    return connection
+
+
+def _complete(path: Path) -> sqlite3.Connection | None:
+    if not path.exists():
+        return None
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    except sqlite3.Error:
+        return None
+    try:
+        if connection.execute("SELECT value FROM about WHERE key = 'complete'").fetchone():
+            return connection
+    except sqlite3.Error:
+        pass  # not a database, or not one of ours
+    connection.close()
+    return None
+
+
+def in_chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    """``items`` ``size`` at a time: what one ``IN (...)`` query binds (SQLite allows a few hundred variables)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

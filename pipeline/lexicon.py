@@ -17,7 +17,6 @@ import re
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterator
 from concurrent.futures import Future
 from functools import lru_cache
 from pathlib import Path
@@ -145,7 +144,7 @@ class Hunspell:
 
     def __init__(self, library: ctypes.CDLL, aff: Path, dic: Path):
         self._library, self._aff, self._dic, self._lock = library, aff, dic, threading.Lock()
-        self._index = _Index.open(aff, dic)
+        self._index, self._encoding = _Index.open(aff, dic), "utf-8"  # only UTF-8 dictionaries are indexed
         try:
             self._scratch = tempfile.TemporaryDirectory(prefix="hunspell-") if self._index else None  # the word's own files
         except OSError:
@@ -161,7 +160,7 @@ class Hunspell:
     def spell(self, word: str) -> bool:
         with self._lock:  # libhunspell is not made for concurrent calls, and the word's files are rewritten
             try:
-                encoded = word.encode(self._encoding if self._index is None else "utf-8")
+                encoded = word.encode(self._encoding)
             except (UnicodeEncodeError, LookupError):
                 return False
             if self._index is not None:
@@ -210,24 +209,15 @@ class _Index:
         if not re.search(r"^SET\s+UTF-8\s*$", rules, re.MULTILINE) or _WHOLE_ONLY.search(rules):
             return None
         path = cache.directory() / f"hunspell-{dic.stem}-{status.st_size}-{status.st_mtime_ns}.v{cls.SCHEMA}.sqlite"
-        for attempt in range(2):
-            try:
-                connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-                if connection.execute("SELECT value FROM about WHERE key = 'complete'").fetchone():
-                    return cls(connection)
-                connection.close()
-            except sqlite3.Error:
-                pass  # not built yet, or damaged: built (again)
-            if attempt or not cache.write(path, lambda into: _build_index(rules, dic, into)):
-                return None
-        return None
+        connection = cache.sqlite(path, lambda into: _build_index(rules, dic, into))
+        return cls(connection) if connection is not None else None
 
     def _affixes(self, kind: str, texts: set[str], continued: bool = False) -> list[tuple[str, str, str, str]]:
         """(flag, strip, affix, line) of the ``kind`` entries whose affix ends (SFX) or starts (PFX) one of ``texts``;
         ``continued``: only entries that allow a further suffix (the inner one of two)."""
         ends = {text[i:] if kind == "SFX" else text[:i] for text in texts for i in range(len(text) + 1)}
         rows = []
-        for chunk in _chunked(sorted(ends), 500):
+        for chunk in cache.in_chunks(sorted(ends)):
             rows += self._connection.execute(
                 f"SELECT flag, strip, affix, line FROM affixes WHERE kind = ? AND continued >= ? AND affix IN ({','.join('?' * len(chunk))})",
                 (kind, int(continued), *chunk),
@@ -265,14 +255,9 @@ class _Index:
         rules = [self._header] + [f"{kind} {flag} {self._crosses[(kind, flag)]} {len(lines)}\n" + "\n".join(lines) for (kind, flag), lines in groups.items()]
         keys = sorted({stem.casefold() for stem in stems})
         lines = []
-        for chunk in _chunked(keys, 500):
+        for chunk in cache.in_chunks(keys):
             lines += [line for (line,) in self._connection.execute(f"SELECT line FROM stems WHERE key IN ({','.join('?' * len(chunk))})", chunk)]
         return "\n".join(rules) + "\n", f"{len(lines)}\n" + "".join(f"{line}\n" for line in lines)
-
-
-def _chunked(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _forms(word: str) -> set[str]:

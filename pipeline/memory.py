@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .cache import in_chunks
 from .document import Document, Flag, Segment
 from .errors import UserError
 
@@ -75,7 +76,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-_CHUNK = 500  # bound variables per IN (...) query
 
 
 class ReviewConflict(UserError):
@@ -144,11 +144,6 @@ def issue_key(name: str) -> str:
 
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
 
 
 class Memory:
@@ -239,7 +234,7 @@ class Memory:
     def _machine(self, src: str, tgt: str, sources: list[str], model: str | None) -> dict[str, Entry]:
         """The machine entry per source: of exactly ``model``, or the most recent one."""
         found: dict[str, Entry] = {}
-        for chunk in _chunks(list(dict.fromkeys(sources))):
+        for chunk in in_chunks(list(dict.fromkeys(sources))):
             marks = ",".join("?" * len(chunk))
             query = f"SELECT source, model, target, back, scores, lang, flags, status, checked FROM translations WHERE src = ? AND tgt = ? AND source IN ({marks})"
             args: list = [src, tgt, *chunk]
@@ -252,7 +247,7 @@ class Memory:
 
     def _reviews(self, src: str, tgt: str, sources: list[str]) -> dict[str, tuple]:
         found = {}
-        for chunk in _chunks(list(dict.fromkeys(sources))):
+        for chunk in in_chunks(list(dict.fromkeys(sources))):
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
                 f"SELECT source, status, text, reviewer, reviewed_at, revision, model, target FROM reviews WHERE src = ? AND tgt = ? AND source IN ({marks})",

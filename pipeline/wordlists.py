@@ -69,23 +69,6 @@ def _path(lang: str) -> Path:
     return cache.directory() / f"wordfreq-{metadata.version('wordfreq')}-{lang}.v{SCHEMA}.sqlite"
 
 
-def _open(path: Path) -> WordList | None:
-    """The list in ``path``, or None where it is missing, damaged or incomplete."""
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    except sqlite3.Error:
-        return None
-    try:
-        plain = connection.execute("SELECT value FROM about WHERE key = 'plain'").fetchone()
-        complete = connection.execute("SELECT value FROM about WHERE key = 'complete'").fetchone()
-    except sqlite3.Error:
-        plain = complete = None
-    if plain and complete:
-        return WordList(connection, bool(plain[0]))
-    connection.close()
-    return None
-
-
 def _fill(lang: str, path: Path) -> None:
     from wordfreq import get_frequency_list, top_n_list
     from wordfreq.language_info import get_language_info
@@ -101,11 +84,13 @@ def _fill(lang: str, path: Path) -> None:
         connection.execute("CREATE INDEX by_rank ON words (rank)")
         # Each length's ranked words in one row (spelling suggestions read thousands at a time): joined by newlines,
         # their ranks packed.
+        by_length: dict[int, tuple[list[str], array.array]] = {}
+        for word, rank in connection.execute("SELECT word, rank FROM words WHERE rank IS NOT NULL ORDER BY rank"):
+            same_length, their_ranks = by_length.setdefault(len(word), ([], array.array("i")))
+            same_length.append(word)
+            their_ranks.append(rank)
         connection.execute("CREATE TABLE by_length (length INTEGER PRIMARY KEY, words TEXT, ranks BLOB)")
-        for length in [length for (length,) in connection.execute("SELECT DISTINCT length(word) FROM words WHERE rank IS NOT NULL")]:
-            ranked = connection.execute("SELECT word, rank FROM words WHERE length(word) = ? AND rank IS NOT NULL ORDER BY rank", (length,)).fetchall()
-            packed = array.array("i", [rank for _, rank in ranked]).tobytes()
-            connection.execute("INSERT INTO by_length VALUES (?, ?, ?)", (length, "\n".join(word for word, _ in ranked), packed))
+        connection.executemany("INSERT INTO by_length VALUES (?, ?, ?)", [(length, "\n".join(words), packed.tobytes()) for length, (words, packed) in by_length.items()])
         connection.executemany("INSERT INTO about VALUES (?, ?)", [("plain", int(plain)), ("complete", 1)])
     connection.close()
 
@@ -119,11 +104,11 @@ def word_list(lang: str) -> WordList | None:
     if not available(lang):
         return None
     with _OPENING:
-        path = _path(lang)
-        found = _open(path) if path.exists() else None
-        if found is None and cache.write(path, lambda into: _fill(lang, into)):
-            found = _open(path)
-        return found
+        connection = cache.sqlite(_path(lang), lambda into: _fill(lang, into))
+    if connection is None:
+        return None
+    plain = connection.execute("SELECT value FROM about WHERE key = 'plain'").fetchone()
+    return WordList(connection, bool(plain and plain[0]))
 
 
 @lru_cache(maxsize=None)
