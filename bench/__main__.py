@@ -97,16 +97,17 @@ def print_tables(results: dict) -> None:
     a = results["agreement"]
     console.print(f"identical greedy outputs, marian vs ctranslate2 on the tiny test model ({a['sentences']} sentences): float32 {a['float32']:.1%}, int8 {a['int8']:.1%}")
     o = results["overhead"]
-    table = Table("issue", "segments", "end-to-end s", "model s", "replayed alone s", "x replay", "own command s", "x its replay", "overhead ms", "of which back-check ms", title=f"pipeline overhead ({o['engine']})", title_justify="left")
+    table = Table("issue", "segments", "end-to-end s", "model s", "replayed alone s", "x replay", "own command s", "x its replay", "x its replay, back model beside", "overhead ms", "of which back-check ms", title=f"pipeline overhead ({o['engine']})", title_justify="left")
     for r in o["issues"]:
         table.add_row(
             r["issue"], str(r["segments"]), f"{r['best_seconds']:.2f}", f"{r['model_seconds']:.2f}", f"{r['replay_seconds']:.2f}", f"{r['over_replay']:.2f}x",
-            f"{r['alone_seconds']:.2f}", f"{r['alone_over_replay']:.2f}x", f"{r['overhead_ms']:.0f}", f"{r['backcheck_ms']:.0f}",
+            f"{r['alone_seconds']:.2f}", f"{r['alone_over_replay']:.2f}x", f"{r['alone_over_prefetched_replay']:.2f}x", f"{r['overhead_ms']:.0f}", f"{r['backcheck_ms']:.0f}",
         )
     console.print(table)
     console.print(
         f"end-to-end over the same engine calls replayed alone on a fresh model (fastest of {overhead.TRIES} tries each): {o['over_replay']:.2f}x for all issues in one command, "
-        f"{o['alone_over_replay']:.2f}x with a command per issue (max {o['max_alone_over_replay']:.2f}x)"
+        f"{o['alone_over_replay']:.2f}x with a command per issue (max {o['max_alone_over_replay']:.2f}x); "
+        f"{o['alone_over_prefetched_replay']:.2f}x (max {o['max_alone_over_prefetched_replay']:.2f}x) against replays that load the back-check's model beside the first calls, as the run does"
     )
     console.print("overhead by stage, all issues (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in o["stages_ms"].items()) + f", other {o['other_ms']:.0f}")
     r = o["rerun"]
@@ -128,6 +129,7 @@ def targets(results: dict) -> list[dict]:
         {"target": f"identical greedy outputs >= {TARGET_AGREEMENT:.0%} (float32)", "measured": f"{results['agreement']['float32']:.1%}", "met": results["agreement"]["float32"] >= TARGET_AGREEMENT},
         {"target": f"end-to-end <= {TARGET_OVER_REPLAY}x the engine calls replayed alone: all issues in one command", "measured": f"{o['over_replay']:.2f}x (max {o['max_over_replay']:.2f}x)", "met": o["over_replay"] <= TARGET_OVER_REPLAY},
         {"target": "  the same with a command per issue", "measured": f"{o['alone_over_replay']:.2f}x (max {o['max_alone_over_replay']:.2f}x)", "met": o["alone_over_replay"] <= TARGET_OVER_REPLAY},
+        {"target": "  the same, the replay loading the back-check's model beside as the run does", "measured": f"{o['alone_over_prefetched_replay']:.2f}x (max {o['max_alone_over_prefetched_replay']:.2f}x)", "met": o["alone_over_prefetched_replay"] <= TARGET_OVER_REPLAY},
         {"target": f"pipeline overhead <= {TARGET_OVERHEAD_SHARE:.0%} of end-to-end", "measured": f"{o['overhead_share']:.1%}", "met": o["overhead_share"] <= TARGET_OVERHEAD_SHARE},
         {"target": f"pipeline overhead < {TARGET_OVERHEAD_MS:.0f} ms per issue", "measured": f"max {o['max_overhead_ms']:.0f} ms", "met": o["max_overhead_ms"] < TARGET_OVERHEAD_MS},
         {"target": f"  the same without the back-check's checks: <= {TARGET_OVERHEAD_SHARE:.0%}", "measured": f"{o['overhead_share_without_backcheck']:.1%}", "met": o["overhead_share_without_backcheck"] <= TARGET_OVERHEAD_SHARE},

@@ -156,13 +156,16 @@ def first_run(workdir: Path) -> dict:
     return {"seconds": seconds, "jobs": jobs, "stages": stages, "model_calls": clock.calls["model"]}
 
 
-def replay(workdir: Path) -> dict:
-    """The first run's engine calls again, in order, on a fresh engine (models loaded as the run loaded them): seconds per issue."""
+def replay(workdir: Path, prefetch: bool = False) -> dict:
+    """The first run's engine calls again, in order, on a fresh engine, each model loaded by the first call that needs
+    it: seconds per issue. With ``prefetch``, the back-check's model loads beside the first calls, as the run loads it."""
     from pipeline.engines.bergamot import BergamotEngine
 
     engine = BergamotEngine()
     seconds: defaultdict[str, float] = defaultdict(float)
-    for call in json.loads((workdir / "engine-calls.json").read_text(encoding="utf-8")):
+    for index, call in enumerate(json.loads((workdir / "engine-calls.json").read_text(encoding="utf-8"))):
+        if prefetch and index == 0:
+            engine.prefetch(call["tgt"], call["src"])
         started = time.perf_counter()
         engine.translate(call["texts"], call["src"], call["tgt"])
         seconds[call["issue"]] += time.perf_counter() - started
@@ -193,18 +196,20 @@ def _fresh_process(step: str, workdir: Path) -> dict:
 
 def single_issue_commands(workdir: Path, sources: list[Path]) -> list[tuple[float, float]]:
     """Each issue translated by a command of its own (a new process, which loads everything for that issue alone),
-    and its engine calls replayed alone, each ``TRIES`` times in turns: (fastest end-to-end seconds, fastest replay
-    seconds) per issue."""
+    and its engine calls replayed alone, without and with the back-check's model loaded beside the first calls as the
+    run loads it, each ``TRIES`` times in turns: (fastest end-to-end seconds, fastest replay seconds, fastest replay
+    seconds with that model loaded beside) per issue."""
     measured = []
     for source in sources:
-        runs, replays = [], []
+        runs, replays, prefetched = [], [], []
         for attempt in range(TRIES):
             alone = workdir / f"alone-{source.stem}-{attempt + 1}"
             (alone / "issues").mkdir(parents=True)
             shutil.copy(source, alone / "issues" / source.name)
             runs.append(_fresh_process("first", alone)["jobs"][0]["seconds"])
             replays.append(sum(_fresh_process("replay", alone)["issues"].values()))
-        measured.append((min(runs), min(replays)))
+            prefetched.append(sum(_fresh_process("replay-prefetch", alone)["issues"].values()))
+        measured.append((min(runs), min(replays), min(prefetched)))
     return measured
 
 
@@ -235,8 +240,9 @@ def measure(workdir: Path) -> dict:
         row["replay_seconds"] = min(t["replay_seconds"] for t in row["tries"])
         row["over_replay"] = row["best_seconds"] / row["replay_seconds"] if row["replay_seconds"] else None
     for row, alone in zip(rows, single_issue_commands(workdir, sources)):
-        row["alone_seconds"], row["alone_replay_seconds"] = alone
+        row["alone_seconds"], row["alone_replay_seconds"], row["alone_prefetched_replay_seconds"] = alone
         row["alone_over_replay"] = alone[0] / alone[1]
+        row["alone_over_prefetched_replay"] = alone[0] / alone[2]
     total = sum(r["seconds"] for r in rows)
     stages = first["stages"]
     without_backcheck = [r["overhead_ms"] - r["backcheck_ms"] for r in rows]
@@ -250,6 +256,8 @@ def measure(workdir: Path) -> dict:
         "max_over_replay": max(r["over_replay"] or 0.0 for r in rows),
         "alone_over_replay": sum(r["alone_seconds"] for r in rows) / sum(r["alone_replay_seconds"] for r in rows),
         "max_alone_over_replay": max(r["alone_over_replay"] for r in rows),
+        "alone_over_prefetched_replay": sum(r["alone_seconds"] for r in rows) / sum(r["alone_prefetched_replay_seconds"] for r in rows),
+        "max_alone_over_prefetched_replay": max(r["alone_over_prefetched_replay"] for r in rows),
         "overhead_share": sum(r["overhead_ms"] for r in rows) / 1000 / total,
         "max_overhead_ms": max(r["overhead_ms"] for r in rows),
         "overhead_share_without_backcheck": sum(without_backcheck) / 1000 / total,
@@ -271,7 +279,8 @@ def _main(step: str, workdir: str) -> None:
     import pipeline.cli  # noqa: F401 - what every command pays before it starts
 
     imported = time.perf_counter() - started
-    print(json.dumps({**{"first": first_run, "replay": replay, "again": again}[step](Path(workdir)), "import_seconds": imported}))
+    steps = {"first": first_run, "replay": replay, "replay-prefetch": functools.partial(replay, prefetch=True), "again": again}
+    print(json.dumps({**steps[step](Path(workdir)), "import_seconds": imported}))
 
 
 if __name__ == "__main__":

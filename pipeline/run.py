@@ -130,6 +130,8 @@ def run_job(
         never_replace(path, out, overwrite)
     model = model_id(engines.route(document.src_lang, job.tgt))
     recalled = memory.recall(document, job.tgt, model)
+    if check:
+        engines.prefetch(job.tgt, document.src_lang)  # the back-check's model loads while the issue is translated
     translate_in_chunks(document, job.tgt, engines, config.memory.commit_every, lambda done: memory.remember(document, job.tgt, done))
     fuzzy = offer_fuzzy(document, job.tgt, memory, config.memory.fuzzy)
     checked = backcheck(document, job.tgt, engines, config.backcheck, lambda key: memory.summary(name, job.tgt, key)) if check else None

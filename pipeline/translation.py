@@ -77,6 +77,17 @@ class Engines:
         a_path = model.startswith((".", "~", os.sep)) or model.count("/") > 1
         return f"{model} (no such directory)" if a_path and not os.path.isdir(os.path.expanduser(model)) else model
 
+    def prefetch(self, src: str, tgt: str) -> None:
+        """Let the engines that translate ``src`` into ``tgt`` load their models while the translations asked before that
+        run (an engine with a ``prefetch`` method does; the others load when asked); no route is an error only when asked."""
+        try:
+            route = self.route(src, tgt)
+        except UserError:
+            return
+        for hop in route:
+            if prefetch := getattr(hop.engine, "prefetch", None):
+                prefetch(hop.src, hop.tgt)
+
     def run(self, route: list[Hop], texts: list[str]) -> list[str]:
         for hop in route:
             if texts:

@@ -51,6 +51,21 @@ def test_a_pipeline_loads_once_and_is_called_many_times():
     assert nlp.engines.get("identity") is nlp.engines.get("identity")
 
 
+def test_the_back_check_model_is_asked_for_before_the_issue_is_translated(monkeypatch):
+    from pipeline.engines.identity import IdentityEngine
+
+    asked = []
+    translate = IdentityEngine.translate
+    monkeypatch.setattr(IdentityEngine, "prefetch", lambda self, src, tgt: asked.append(("prefetch", src, tgt)), raising=False)
+    monkeypatch.setattr(IdentityEngine, "translate", lambda self, texts, src, tgt: asked.append(("translate", src, tgt)) or translate(self, texts, src, tgt))
+    nlp = pipeline.Pipeline(engine="identity")
+    nlp.translate("Thank you for reading.", to="pt", src="en")
+    assert asked == [("prefetch", "pt", "en"), ("translate", "en", "pt"), ("translate", "pt", "en")]
+    asked.clear()
+    nlp.translate("See you next week.", to="pt", src="en", backcheck=False)
+    assert asked == [("translate", "en", "pt")]  # no back-check, no model for it
+
+
 def test_import_is_light_and_help_shows_the_api():
     code = "import sys, pipeline; print(sorted(m for m in sys.modules if m.startswith('pipeline.')))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -62,3 +62,39 @@ def test_portuguese_sample_to_english(engines):
     assert document.src_lang == "pt"
     assert_same_structure(source, output)
     assert detect_language(" ".join(s.target for s in document.segments)) == "en"
+
+
+def test_back_check_model_loads_while_the_issue_is_translated(monkeypatch):
+    from pipeline.engines import bergamot
+
+    loaded = []
+    load = bergamot.BergamotEngine._load
+    monkeypatch.setattr(bergamot.BergamotEngine, "_load", staticmethod(lambda direction: loaded.append(direction) or load(direction)))
+    engine = bergamot.BergamotEngine(threads=2)
+    engine.prefetch("pt", "en")
+    assert loaded == []  # nothing before a translation is under way
+    assert engine.translate(["The model is small."], "en", "pt") == ["O modelo é pequeno."]
+    assert engine.translate(["O modelo é pequeno."], "pt", "en") == ["The model is small."]
+    assert sorted(loaded) == ["en-pt", "pt-en"]  # each once, pt-en before it was asked for
+    engine.prefetch("pt", "en")
+    engine.translate(["Good morning."], "en", "pt")
+    assert sorted(loaded) == ["en-pt", "pt-en"]
+
+
+def test_an_engine_made_after_another_was_discarded_still_translates(tmp_path):
+    """The native models crash once a thread that made one has ended: models load on one thread that never does."""
+    import subprocess
+    import sys
+
+    script = (
+        "import gc, threading\n"
+        "from pipeline.engines.bergamot import BergamotEngine\n"
+        "engine = BergamotEngine(threads=2)\n"
+        "caller = threading.Thread(target=lambda: engine.translate(['Hello world.'], 'en', 'pt'))\n"
+        "caller.start(); caller.join()\n"
+        "del engine; gc.collect()\n"
+        "print(BergamotEngine(threads=2).translate(['Bom dia.'], 'pt', 'en')[0])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "Good morning."

@@ -17,7 +17,8 @@ class Engine(Protocol):
     """A batch of strings in one language in, the same number of strings in another out.
 
     Engines receive masked text (placeholders already in place) and must return exactly one
-    output per input, in order. They never see Markdown, URLs or code.
+    output per input, in order. They never see Markdown, URLs or code. An engine may also offer
+    ``prefetch(src, tgt)``: start loading the pair's model in the background, for a later call.
     """
 
     name: str
