@@ -78,8 +78,9 @@ class BergamotEngine:
 
             return postprocess(raw, direction=direction, source_text=text)
 
-        while self._expected:
-            self._loading(self._expected.pop())
+        expected, self._expected = self._expected, []
+        for ahead in expected:
+            self._loading(ahead)
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="bergamot")
         return list(self._pool.map(one, texts))
