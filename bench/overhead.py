@@ -194,7 +194,7 @@ def _fresh_process(step: str, workdir: Path) -> dict:
     return json.loads(done.stdout.splitlines()[-1])
 
 
-def single_issue_commands(workdir: Path, sources: list[Path]) -> list[tuple[float, float]]:
+def single_issue_commands(workdir: Path, sources: list[Path]) -> list[tuple[float, float, float]]:
     """Each issue translated by a command of its own (a new process, which loads everything for that issue alone),
     and its engine calls replayed alone, without and with the back-check's model loaded beside the first calls as the
     run loads it, each ``TRIES`` times in turns: (fastest end-to-end seconds, fastest replay seconds, fastest replay
