@@ -1,6 +1,8 @@
 """Every language a user asks for: it works, pivots, or says why within seconds; the CLI around it."""
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 from corpus import SAMPLE_ISSUE
 from corpus import run_cli as run
 from pipeline import hub
+from pipeline.errors import UserError
 from pipeline.engines.marian import MarianEngine
 from pipeline.language import language_tag
 
@@ -37,6 +40,22 @@ def config_file(tmp_path: Path, body: str) -> Path:
 @pytest.mark.parametrize("text, tag, lang", [("pt-BR", "pt-BR", "pt"), ("pt_br", "pt-BR", "pt"), (" PT ", "pt", "pt"), ("zh-Hant", "zh-Hant", "zh"), ("zh_CN", "zh-CN", "zh"), ("en-US", "en-US", "en")])
 def test_language_tags_are_bcp47_in_any_case_or_separator(text, tag, lang):
     assert (language_tag(text).tag, language_tag(text).lang) == (tag, lang)
+
+
+def test_a_tag_read_before_comes_from_the_cache_without_langcodes(tmp_path):
+    import subprocess
+    import sys
+
+    read = "import sys; from pipeline.language import language_tag; print(language_tag('pt_BR'), 'langcodes' in sys.modules)"
+    env = {**os.environ, "PIPELINE_CACHE_DIR": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", read], capture_output=True, text=True, check=True, env=env).stdout.strip() for _ in range(2)]
+    assert runs == ["LanguageTag(tag='pt-BR', lang='pt') True", "LanguageTag(tag='pt-BR', lang='pt') False"]
+    (cached,) = tmp_path.glob("langcodes-*-tags.json")
+    cached.write_text('{"pt-BR": ["pt-BR"', encoding="utf-8")  # damaged: read again from langcodes, and rewritten
+    assert subprocess.run([sys.executable, "-c", read], capture_output=True, text=True, check=True, env=env).stdout.strip().endswith("True")
+    assert json.loads(cached.read_text(encoding="utf-8")) == {"pt-BR": ["pt-BR", "pt"]}
+    with pytest.raises(UserError, match="not a language tag"):
+        language_tag("xx-Nonsense")
 
 
 def test_pivot_through_english_with_local_models(tiny_marian_dir, tmp_path, monkeypatch, capsys, hf_cache):
