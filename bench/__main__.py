@@ -29,7 +29,7 @@ TARGET_OVER_REPLAY = 1.15  # end-to-end over the same engine calls replayed alon
 
 
 def machine() -> dict:
-    from pipeline.engines.base import available_cpus
+    from pipeline.translation.engines.base import available_cpus
 
     info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
     cpu = next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("model name")), platform.processor())
@@ -53,8 +53,8 @@ def machine() -> dict:
 
 def corpus_texts(workdir: Path) -> tuple[str, list[str]]:
     """All issue text (for SentencePiece) and the masked segments of the English issues (engine inputs)."""
-    from pipeline.protect import protect
-    from pipeline.segment import segment
+    from pipeline.document.segment import segment
+    from pipeline.terms.protect import protect
 
     sources = overhead.issues(workdir / "sample-issues")
     everything = sorted(overhead.CORPUS.glob("*.md")) or sources
@@ -149,7 +149,7 @@ def main() -> int:
         model = throughput.build_model(workdir, text)
         from transformers import MarianTokenizer
 
-        from pipeline.engines.ctranslate2 import CTranslate2Engine
+        from pipeline.translation.engines.ctranslate2 import CTranslate2Engine
 
         CTranslate2Engine(models={"en-de": str(model)}).translate(["warm"], "en", "de")  # converts once, cached by the model
         sample = throughput.pick_sample(masked, MarianTokenizer.from_pretrained(str(model)))

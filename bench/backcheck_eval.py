@@ -21,16 +21,17 @@ from collections import Counter
 from copy import deepcopy
 from pathlib import Path
 
-from pipeline.align import align
-from pipeline.backcheck import backcheck
-from pipeline.checks import CHECKS, _NUMBER, prose
 from pipeline.config import load_config
-from pipeline.document import Document, Segment, SpanKind
-from pipeline.glossary import Glossary
-from pipeline.protect import protect
-from pipeline.segment import segment
-from pipeline.sentences import split_sentences
-from pipeline.translation import Engines, translate
+from pipeline.document.record import Document, Segment, SpanKind
+from pipeline.document.segment import segment
+from pipeline.lang.sentences import split_sentences
+from pipeline.quality.align import align
+from pipeline.quality.backcheck import backcheck
+from pipeline.quality.checks import CHECKS
+from pipeline.quality.checks.form import _NUMBER, prose
+from pipeline.terms.glossary import Glossary
+from pipeline.terms.protect import protect
+from pipeline.translation.route import Engines, translate
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "nlp-newsletter"
 RESULTS = Path(__file__).with_name("backcheck_eval.json")

@@ -16,12 +16,12 @@ from pathlib import Path
 import sacrebleu
 
 from pipeline.config import load_config
-from pipeline.export import render
-from pipeline.language import detect_language
+from pipeline.document.export import render
+from pipeline.document.segment import segment
+from pipeline.document.structure import inventory
+from pipeline.lang.detect import detect_language
 from pipeline.run import segmented
-from pipeline.segment import segment
-from pipeline.structure import inventory
-from pipeline.translation import Engines, translate
+from pipeline.translation.route import Engines, translate
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "nlp-newsletter"
 

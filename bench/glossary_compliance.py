@@ -26,15 +26,15 @@ from pathlib import Path
 
 import sacrebleu
 
-from pipeline.checks import CHECKS, Context
 from pipeline.config import load_config
-from pipeline.document import Segment, Span, SpanKind
-from pipeline.export import render
-from pipeline.glossary import Glossary
-from pipeline.protect import GARBLED, TOKEN, names, protect
-from pipeline.segment import segment
-from pipeline.terms import disagreements, missing
-from pipeline.translation import Engines, translate
+from pipeline.document.export import render
+from pipeline.document.record import Segment, Span, SpanKind
+from pipeline.document.segment import segment
+from pipeline.quality.checks import CHECKS, Context
+from pipeline.terms.glossary import Glossary
+from pipeline.terms.impose import disagreements, missing
+from pipeline.terms.protect import GARBLED, TOKEN, names, protect
+from pipeline.translation.route import Engines, translate
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "nlp-newsletter"
 MODES = {

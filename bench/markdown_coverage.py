@@ -19,20 +19,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from test_spec import cases  # noqa: E402  the suite as the tests read it
 
-from pipeline.run import glossary_for  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
+from pipeline.document.export import render  # noqa: E402
+from pipeline.document.segment import segment  # noqa: E402
+from pipeline.document.structure import inventory  # noqa: E402
 from pipeline.errors import UserError  # noqa: E402
-from pipeline.export import render  # noqa: E402
-from pipeline.protect import protect  # noqa: E402
-from pipeline.segment import segment  # noqa: E402
-from pipeline.structure import inventory  # noqa: E402
-from pipeline.translation import Engines, translate  # noqa: E402
+from pipeline.terms.glossary import glossary_for  # noqa: E402
+from pipeline.terms.protect import protect  # noqa: E402
+from pipeline.translation.route import Engines, translate  # noqa: E402
 
 
 def run(engines: Engines, verified: bool) -> dict:
-    glossary = glossary_for(engines.config, engines, "en", "pt")
+    glossary = glossary_for(engines.config, "en", "pt", copy_only=engines.copies_only("en", "pt"))
     changed, escaped, kept, total = [], 0, 0, 0
-    with contextlib.nullcontext() if verified else mock.patch("pipeline.translation.verify", lambda segments: None):
+    with contextlib.nullcontext() if verified else mock.patch("pipeline.translation.route.verify", lambda segments: None):
         for name, text in cases():
             try:
                 document = segment(text, name=name, src_lang="en")

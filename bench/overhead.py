@@ -115,8 +115,8 @@ def _args(workdir: Path) -> list[str]:
 def first_run(workdir: Path) -> dict:
     """The command on a fresh memory, engine calls and the CLI's stages timed exclusively."""
     import pipeline.run as run
-    from pipeline.engines.bergamot import BergamotEngine
-    from pipeline.memory import Memory
+    from pipeline.memory.store import Memory
+    from pipeline.translation.engines.bergamot import BergamotEngine
 
     clock = Clock()
     jobs: list[dict] = []
@@ -159,7 +159,7 @@ def first_run(workdir: Path) -> dict:
 def replay(workdir: Path, prefetch: bool = False) -> dict:
     """The first run's engine calls again, in order, on a fresh engine, each model loaded by the first call that needs
     it: seconds per issue. With ``prefetch``, the back-check's model loads beside the first calls, as the run loads it."""
-    from pipeline.engines.bergamot import BergamotEngine
+    from pipeline.translation.engines.bergamot import BergamotEngine
 
     engine = BergamotEngine()
     seconds: defaultdict[str, float] = defaultdict(float)
@@ -174,7 +174,7 @@ def replay(workdir: Path, prefetch: bool = False) -> dict:
 
 def again(workdir: Path) -> dict:
     """The same command again, on the same memory, counting engine calls."""
-    from pipeline.engines.bergamot import BergamotEngine
+    from pipeline.translation.engines.bergamot import BergamotEngine
 
     clock = Clock()
     with mock.patch.object(BergamotEngine, "translate", clock.wrap("model", BergamotEngine.translate)):

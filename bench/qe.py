@@ -39,12 +39,12 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.backcheck import backcheck
 from pipeline.config import load_config
-from pipeline.document import Document, Segment, Span, SpanKind
-from pipeline.checks import prose
-from pipeline.meaning import _QUOTED, names
-from pipeline.translation import Engines
+from pipeline.document.record import Document, Segment, Span, SpanKind
+from pipeline.quality.backcheck import backcheck
+from pipeline.quality.checks.form import prose
+from pipeline.quality.checks.meaning import _QUOTED, names
+from pipeline.translation.route import Engines
 
 HERE = Path(__file__).with_name("qe")
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "nlp-newsletter"
@@ -117,7 +117,7 @@ def run_backcheck(pairs: list[Pair], engines: Engines, segments: list[Segment] |
 
 def kept_title(pair: Pair, segment: Segment) -> bool:
     """What `pipeline check` calls a kept title: a heading or bold/italic title line of the source copied verbatim."""
-    from pipeline.gate import _TITLE_LINE
+    from pipeline.quality.gate import _TITLE_LINE
 
     if " ".join(segment.target.split()).casefold() != " ".join(segment.source.split()).casefold():
         return False
@@ -214,7 +214,7 @@ def left_in_english(pair: Pair, rng: random.Random, issue: dict) -> str | None:
 
 def english_word(pair: Pair, rng: random.Random, issue: dict) -> str | None:
     """One Portuguese content word replaced by an English content word of the source."""
-    from pipeline import lexicon
+    from pipeline.lang import lexicon
 
     source = [w for w in _WORD.findall(_QUOTED.sub(" ", pair.segment.source)) if w.islower() and len(w) > 3 and lexicon.zipf(w, "en") >= 4 and w not in lexicon.common_words("en")]
     target = [m for m in _WORD.finditer(pair.segment.target) if m[0].islower() and len(m[0]) > 3 and m[0] not in lexicon.common_words("pt") and lexicon.known(m[0], "pt") and not lexicon.known(m[0], "en")]
@@ -338,7 +338,8 @@ def inject(pairs: list[Pair], engines: Engines, seed: int = 13) -> dict:
 
 def gate(config) -> list[dict]:
     """Every error `pipeline check` reports on the corpus' human translations, with its judgement."""
-    from pipeline.gate import CI_CONFIG, check_pair, find_pairs
+    from pipeline.config import CI_CONFIG
+    from pipeline.quality.gate import check_pair, find_pairs
 
     judged = {}
     if (HERE / "gate_judgements.tsv").exists():

@@ -16,14 +16,14 @@ import random
 import sys
 from pathlib import Path
 
-from pipeline.align import align
-from pipeline.checks import prose
-from pipeline.run import glossary_for
 from pipeline.config import load_config
-from pipeline.document import Segment
-from pipeline.protect import protect
-from pipeline.segment import segment
-from pipeline.translation import Engines, translate
+from pipeline.document.record import Segment
+from pipeline.document.segment import segment
+from pipeline.quality.align import align
+from pipeline.quality.checks.form import prose
+from pipeline.terms.glossary import glossary_for
+from pipeline.terms.protect import protect
+from pipeline.translation.route import Engines, translate
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "nlp-newsletter"
 PAIRS = Path(__file__).with_name("qe") / "pairs.jsonl"
@@ -59,7 +59,7 @@ def main() -> int:
         issue = path.name.split(".")[0]
         text = path.read_text(encoding="utf-8")
         document = segment(text, name=path.name, src_lang="en")
-        protect(document, glossary_for(config, engines, "en", "pt"))
+        protect(document, glossary_for(config, "en", "pt", copy_only=engines.copies_only("en", "pt")))
         translate(document, "pt", engines)
         human = path.with_name(f"{issue}.pt.md")
         aligned: dict[str, Segment] = {}

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.config import load_config
-from pipeline.memory import Memory
-from pipeline.protect import protect
-from pipeline.segment import segment
-from pipeline.translation import Engines, translate
+from pipeline.document.segment import segment
+from pipeline.memory.store import Memory
+from pipeline.terms.protect import protect
+from pipeline.translation.route import Engines, translate
 
 SHARED_SEGMENTS = 3  # segments every client writes to (conflicts happen there)
 STATUSES = ("edited", "edited", "approved", "rejected")

@@ -57,7 +57,7 @@ def peak_rss_mb() -> int:
 def _marian_runner(model_dir: str):
     import torch
 
-    from pipeline.engines.marian import MarianEngine
+    from pipeline.translation.engines.marian import MarianEngine
 
     tok, model, _ = MarianEngine(models={"en-de": model_dir})._load("en", "de")
 
@@ -71,7 +71,7 @@ def _marian_runner(model_dir: str):
 
 
 def _ctranslate2_runner(model_dir: str):
-    from pipeline.engines.ctranslate2 import CTranslate2Engine, split
+    from pipeline.translation.engines.ctranslate2 import CTranslate2Engine, split
 
     tok, translator, _ = CTranslate2Engine(models={"en-de": model_dir})._load("en", "de")
 
@@ -86,7 +86,7 @@ def _ctranslate2_runner(model_dir: str):
 def _bergamot(model_dir: str, texts: list[str]) -> list[dict]:
     from transformers import MarianTokenizer
 
-    from pipeline.engines.bergamot import BergamotEngine
+    from pipeline.translation.engines.bergamot import BergamotEngine
 
     engine = BergamotEngine()
     engine.translate(texts[:2], "en", "pt")  # warm-up (loads the model)
@@ -187,8 +187,8 @@ def agreement(workdir: Path, texts: list[str]) -> dict:
     sys.path.insert(0, str(REPO / "tests"))
     from marian_builder import TINY, TINY_CORPUS, build_marian
 
-    from pipeline.engines.ctranslate2 import CTranslate2Engine
-    from pipeline.engines.marian import MarianEngine
+    from pipeline.translation.engines.ctranslate2 import CTranslate2Engine
+    from pipeline.translation.engines.marian import MarianEngine
 
     model = str(build_marian(workdir / "tiny", TINY_CORPUS, pieces=150, **TINY))
     lines = [line for line in TINY_CORPUS.splitlines() if line]

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the modules load on first use: `import pipeline` stays fast
-    from .findings import PairResult
-    from .run import Pipeline, Translation
+    from pipeline.quality.findings import PairResult
+    from pipeline.run import Pipeline, Translation
 
 __all__ = ["Pipeline", "Translation", "check", "translate", "translate_file"]
 
@@ -52,21 +52,21 @@ def check(source: str | Path, translation: str | Path, src: str | None = None, t
     """The quality gate (``pipeline check``) on ``translation`` of ``source``, each a text or a
     ``pathlib.Path`` to read. Returns ``.passed`` (no error) and ``.findings`` (check, severity,
     message and line of each), with the gate's configuration (configs/ci.toml) unless ``config``."""
-    from .gate import CI_CONFIG
+    from pipeline.config import CI_CONFIG
 
     return _pipeline(config or CI_CONFIG, None, engine).check(source, translation, src, to)
 
 
 @lru_cache(maxsize=8)
 def _pipeline(config: str | Path | None, memory: str | Path | None, engine: str | None) -> Pipeline:
-    from .run import Pipeline
+    from pipeline.run import Pipeline
 
     return Pipeline(config, memory, engine)
 
 
 def __getattr__(name: str):
     if name in ("Pipeline", "Translation"):
-        from . import run
+        from pipeline import run
 
         return getattr(run, name)
     raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

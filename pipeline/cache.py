@@ -3,13 +3,19 @@
 ``$PIPELINE_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsletter-pipeline`` (``~/.cache`` by default). Every file is
 named after the package version it comes from and written whole or not at all; one that cannot be read is
 built again, and where nothing can be written the tables are read from the packages on every start.
+
+``fingerprint``: a digest of what a result was computed from, so that a re-run can reuse it when nothing
+changed. Every fingerprint covers this pipeline's own code: any change to it invalidates what older code stored.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -67,3 +73,17 @@ def in_chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
     """``items`` ``size`` at a time: what one ``IN (...)`` query binds (SQLite allows a few hundred variables)."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+@lru_cache(maxsize=1)
+def _code() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(*parts) -> str:
+    """A digest of ``parts`` (anything JSON can write) and of the pipeline's code."""
+    data = json.dumps([_code(), *parts], ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()[:32]

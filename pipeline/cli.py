@@ -10,19 +10,18 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
 
-from .config import load_config
-from .errors import UserError
-from .export import output_path, render
-from .files import limit_bytes, read_source, write_atomic
-from .language import LanguageTag, language_tag, tagged_language
-from .memory import Memory
-from .protect import protect
-from .run import Job, never_replace, run_jobs
-from .segment import segment
-from .translation import Engines
+from pipeline.document.export import output_path, render
+from pipeline.document.segment import segment
+from pipeline.errors import UserError
+from pipeline.files import limit_bytes, read_source, write_atomic
+from pipeline.lang.detect import LanguageTag, language_tag, tagged_language
+from pipeline.memory.store import Memory
+from pipeline.run import Job, load_checked_config, never_replace, run_jobs
+from pipeline.terms.protect import protect
+from pipeline.translation.route import Engines
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Translate newsletter issues with open neural MT.")
 err = Console(stderr=True)
@@ -91,7 +90,7 @@ def translate_command(
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing NAME.LANG.md next to the input (kept as NAME.LANG.N.bak); without it, an existing file there is an error.")] = False,
 ) -> None:
     """Translate newsletter issues, keeping their exact Markdown structure."""
-    config = load_config(config_path)
+    config = load_checked_config(config_path)
     targets = _targets(to)
     src = language_tag(src).lang if src else None
     inputs, skipped = _inputs(paths, src)
@@ -170,13 +169,14 @@ def export_command(
 
     Rejected segments keep their machine translation and are listed in a warning.
     """
-    from .interchange import FORMATS, bundle_for, dumps as dump_units
+    from pipeline.memory.interchange import FORMATS, bundle_for
+    from pipeline.memory.interchange import dumps as dump_units
 
     if fmt not in ("md", *FORMATS):
         raise UserError(f"unknown --format {fmt!r}: choose one of md, {', '.join(FORMATS)}")
     if (everything and fmt == "md") or (bilingual and fmt != "md"):
         raise UserError("--all goes with --format xliff/po, --bilingual with --format md")
-    config = load_config(config_path)
+    config = load_checked_config(config_path)
     targets = _targets(to)
     if out == "-" and len(targets) > 1:
         raise UserError("--out - (stdout) takes a single target language")
@@ -227,11 +227,11 @@ def import_command(
     """
     if file.suffix.lower() in SOURCE_SUFFIXES:
         return _adopt(file, source, reviewer, src, to, memory_path, config_path)
-    from .interchange import import_bundle, load
+    from pipeline.memory.interchange import import_bundle, load
 
     bundle = load(file)
     if file.suffix.lower() == ".tmx":  # a translation memory's pairs, from this tool or another: reviewed text
-        config = load_config(config_path)
+        config = load_checked_config(config_path)
         with Memory(config.memory_path(memory_path)) as memory:
             stored, unchanged, conflicts = memory.store_human(bundle.src, bundle.tgt, [(u.source, u.target) for u in bundle.units if u.target.strip()], reviewer or f"tmx:{file.name}", f"tmx:{file.name}")
         for source_text in conflicts:
@@ -241,7 +241,7 @@ def import_command(
     who = reviewer or bundle.reviewer
     if not who:
         raise UserError(f"{file} names no reviewer (PO Last-Translator, XLIFF phase contact-name): pass --reviewer NAME")
-    config = load_config(config_path)
+    config = load_checked_config(config_path)
     with Memory(config.memory_path(memory_path)) as memory:
         result = import_bundle(memory, bundle, who)
     for conflict in result.conflicts:
@@ -253,11 +253,11 @@ def import_command(
 
 
 def _adopt(file: Path, source: Path | None, reviewer: str | None, src: str | None, to: str | None, memory_path: Path | None, config_path: Path | None) -> None:
-    from .human import adopt
+    from pipeline.memory.human import adopt
 
     if source is None:
         raise UserError(f"{file} is a translation: give its source with --source NAME.en.md")
-    config = load_config(config_path)
+    config = load_checked_config(config_path)
     with Memory(config.memory_path(memory_path)) as memory:
         result = adopt(file, source, memory, config, reviewer or f"human:{file.name}", language_tag(src).lang if src else None, language_tag(to).lang if to else None)
     for source_text in result.conflicts:
@@ -275,7 +275,7 @@ app.add_typer(glossary_app, name="glossary")
 def _glossary_dir(directory: Path | None, config_path: Path | None) -> Path:
     if directory is not None:
         return directory
-    config = load_config(config_path)
+    config = load_checked_config(config_path)
     return config.resolve(config.translate.glossary_dir or "glossaries")
 
 
@@ -285,7 +285,7 @@ def glossary_lint(
     config_path: Annotated[Optional[Path], typer.Option("--config")] = None,
 ) -> None:
     """Report malformed lines, duplicates, conflicts, overlaps and encoding problems; exit 1 on errors."""
-    from .glossary import lint
+    from pipeline.terms.glossary import lint
 
     root = _glossary_dir(directory, config_path)
     if not root.is_dir():
@@ -305,7 +305,7 @@ def glossary_show(
     config_path: Annotated[Optional[Path], typer.Option("--config")] = None,
 ) -> None:
     """Every glossary entry whose source or target is TERM (case-insensitive)."""
-    from .glossary import show
+    from pipeline.terms.glossary import show
 
     found = show(_glossary_dir(directory, config_path), term)
     if not found:
@@ -325,9 +325,9 @@ def glossary_names(
 ) -> None:
     """The names translation keeps as they are without the glossary listing them (capitalised runs,
     CamelCase, @handles), with where each is: add one to the glossary to have it translated."""
-    from .glossary import Glossary
+    from pipeline.terms.glossary import Glossary
 
-    config = load_config(config_path)
+    config = load_checked_config(config_path)
     found: dict[str, list[str]] = {}
     for path in paths:
         document = segment(read_source(path, config.segment.max_input_mb), name=str(path), src_lang=src.lower() if src else None, front_matter_keys=tuple(config.segment.front_matter_keys))
@@ -351,10 +351,10 @@ def models_list(ctx: typer.Context, config_path: ConfigOption = None) -> None:
     """List the pairs served without a download: embedded, configured, cached, and through the pivot."""
     if ctx.invoked_subcommand is not None:
         return
-    from . import hub
-    from .models import pairs
+    from pipeline.translation import hub
+    from pipeline.translation.models import pairs
 
-    config = load_config(config_path)
+    config = load_checked_config(config_path)
     table = Table("from", "to", "served by", "model(s)")
     for pair in pairs(config):
         table.add_row(pair.src, pair.tgt, pair.how, pair.model)
@@ -369,17 +369,17 @@ def models_pull(
     config_path: ConfigOption = None,
 ) -> None:
     """Download the models a pair needs into the Hugging Face cache, to translate offline later."""
-    from .models import pull
+    from pipeline.translation.models import pull
 
-    for repo in pull(pair, load_config(config_path)):
+    for repo in pull(pair, load_checked_config(config_path)):
         err.print(f"{repo}: in the Hugging Face cache", highlight=False)
 
 
 def _review(paths: list[Path], to: str, src: str | None, memory: Path | None, config_path: Path | None):
     """The review of ``paths`` into ``to`` from the memory (no model), shared by `review` and `report`."""
-    from .review.view import Review
+    from pipeline.review.view import Review
 
-    config = load_config(config_path)
+    config = load_checked_config(config_path)
     if "," in to:
         raise UserError(f"--to {to!r}: give one target language code, e.g. --to pt")
     return Review(paths, language_tag(to).lang, config, config.memory_path(memory), language_tag(src).lang if src else None)
@@ -397,7 +397,7 @@ def review_command(
     config_path: ConfigOption = None,
 ) -> None:
     """Serve a local page to review translations side by side: edit, approve, reject."""
-    from .review.app import default_reviewer, serve
+    from pipeline.review.app import default_reviewer, serve
 
     with _review(paths, to, src, memory, config_path) as review:
         serve(review, host=host, port=port, reviewer=reviewer or default_reviewer())
@@ -413,7 +413,7 @@ def report_command(
     config_path: ConfigOption = None,
 ) -> None:
     """Write the review view of an issue as one self-contained, read-only HTML file."""
-    from .review.report import write_report
+    from pipeline.review.report import write_report
 
     with _review([path], to, src, memory, config_path) as review:
         written = write_report(review, out)
@@ -439,7 +439,7 @@ def check_command(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every warning, not only what fails the gate.")] = False,
 ) -> None:
     """Back-check existing translations against their sources: exit 0 pass, 1 quality failures, 2 bad input."""
-    from .gate import check_command as run_check
+    from pipeline.run import check_command as run_check
 
     raise typer.Exit(run_check(paths or [], err, everything=everything, changed=changed, src=src, to=to, config_path=config_path, engine=engine, backtranslate=backtranslate, fail_on=fail_on, min_chrf=min_chrf, json_out=json_out, junit=junit, annotations=annotations, verbose=verbose))
 

@@ -7,7 +7,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from .errors import UserError
+from pipeline.errors import UserError
 
 
 def limit_bytes(max_mb: float) -> int:

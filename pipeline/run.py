@@ -1,30 +1,39 @@
 """Running the pipeline: segment -> protect -> translate -> back-check -> export, in one place.
 
 ``Pipeline`` holds the config, the engines (models load once) and the translation memory; the
-command line, the benchmarks and Python callers all translate through ``run_job``.
+command line, the benchmarks and Python callers all translate through ``run_job``. `pipeline check`
+runs here too (``check_command``): it finds the pairs, checks them (``quality/gate.py``) and writes
+the reports (``reports/``).
 """
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .backcheck import backcheck
-from .config import Config, load_config
-from .document import Document, Segment
-from .errors import UserError
-from .export import output_path, render
-from .files import decode_source, read_source, write_atomic
-from .fingerprint import fingerprint
-from .formats.json_report import build_report, counts, dumps, report_path
-from .language import detect_language, language_tag
-from .lexicon import load_dictionary
-from .memory import Memory
-from .protect import protect
-from .segment import segment
-from .translation import Engines, model_id, translate_in_chunks
+from pipeline.cache import fingerprint
+from pipeline.config import CI_CONFIG, Config, load_config
+from pipeline.document.export import output_path, render
+from pipeline.document.record import Document, Segment
+from pipeline.document.segment import segment
+from pipeline.errors import UserError
+from pipeline.files import decode_source, read_source, write_atomic
+from pipeline.lang.detect import detect_language, language_tag
+from pipeline.lang.lexicon import load_dictionary
+from pipeline.memory.store import Memory
+from pipeline.quality.backcheck import backcheck
+from pipeline.quality.checks import severity_overrides
+from pipeline.reports.json_report import build_report, counts, dumps, report_path
+from pipeline.terms.glossary import glossary_for
+from pipeline.terms.protect import protect
+from pipeline.translation.route import Engines, model_id, translate_in_chunks
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 @dataclass
@@ -54,13 +63,11 @@ class Translation:
     summary: dict = field(default_factory=dict)  # the command line's record of the run
 
 
-def glossary_for(config: Config, engines: Engines | None, src: str, tgt: str):
-    """The config's glossary for the pair; none for a copy-only route of ``engines`` (identity keeps every byte)."""
-    if not config.translate.glossary_dir or (engines is not None and all(hop.engine.name == "identity" for hop in engines.route(src, tgt))):
-        return None
-    from .glossary import Glossary
-
-    return Glossary.load(config.resolve(config.translate.glossary_dir), src, tgt)
+def load_checked_config(path: Path | None = None) -> Config:
+    """``load_config``, with the names its settings give to the pipeline's parts (checks) checked too."""
+    config = load_config(path)
+    severity_overrides(config)
+    return config
 
 
 def _glossary_contents(config: Config) -> list[tuple[str, str]]:
@@ -85,7 +92,8 @@ def segmented(text: str, name: str, src_lang: str | None, tgt: str, config: Conf
     """The first two stages, where translating, reviewing and checking all start: ``text`` segmented (its language
     detected unless ``src_lang``), then its markup and the glossary's terms for ``tgt`` protected."""
     document = segment(text, name=name, src_lang=src_lang, front_matter_keys=tuple(config.segment.front_matter_keys))
-    protect(document, glossary_for(config, engines, document.src_lang, tgt))
+    copy_only = engines is not None and engines.copies_only(document.src_lang, tgt)
+    protect(document, glossary_for(config, document.src_lang, tgt, copy_only=copy_only))
     return document
 
 
@@ -200,7 +208,7 @@ class Pipeline:
     """
 
     def __init__(self, config: Config | str | Path | None = None, memory: str | Path | None = None, engine: str | None = None):
-        self.config = config if isinstance(config, Config) else load_config(Path(config) if config else None)
+        self.config = config if isinstance(config, Config) else load_checked_config(Path(config) if config else None)
         self.engines = Engines(self.config, engine)
         self.memory_path = self.config.memory_path(memory)
 
@@ -224,6 +232,116 @@ class Pipeline:
     def check(self, source: str | Path, translation: str | Path, src: str | None = None, to: str | None = None):
         """The quality gate on a translation of ``source`` (texts, or files given as ``Path``): a result with
         ``.passed`` (no error) and ``.findings``. Languages come from the file names or the texts when not given."""
-        from .gate import check_text
+        from pipeline.quality.gate import check_text
 
         return check_text(source, translation, self.config, self.engines, language_tag(src).lang if src else None, language_tag(to).lang if to else None)
+
+
+# -- `pipeline check` -------------------------------------------------------------------
+
+
+def run_gate(
+    pairs: list[tuple[Path, Path]],
+    config: Config,
+    engines: Engines | None,
+    console: Console,
+    *,
+    src: str | None = None,
+    tgt: str | None = None,
+    json_out: str | None = None,
+    junit_out: Path | None = None,
+    annotations: str = "auto",
+    verbose: bool = False,
+) -> int:
+    """Check every pair, report, and return the exit code: 0 pass, 1 quality failures."""
+    from pipeline.quality.gate import check_pair
+    from pipeline.reports.gate import json_report, print_summary
+    from pipeline.reports.github import annotation_lines
+    from pipeline.reports.junit import junit_xml
+
+    fail_on = config.gate.fail_on
+    results = [check_pair(source, translation, config, engines, src, tgt) for source, translation in pairs]
+    if junit_out is not None:
+        write_atomic(junit_out, junit_xml(results, fail_on), keep_previous=False)
+    if json_out is not None and json_out != "-":
+        write_atomic(Path(json_out), dumps(json_report(results, fail_on)), keep_previous=False)
+    github = annotations == "github" or (annotations == "auto" and os.environ.get("GITHUB_ACTIONS") == "true" and json_out != "-")
+    if github:
+        for line in annotation_lines(results):
+            print(line)
+    if json_out == "-":
+        print(dumps(json_report(results, fail_on)), end="")
+    if results:
+        print_summary(console, results, fail_on, verbose)
+    else:
+        console.print("no translation to check (no NAME.LANG file with a NAME.SRC source among the inputs)", highlight=False)
+    return 1 if any(r.failed(fail_on) for r in results) else 0
+
+
+def check_command(
+    paths: list[Path],
+    console: Console,
+    *,
+    everything: bool = False,
+    changed: bool = False,
+    src: str | None = None,
+    to: str | None = None,
+    config_path: Path | None = None,
+    engine: str | None = None,
+    backtranslate: bool | None = None,
+    fail_on: str | None = None,
+    min_chrf: float | None = None,
+    json_out: str | None = None,
+    junit: Path | None = None,
+    annotations: str = "auto",
+    verbose: bool = False,
+) -> int:
+    """`pipeline check`: validate the options, find the pairs, run the gate; returns the exit code."""
+    from pipeline.quality.findings import FAILING
+    from pipeline.quality.gate import changed_pairs, find_pairs
+    from pipeline.translation.engines import ENGINE_NAMES
+
+    if everything and changed:
+        raise UserError("--all (one directory) and --changed (changed files) do not go together")
+    if annotations not in ("auto", "github", "none"):
+        raise UserError(f"--annotations {annotations!r}: choose auto, github or none")
+    if fail_on is not None and fail_on not in FAILING:
+        raise UserError(f"--fail-on {fail_on!r}: choose one of {', '.join(FAILING)}")
+    if min_chrf is not None and not 0 <= min_chrf <= 100:
+        raise UserError(f"--min-chrf {min_chrf:g}: chrF is between 0 and 100")
+    if json_out == "-" and annotations == "github":
+        raise UserError("--json - prints the report on stdout, where the annotations go: write it to a file (--json report.json)")
+    if engine is not None and engine not in ENGINE_NAMES:
+        raise UserError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINE_NAMES)}")
+    config = _with_overrides(load_checked_config(config_path or CI_CONFIG), fail_on, min_chrf)
+    src = src.strip().lower() if src else None
+    targets = {t.strip().lower() for t in to.split(",") if t.strip()} if to else None
+    if everything or changed:
+        if everything and len(paths) != 1:
+            raise UserError("--all takes one directory")
+        source_lang = src or config.gate.source_lang
+        pairs = find_pairs(paths[0], source_lang, targets) if everything else changed_pairs(paths, source_lang, targets)
+        if everything and not pairs:
+            raise UserError(f"{paths[0]}: no NAME.LANG.md next to a NAME.{source_lang}.md source in this directory")
+        tgt = None
+    else:
+        if len(paths) != 2:
+            raise UserError("pass SOURCE TRANSLATION (or --all DIR, or --changed FILE...)")
+        if targets is not None and len(targets) != 1:
+            raise UserError("--to takes one language when checking one SOURCE TRANSLATION pair")
+        pairs, tgt = [(paths[0], paths[1])], next(iter(targets)) if targets else None
+    back = config.gate.backtranslate if backtranslate is None else backtranslate
+    return run_gate(
+        pairs, config, Engines(config, engine) if back else None, console, src=src, tgt=tgt,
+        json_out=json_out, junit_out=junit, annotations=annotations, verbose=verbose,
+    )
+
+
+def _with_overrides(config: Config, fail_on: str | None, min_chrf: float | None) -> Config:
+    """``config`` with the command line's --fail-on and --min-chrf (which wins over per-pair values too)."""
+    backcheck_config = config.backcheck
+    if min_chrf is not None:
+        pairs = {pair: values.model_copy(update={"min_chrf": None}) for pair, values in backcheck_config.pairs.items()}
+        backcheck_config = backcheck_config.model_copy(update={"min_chrf": min_chrf, "pairs": pairs})
+    gate = config.gate.model_copy(update={"fail_on": fail_on}) if fail_on else config.gate
+    return config.model_copy(update={"backcheck": backcheck_config, "gate": gate})

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.backcheck import backcheck
 from pipeline.config import load_config
-from pipeline.memory import Memory
-from pipeline.protect import protect
-from pipeline.segment import segment
+from pipeline.document.segment import segment
+from pipeline.memory.store import Memory
+from pipeline.quality.backcheck import backcheck
+from pipeline.terms.protect import protect
 
 XSS = '<script>window.__xss=1</script> and <img src=x onerror="window.__xss=2">'
 ISSUE = f"""# Weekly notes

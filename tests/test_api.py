@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from corpus import REPO
 
 import pipeline
-from corpus import REPO
 
 
 def test_the_readme_python_example_runs_as_written(tmp_path, monkeypatch, capsys):
@@ -52,7 +52,7 @@ def test_a_pipeline_loads_once_and_is_called_many_times():
 
 
 def test_the_back_check_model_is_asked_for_before_the_issue_is_translated(monkeypatch):
-    from pipeline.engines.identity import IdentityEngine
+    from pipeline.translation.engines.identity import IdentityEngine
 
     asked = []
     translate = IdentityEngine.translate

@@ -4,17 +4,16 @@ from __future__ import annotations
 import json
 
 from corpus import SAMPLE_ISSUE
+from hypothesis import given
+from hypothesis import strategies as st
 from test_cli import run
 from test_translate import Recording, engines_with
 
-from hypothesis import given
-from hypothesis import strategies as st
-
-from pipeline.backcheck import BACK_CHUNK, LAST_CHUNK, Scorer, _chunks, backcheck, check_key, tokenizer_for
 from pipeline.config import BackcheckConfig, Config
-from pipeline.protect import protect
-from pipeline.segment import segment
-from pipeline.translation import Engines, translate
+from pipeline.document.segment import segment
+from pipeline.quality.backcheck import BACK_CHUNK, LAST_CHUNK, Scorer, _chunks, backcheck, check_key, tokenizer_for
+from pipeline.terms.protect import protect
+from pipeline.translation.route import Engines, translate
 
 SOURCE = "Read the [full article](https://example.org/a) on our blog today.\n\nThe team shipped a new release this week.\n"
 

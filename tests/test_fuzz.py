@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import Config
+from pipeline.document.export import render
+from pipeline.document.segment import segment
+from pipeline.document.structure import inventory
 from pipeline.errors import UserError
-from pipeline.export import render
-from pipeline.protect import protect
-from pipeline.segment import segment
-from pipeline.structure import inventory
-from pipeline.translation import Engines, translate
+from pipeline.terms.protect import protect
+from pipeline.translation.route import Engines, translate
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 _PLACEHOLDER = re.compile(r"((?:Xq|ZZA|ZZB)\d+)")

@@ -7,14 +7,14 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from corpus import REPO, corpus_file
-from pipeline.align import align
+
 from pipeline.cli import main
-from pipeline.config import load_config
-from pipeline.formats.github import escape_data, escape_property
-from pipeline.gate import CI_CONFIG, changed_pairs, check_pair, find_pairs
-from pipeline.segment import segment
+from pipeline.config import CI_CONFIG, load_config
+from pipeline.document.segment import segment
+from pipeline.quality.align import align
+from pipeline.quality.gate import changed_pairs, check_pair, find_pairs
+from pipeline.reports.github import escape_data, escape_property
 
 SOURCE = """\
 ---

@@ -9,17 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import UserError
-from pipeline.glossary import (
-    Glossary,
-    GlossaryError,
-    LintProblem,
-    Term,
-    TermMatch,
-    check_compliance,
-    entries,
-    lint,
-    show,
-)
+from pipeline.terms.glossary import Glossary, GlossaryError, LintProblem, Term, TermMatch, check_compliance, entries, lint, show
 
 SHIPPED = Path(__file__).resolve().parent.parent / "glossaries"
 

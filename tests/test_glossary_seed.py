@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.glossary import Glossary, Term, check_compliance, entries
+from pipeline.terms.glossary import Glossary, Term, check_compliance, entries
 
 ROOT = Path(__file__).resolve().parent.parent
 GLOSSARIES = ROOT / "glossaries"

@@ -1,7 +1,8 @@
 """Human translations into the memory (`pipeline import NAME.pt.md --source NAME.en.md`)."""
 from __future__ import annotations
 
-from corpus import corpus_file, run_cli as run
+from corpus import corpus_file
+from corpus import run_cli as run
 
 SOURCE = "# News of the week\n\nA new library was released. It is fast.\n\nThe second paragraph has one sentence.\n\nA much longer paragraph that the translator left out of the edition, with a [link](https://x.y/a).\n"
 HUMAN = "# Notícias da semana\n\nUma nova biblioteca foi lançada. Ela é rápida.\n\nO segundo parágrafo tem uma frase.\n"
@@ -44,8 +45,8 @@ def test_a_translation_without_its_source_is_a_one_line_error(tmp_path, monkeypa
 
 def test_a_corpus_translation_is_published_for_every_aligned_sentence(tmp_path):
     import pipeline
-    from pipeline.human import adopt
-    from pipeline.memory import Memory
+    from pipeline.memory.human import adopt
+    from pipeline.memory.store import Memory
 
     source, human = corpus_file("issue-05.en.md"), corpus_file("issue-05.pt.md")
     nlp = pipeline.Pipeline(memory=tmp_path / "memory.sqlite", engine="identity")
@@ -57,7 +58,7 @@ def test_a_corpus_translation_is_published_for_every_aligned_sentence(tmp_path):
 
 
 def test_a_tmx_export_re_imports_to_the_same_memory_contents(tmp_path, monkeypatch, capsys, memory_path):
-    from pipeline.memory import Memory
+    from pipeline.memory.store import Memory
 
     human, source = files(tmp_path)
     run(monkeypatch, capsys, "import", str(human), "--source", str(source), "--reviewer", "Ana")
@@ -104,7 +105,7 @@ def test_an_edited_sentence_is_offered_its_old_reviewed_translation(tmp_path, mo
 
 
 def test_a_rejected_edit_is_never_lost_silently(tmp_path, monkeypatch, capsys, memory_path):
-    from pipeline.memory import Memory
+    from pipeline.memory.store import Memory
 
     _, source = files(tmp_path)
     run(monkeypatch, capsys, "translate", str(source), "--to", "pt", "--engine", "identity", "--no-backcheck", "--out", str(tmp_path / "out"))

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import huggingface_hub.constants as hf_constants
 import pytest
-
 from corpus import SAMPLE_ISSUE
 from corpus import run_cli as run
-from pipeline import hub
+
 from pipeline.errors import UserError
-from pipeline.engines.marian import MarianEngine
-from pipeline.language import language_tag
+from pipeline.lang.detect import language_tag
+from pipeline.translation import hub
+from pipeline.translation.engines.marian import MarianEngine
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*sacremoses:UserWarning")
 
@@ -46,7 +46,7 @@ def test_a_tag_read_before_comes_from_the_cache_without_langcodes(tmp_path):
     import subprocess
     import sys
 
-    read = "import sys; from pipeline.language import language_tag; print(language_tag('pt_BR'), 'langcodes' in sys.modules)"
+    read = "import sys; from pipeline.lang.detect import language_tag; print(language_tag('pt_BR'), 'langcodes' in sys.modules)"
     env = {**os.environ, "PIPELINE_CACHE_DIR": str(tmp_path)}
     runs = [subprocess.run([sys.executable, "-c", read], capture_output=True, text=True, check=True, env=env).stdout.strip() for _ in range(2)]
     assert runs == ["LanguageTag(tag='pt-BR', lang='pt') True", "LanguageTag(tag='pt-BR', lang='pt') False"]
@@ -148,8 +148,8 @@ def test_the_file_names_language_is_a_hint_for_too_little_text(tmp_path, monkeyp
 
 
 def test_sentences_written_without_a_space_get_one_in_a_spaced_translation():
-    from pipeline.export import render
-    from pipeline.segment import segment
+    from pipeline.document.export import render
+    from pipeline.document.segment import segment
 
     document = segment("第一句话在这里。第二句话在这里。\n", src_lang="zh")
     assert len(document.segments) == 2
@@ -174,7 +174,7 @@ def test_cached_language_profiles_detect_exactly_as_langdetect(tmp_path, monkeyp
     import numpy as np
     from langdetect import DetectorFactory, LangDetectException, detect_langs, detector_factory
 
-    from pipeline import language
+    from pipeline.lang import detect as language
 
     DetectorFactory.seed = 0
     detector_factory.init_factory()

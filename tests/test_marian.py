@@ -12,11 +12,11 @@ import pytest
 from huggingface_hub import constants as hf_constants
 from transformers import MarianMTModel, MarianTokenizer
 
-from pipeline.engines.base import Engine
-from pipeline.engines.ctranslate2 import CTranslate2Engine
-from pipeline.engines.marian import MarianEngine
-from pipeline import hub
 from pipeline.errors import UserError
+from pipeline.translation import hub
+from pipeline.translation.engines.base import Engine
+from pipeline.translation.engines.ctranslate2 import CTranslate2Engine
+from pipeline.translation.engines.marian import MarianEngine
 
 S1 = "The newsletter is published every week and this issue covers new releases and community news from every country."
 S2 = "Thank you for reading and sharing our work, please send feedback to the editors of the newsletter."
@@ -391,7 +391,7 @@ def test_engines_use_the_cores_this_process_may_run_on():
 
 def test_config_selects_ctranslate2_with_the_marian_models(tmp_path):
     from pipeline.config import load_config
-    from pipeline.engines import create_engine
+    from pipeline.translation.engines import create_engine
 
     path = tmp_path / "configs" / "ct2.toml"
     path.parent.mkdir()

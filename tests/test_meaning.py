@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from test_checks import CONTEXT, translated
 
-from pipeline import lexicon
-from pipeline.checks import Context, run_checks
-from pipeline.meaning import names, negations, number_values
+from pipeline.lang import lexicon
+from pipeline.quality.checks import Context, run_checks
+from pipeline.quality.checks.meaning import names, negations, number_values
 
 
 def found(check: str, source: str, target: str, back: str | None = None, **kwargs) -> list[str]:
@@ -166,7 +166,7 @@ def test_a_dictionary_made_for_each_word_spells_as_the_whole_dictionary(tmp_path
     """pt_BR is indexed in the cache once; each word is then spelled by a dictionary holding only the affix entries and
     stems that could have formed it ("des|envolve|dores", "co|erdeiro" from "herdeiro", hyphenated and apostrophed
     parts, other cases), and says what the whole dictionary says."""
-    from pipeline.lexicon import Hunspell, _Index, _libhunspell, _open_dictionary, dictionary_files
+    from pipeline.lang.lexicon import Hunspell, _Index, _libhunspell, _open_dictionary, dictionary_files
 
     monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path))
     library, reference = _libhunspell(), _open_dictionary("pt")
@@ -195,7 +195,7 @@ def test_a_dictionary_made_for_each_word_spells_as_the_whole_dictionary(tmp_path
 
 def test_a_dictionary_made_for_a_word_takes_two_suffixes_off_it_as_hunspell_does(tmp_path, monkeypatch):
     """Spanish stacks suffixes: "alegaciones" is alegar + -ación + -es."""
-    from pipeline.lexicon import Hunspell, _Index, _libhunspell, dictionary_files
+    from pipeline.lang.lexicon import Hunspell, _Index, _libhunspell, dictionary_files
 
     monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path))
     library, files = _libhunspell(), dictionary_files("es")
@@ -211,7 +211,7 @@ def test_a_dictionary_made_for_a_word_takes_two_suffixes_off_it_as_hunspell_does
 
 
 def test_a_damaged_dictionary_index_is_built_again_and_an_unwritable_cache_loads_the_whole_dictionary(tmp_path, monkeypatch):
-    from pipeline.lexicon import Hunspell, _libhunspell, _open_dictionary
+    from pipeline.lang.lexicon import Hunspell, _libhunspell, _open_dictionary
 
     monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path / "cache"))
     library, reference = _libhunspell(), _open_dictionary("pt")

@@ -6,10 +6,10 @@ import threading
 
 import pytest
 
-from pipeline.document import Flag
+from pipeline.document.record import Flag
+from pipeline.document.segment import segment
 from pipeline.errors import UserError
-from pipeline.memory import MIGRATIONS, SCHEMA_VERSION, Memory, ReviewConflict
-from pipeline.segment import segment
+from pipeline.memory.store import MIGRATIONS, SCHEMA_VERSION, Memory, ReviewConflict
 
 TEXT = "First sentence of the issue.\n\nSecond sentence here.\n\n- First sentence of the issue.\n"
 

@@ -6,16 +6,16 @@ import re
 import shutil
 
 import pytest
+from corpus import REPO, SAMPLE_ISSUE
 from markdown_it import MarkdownIt
+from test_cli import run
 from translate.storage import pypo, xliff
 
-import pipeline.backcheck
 import pipeline.cli
+import pipeline.quality.backcheck
 import pipeline.run
-import pipeline.translation
-from corpus import REPO, SAMPLE_ISSUE
-from pipeline.memory import Memory
-from test_cli import run
+import pipeline.translation.route
+from pipeline.memory.store import Memory
 
 ISSUE_TEXT = """---
 title: A small issue
@@ -63,7 +63,7 @@ class Counting:
 @pytest.fixture
 def engine(monkeypatch):
     engine = Counting()
-    monkeypatch.setattr(pipeline.translation, "create_engine", lambda name, config: engine)
+    monkeypatch.setattr(pipeline.translation.route, "create_engine", lambda name, config: engine)
     return engine
 
 
@@ -106,7 +106,7 @@ class Calls:
 
     def __init__(self, monkeypatch):
         self.counts: dict[str, int] = {}
-        for module, name in ((pipeline.run, "segment"), (pipeline.run, "protect"), (pipeline.backcheck, "run_checks"), (pipeline.backcheck, "judge_language"), (pipeline.backcheck.Scorer, "sentences")):
+        for module, name in ((pipeline.run, "segment"), (pipeline.run, "protect"), (pipeline.quality.backcheck, "run_checks"), (pipeline.quality.backcheck, "judge_language"), (pipeline.quality.backcheck.Scorer, "sentences")):
             monkeypatch.setattr(module, name, self._counted(name, getattr(module, name)))
 
     def _counted(self, name, function):
@@ -186,7 +186,7 @@ def test_export_reassembles_from_memory_without_any_engine(engine, issue, memory
     def no_engine(name, config):
         raise AssertionError("export must not build an engine")
 
-    monkeypatch.setattr(pipeline.translation, "create_engine", no_engine)
+    monkeypatch.setattr(pipeline.translation.route, "create_engine", no_engine)
     code, _, err = run(monkeypatch, capsys, "export", str(issue), "--to", "pt", "--out", str(issue.parent / "exported"))
     assert code == 0, err
     assert (issue.parent / "exported" / "issue.pt.md").read_text(encoding="utf-8") == translated

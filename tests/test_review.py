@@ -8,14 +8,14 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-
 from corpus import run_cli as run
+from reviewing import TRANSLATIONS, URL_SOURCE, XSS, hand_translated
+
 from pipeline.config import load_config
-from pipeline.memory import Memory
+from pipeline.memory.store import Memory
 from pipeline.review.app import allowed_hosts, background, create_app
 from pipeline.review.render import highlight
 from pipeline.review.view import Review
-from reviewing import TRANSLATIONS, URL_SOURCE, XSS, hand_translated
 
 TOKEN = "test-token"
 

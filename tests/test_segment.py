@@ -1,10 +1,10 @@
 """Segmentation: what becomes a segment, what stays markup, and how prose is split."""
 from __future__ import annotations
 
-from pipeline.document import SpanKind
-from pipeline.protect import protect
-from pipeline.segment import segment
-from pipeline.sentences import split_sentences
+from pipeline.document.record import SpanKind
+from pipeline.document.segment import segment
+from pipeline.lang.sentences import split_sentences
+from pipeline.terms.protect import protect
 
 
 def sources(text: str, lang: str = "en") -> list[str]:

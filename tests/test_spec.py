@@ -10,16 +10,15 @@ import json
 from pathlib import Path
 
 import pytest
-
 from test_fuzz import Rewriting  # a fake engine that rewrites every word, placeholders kept
 
 from pipeline.config import load_config
+from pipeline.document.export import render
+from pipeline.document.segment import segment
+from pipeline.document.structure import inventory
 from pipeline.errors import UserError
-from pipeline.export import render
-from pipeline.protect import protect
-from pipeline.segment import segment
-from pipeline.structure import inventory
-from pipeline.translation import Engines, translate
+from pipeline.terms.protect import protect
+from pipeline.translation.route import Engines, translate
 
 DATA = Path(__file__).with_name("data") / "markdown-it"
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_config
-from pipeline.document import Span, SpanKind
-from pipeline.glossary import Glossary
-from pipeline.protect import protect
-from pipeline.segment import segment
-from pipeline.terms import agree, disagreements, missing
-from pipeline.translation import Engines, translate
+from pipeline.document.record import Span, SpanKind
+from pipeline.document.segment import segment
+from pipeline.terms.glossary import Glossary
+from pipeline.terms.impose import agree, disagreements, missing
+from pipeline.terms.protect import protect
+from pipeline.translation.route import Engines, translate
 
 WORDS = {  # a word-for-word "engine": what it does not know it leaves as it is
     "the": "o", "neural": "neural", "networks": "redes", "are": "são", "fast": "rápidas", "this": "esta",
@@ -109,7 +109,7 @@ def test_a_pass_that_does_not_help_is_not_kept(glossary):
 
 def test_plural_and_listed_forms_count_as_the_term():
     span = Span(0, 15, SpanKind.TERM, "neural networks", target="redes neurais", forms=("rede neural",), grammar="fp")
-    from pipeline.document import Segment
+    from pipeline.document.record import Segment
 
     seg = Segment(0, "p", 0, 15, "neural networks", [span], target="Uma Rede Neural")
     assert not missing(seg) and missing(seg, "uma rede") == [span]
@@ -143,7 +143,7 @@ def test_determiners_and_articles_before_a_term_agree():
     ],
 )
 def test_names_the_glossary_does_not_list_are_kept(text, kept, glossary):
-    from pipeline.protect import names
+    from pipeline.terms.protect import names
 
     assert [text[a:b] for a, b in names(text, glossary)] == kept
 

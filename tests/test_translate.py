@@ -6,12 +6,12 @@ import re
 import pytest
 
 from pipeline.config import Config
+from pipeline.document.export import render
+from pipeline.document.segment import segment
 from pipeline.errors import UserError
-from pipeline.export import render
-from pipeline.glossary import Glossary, Term
-from pipeline.protect import protect, unmask
-from pipeline.segment import segment
-from pipeline.translation import Engines, translate
+from pipeline.terms.glossary import Glossary, Term
+from pipeline.terms.protect import protect, unmask
+from pipeline.translation.route import Engines, translate
 
 
 class Recording:
@@ -125,8 +125,8 @@ def test_no_placeholder_ever_reaches_the_output():
 
 
 def test_a_garbled_placeholder_is_removed_without_joining_lines():
-    from pipeline.document import Segment
-    from pipeline.translation import _no_garbled_placeholder
+    from pipeline.document.record import Segment
+    from pipeline.translation.route import _no_garbled_placeholder
 
     seg = Segment(0, "paragraph[1]", 0, 10, "first line\nsecond line", target="primeira Xqq3 linha\nsegunda linha")
     _no_garbled_placeholder(seg)
@@ -134,8 +134,8 @@ def test_a_garbled_placeholder_is_removed_without_joining_lines():
 
 
 def test_a_garbled_placeholder_of_a_span_the_translation_lacks_is_that_span_again():
-    from pipeline.document import Segment
-    from pipeline.translation import _no_garbled_placeholder
+    from pipeline.document.record import Segment
+    from pipeline.translation.route import _no_garbled_placeholder
 
     seg = Segment(0, "paragraph[1]", 0, 10, "in the field of NLP, more", target="no campo do Xqq3, mais", placeholders={" Xq3": " NLP"})
     _no_garbled_placeholder(seg)

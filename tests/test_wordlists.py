@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from wordfreq import top_n_list, zipf_frequency
 
-from pipeline import wordlists
+from pipeline.lang import wordlists
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "nlp-newsletter"
 TRICKY = [
@@ -65,7 +65,7 @@ def test_an_unwritable_or_damaged_cache_still_gives_wordfreqs_values(tmp_path, m
 
 def test_a_run_reads_the_cache_without_importing_wordfreq():
     script = (
-        "import sys\nfrom pipeline import lexicon\n"
+        "import sys\nfrom pipeline.lang import lexicon\n"
         "assert lexicon.known('modelo', 'pt') and not lexicon.known('modelx', 'pt') and lexicon.common_words('en')\n"
         "lexicon.suggestion('lingauem', 'pt')\nprint('wordfreq' in sys.modules)\n"
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .document import Document, Segment
+from pipeline.document.record import Document, Segment
 
 _LANG_SUFFIX = re.compile(r"\.(?P<lang>[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)$")
 _COMMENT_DASHES = re.compile("--")

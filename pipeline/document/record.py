@@ -8,9 +8,22 @@ makes the identity round trip byte-exact.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
+
+# Placeholder shapes chosen by measurement on the real en<->pt engine (docs/placeholders.md,
+# 1,072 corpus sentences): `Xq1` reads as a proper noun and came back exactly once in 99.3% (en->pt)
+# and 99.6% (pt->en) of sentences; `ZZA1 ... ZZB1` was the best pair (~90%), and the rest is
+# caught by recovery in translation/route.py. tests/test_protect.py re-measures a sample.
+ATOMIC = "Xq{n}"
+OPEN = "ZZA{n}"
+CLOSE = "ZZB{n}"
+PREFIXES = tuple(shape.format(n="") for shape in (ATOMIC, OPEN, CLOSE))
+TOKEN = re.compile(rf"(?<![^\W\d_])({'|'.join(PREFIXES)})(\d+)(?!\d)")  # also what segment keeps verbatim
+ATOMIC_TOKEN = re.compile(rf"{PREFIXES[0]}\d+")
+
 
 
 class SpanKind(str, Enum):

@@ -20,11 +20,11 @@ from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .document import Block, Document, Segment, Span, SpanKind
-from .errors import UserError
-from .language import LETTER, detect_language, tagged_language
-from .protect import TOKEN as PLACEHOLDER
-from .sentences import split_sentences
+from pipeline.document.record import TOKEN as PLACEHOLDER
+from pipeline.document.record import Block, Document, Segment, Span, SpanKind
+from pipeline.errors import UserError
+from pipeline.lang.detect import LETTER, detect_language, tagged_language
+from pipeline.lang.sentences import split_sentences
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)  # `$` is before "\n" only: allow CRLF

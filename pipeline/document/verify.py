@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .document import Segment
-from .segment import MAY_HAVE_MARKUP, parse_alone
+from pipeline.document.record import Segment
+from pipeline.document.segment import MAY_HAVE_MARKUP, parse_alone
 
 _INLINE = {"link_open", "image", "em_open", "strong_open", "s_open", "code_inline", "html_inline", "hardbreak"}
 _BLOCK_START = re.compile(r"^([ \t]{0,3})(?=[*+-][ \t]|[*+-]$|\d{1,9}[.)](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|>|([-*_])(?:[ \t]*\2){2,}[ \t]*$|=+[ \t]*$|-+[ \t]*$)", re.M)

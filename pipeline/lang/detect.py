@@ -20,8 +20,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache
-from .errors import UserError
+from pipeline import cache
+from pipeline.errors import UserError
 
 if TYPE_CHECKING:
     import numpy as np

@@ -21,7 +21,8 @@ from concurrent.futures import Future
 from functools import lru_cache
 from pathlib import Path
 
-from . import cache, wordlists
+from pipeline import cache
+from pipeline.lang import wordlists
 
 _STEMMERS = {"en": "english", "pt": "portuguese", "fr": "french", "es": "spanish", "it": "italian", "de": "german", "ru": "russian", "nl": "dutch"}
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")

@@ -21,7 +21,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from . import cache
+from pipeline import cache
 
 _SEGMENTED = {"zh", "ja", "ko"}  # wordfreq needs jieba or MeCab to read these: judged by script, not by word
 _L = "a-zß-öø-ÿ\u0100-\u024f"  # Latin letters, case-folded

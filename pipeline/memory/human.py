@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .align import align
-from .config import Config
-from .document import line_of
-from .errors import UserError
-from .files import read_source
-from .language import tagged_language
-from .memory import Memory
-from .segment import segment
+from pipeline.config import Config
+from pipeline.document.record import line_of
+from pipeline.document.segment import segment
+from pipeline.errors import UserError
+from pipeline.files import read_source
+from pipeline.lang.detect import tagged_language
+from pipeline.memory.store import Memory
+from pipeline.quality.align import align
 
 
 @dataclass

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from translate.storage import pypo, tmx, xliff
 
-from .document import Document
-from .errors import UserError
-from .memory import Entry, Memory, ReviewConflict
+from pipeline.document.record import Document
+from pipeline.errors import UserError
+from pipeline.memory.store import Entry, Memory, ReviewConflict
 
 FORMATS = {"xliff": ".xlf", "po": ".po", "tmx": ".tmx"}
 _XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .cache import in_chunks
-from .document import Document, Flag, Segment
-from .errors import UserError
+from pipeline.cache import in_chunks
+from pipeline.document.record import Document, Flag, Segment
+from pipeline.errors import UserError
 
 BUSY_TIMEOUT_S = 30  # how long a write waits for another process's transaction
 

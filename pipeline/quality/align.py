@@ -17,9 +17,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .document import Document, Segment, Span, SpanKind, line_of
-from .language import count_letters
-from .protect import mask
+from pipeline.document.record import Document, Segment, Span, SpanKind, line_of
+from pipeline.lang.detect import count_letters
+from pipeline.terms.protect import mask
 
 _URL = re.compile(r"(?:https?://|www\.|mailto:)[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?]")
 _INDEX = re.compile(r"\[\d+\]")

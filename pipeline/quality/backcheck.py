@@ -16,16 +16,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property, lru_cache
 
-from .checks import CHECKS, Context, judge_language, prose, run_checks, telling_words
-from .config import BackcheckConfig
-from .document import Document, Flag, Segment, SpanKind
-from .errors import UserError
-from .fingerprint import fingerprint
-from .lexicon import load_dictionary
-from .protect import TOKEN, recased, unmask
-from .translation import Engines, Hop, model_id
-
-
+from pipeline.cache import fingerprint
+from pipeline.config import BackcheckConfig
+from pipeline.document.record import Document, Flag, Segment, SpanKind
+from pipeline.errors import UserError
+from pipeline.lang.lexicon import load_dictionary
+from pipeline.quality.checks import CHECKS, Context, run_checks
+from pipeline.quality.checks.form import judge_language, prose, telling_words
+from pipeline.terms.protect import TOKEN, recased, unmask
+from pipeline.translation.route import Engines, Hop, model_id
 
 _SPACES = re.compile(r" {2,}")
 

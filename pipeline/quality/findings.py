@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .align import Alignment
-from .backcheck import Summary
+from pipeline.quality.align import Alignment
+from pipeline.quality.backcheck import Summary
 
 Severity = Literal["error", "warning"]
 FAILING = {"error": {"error"}, "warning": {"error", "warning"}, "never": set()}  # fail_on -> severities that fail

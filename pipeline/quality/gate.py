@@ -4,39 +4,31 @@
 the translation to it (``align.py``), runs the back-check (back-translation only when an engine
 for the reverse pair is available) and turns every flag, missing block and extra block into a
 ``Finding`` with the file and line it concerns. ``find_pairs`` pairs files by the naming
-convention ``NAME.SRC.md`` <-> ``NAME.TGT.md``. ``check_command`` is `pipeline check`: it finds
-the pairs and ``run_gate`` checks them, prints a summary and writes the JSON and JUnit reports
-and GitHub annotations. Nothing depends on time or on the order of the file system, so the
-same inputs give the same bytes.
+convention ``NAME.SRC.md`` <-> ``NAME.TGT.md``. `pipeline check` (``run.check_command``) finds the
+pairs, checks them here and writes the reports (``reports/``). Nothing depends on time or on the
+order of the file system, so the same inputs give the same bytes.
 """
 from __future__ import annotations
 
 import glob
-import os
 import re
-from collections import Counter
-from dataclasses import asdict
 from pathlib import Path
 
-from rich.console import Console
-from rich.markup import escape
+from pipeline.config import Config
+from pipeline.document.record import Document, Segment, line_of
+from pipeline.document.segment import segment
+from pipeline.errors import UserError
+from pipeline.files import read_source
+from pipeline.lang.detect import TAGGED_NAME, tagged_language
+from pipeline.quality.align import REFERENCE_ENTRY, align, without_comments
+from pipeline.quality.backcheck import backcheck
+from pipeline.quality.checks import CHECKS, Context, likelihood
+from pipeline.quality.checks.form import _URL, inline_markup
+from pipeline.quality.findings import Finding, PairResult, Suppressed
+from pipeline.terms.glossary import glossary_for
+from pipeline.terms.protect import protect
+from pipeline.translation.route import Engines
 
-from .align import REFERENCE_ENTRY, align, without_comments
-from .backcheck import backcheck
-from .checks import _URL, CHECKS, Context, inline_markup, likelihood
-from .config import DEFAULT_CONFIG, Config, load_config
-from .document import Document, Segment, line_of
-from .errors import UserError
-from .findings import FAILING, Finding, PairResult, Suppressed
-from .files import read_source, write_atomic
-from .language import TAGGED_NAME, tagged_language
-from .formats.json_report import build_report, dumps
-from .protect import protect
-from .run import glossary_for
-from .segment import segment
-from .translation import Engines
-
-CI_CONFIG = DEFAULT_CONFIG.with_name("ci.toml")
 _TITLE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:#{1,6}\s.*|(\*{1,3}|_{1,3})\S.*\S\1)\s*$")
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.、)]?|[一二三四五六七八九十]+、)\s*")  # "1.6 ", "2、": a section number the translation added
 _URLISH = re.compile(r"(?:https?://|mailto:|www\.)")
@@ -109,7 +101,7 @@ def _check(source_text: str, source_name: str, target_text: str, target_name: st
     src, tgt = source_doc.src_lang, translation_doc.src_lang
     if src == tgt:
         raise UserError(f"{target_name} and {source_name} are both in '{src}': pass the source first, or --from/--to")
-    protect(source_doc, glossary_for(config, None, src, tgt))  # the glossary's terms, whichever engine back-translates
+    protect(source_doc, glossary_for(config, src, tgt))  # the glossary's terms, whichever engine back-translates
     alignment = align(source_doc, translation_doc)
     summary = backcheck(alignment.document, tgt, engines, config.backcheck)
     result = PairResult(source_name, target_name, src, tgt, alignment, summary)
@@ -243,8 +235,8 @@ def _references(text: str) -> dict[str, list[tuple[str, int]]]:
 def _moved_to(unit: Segment, source: str, translation: str, src: str) -> tuple[int, list[str]] | None:
     """The translation line holding two or more capitalised words (names) that the source has in this block only (a
     block the aligner could not pair because the translator moved or merged it), with them; None when there is none."""
-    from .lexicon import common_words
-    from .meaning import names
+    from pipeline.lang.lexicon import common_words
+    from pipeline.quality.checks.meaning import names
 
     elsewhere = source[: unit.start] + source[unit.end :]
     capitalised = re.findall(r"(?<![\w/.-])[A-Z][\w-]+", re.sub(r"\(https?://[^)]*\)|https?://\S+", " ", unit.source))
@@ -480,177 +472,3 @@ def _kept_title(unit: Segment, text: str) -> bool:
     if unit.target is None or source not in {" ".join(t.split()).casefold() for t in (unit.target, _NUMBERING.sub("", unit.target))}:
         return False  # (a section number the translation put before the title does not count)
     return unit.block.startswith("front_matter/title") or bool(_TITLE_LINE.match(_line_around(text, unit.start, unit.end)))
-
-
-# -- reports --------------------------------------------------------------------------------
-
-
-def json_report(results: list[PairResult], fail_on: str) -> dict:
-    """The gate's JSON report: the verdict, then per pair its findings and the full back-check report."""
-    return {
-        "fail_on": fail_on,
-        "passed": not any(r.failed(fail_on) for r in results),
-        "pairs": [
-            {
-                "source": r.source,
-                "translation": r.translation,
-                "from": r.src,
-                "to": r.tgt,
-                "passed": not r.failed(fail_on),
-                "alignment": {
-                    "units": len(r.alignment.document.segments),
-                    "paired": len(r.alignment.target_lines),
-                    "missing": len(r.alignment.missing),
-                    "extra": len(r.alignment.extra),
-                },
-                "counts": {"error": r.count("error"), "warning": r.count("warning"), "suppressed": len(r.suppressed)},
-                "by_check": dict(sorted(Counter(f.check for f in r.findings).items())),
-                "findings": [asdict(f) for f in r.findings],
-                "suppressed": [asdict(s.finding) | {"reason": s.reason, "by": s.by} for s in r.suppressed],
-                "backcheck": build_report(r.alignment.document, r.summary, r.translation, None, r.alignment.target_lines),
-            }
-            for r in results
-        ],
-    }
-
-
-def summary_line(result: PairResult, fail_on: str) -> str:
-    """One line per pair: verdict, counts, alignment, corpus chrF of the back-translation."""
-    alignment = result.alignment
-    chrf = f"{result.summary.scores['chrf']:.1f}" if "chrf" in result.summary.scores else "-"
-    verdict = "[red]FAIL[/red]" if result.failed(fail_on) else "[green]pass[/green]"
-    return (
-        f"{verdict} {escape(result.translation)} ({result.src}->{result.tgt}): {result.count('error')} error(s), {result.count('warning')} warning(s),"
-        f" {len(result.suppressed)} suppressed;"
-        f" {len(alignment.target_lines)} of {len(alignment.document.segments)} source units aligned, {len(alignment.missing)} missing,"
-        f" {len(alignment.extra)} extra block(s); back-translation chrF {chrf}"
-    )
-
-
-def print_summary(console: Console, results: list[PairResult], fail_on: str, verbose: bool) -> None:
-    """Every finding that fails the gate (every finding with ``verbose``), then one line per pair."""
-    for r in results:
-        listed = [f for f in r.findings if verbose or f.severity in FAILING[fail_on]]
-        repeats = Counter((f.file, f.line, f.severity, f.check, f.message) for f in listed)
-        for (file, line, severity, check, message), times in repeats.items():  # same problem in several sentences: once
-            colour = "red" if severity == "error" else "yellow"
-            more = f" ({times} sentences)" if times > 1 else ""
-            console.print(f"{escape(file)}:{line}: [{colour}]{severity}[/{colour}] {check}: {escape(message)}{more}", highlight=False, soft_wrap=True)
-        hidden = Counter(f.check for f in r.findings if f.severity not in FAILING[fail_on] and not verbose)
-        if hidden:
-            counts = ", ".join(f"{check} {n}" for check, n in sorted(hidden.items(), key=lambda item: likelihood(item[0])))  # likeliest to need action first
-            console.print(f"{escape(r.translation)}: {sum(hidden.values())} warning(s) that do not fail the gate: {counts} (--verbose lists them)", highlight=False, soft_wrap=True)
-        if r.suppressed and verbose:
-            for s in r.suppressed:
-                console.print(f"{escape(s.finding.file)}:{s.finding.line}: suppressed {s.finding.check}: {escape(s.finding.message)} [{escape(s.reason)}]", highlight=False, soft_wrap=True)
-        elif r.suppressed:
-            by = ", ".join(f"{name} {n}" for name, n in sorted(Counter(s.by for s in r.suppressed).items()))
-            console.print(f"{escape(r.translation)}: {len(r.suppressed)} finding(s) suppressed as declared: {escape(by)} (--verbose and the JSON report list them with their reasons)", highlight=False, soft_wrap=True)
-    skipped = Counter(r.summary.back_skipped for r in results if r.summary.back_skipped)
-    for reason, files in sorted(skipped.items()):
-        console.print(f"no back-translation for {files} file(s): {escape(reason)}", highlight=False, soft_wrap=True)
-    for r in results:
-        console.print(summary_line(r, fail_on), highlight=False, soft_wrap=True)
-
-
-def run_gate(
-    pairs: list[tuple[Path, Path]],
-    config: Config,
-    engines: Engines | None,
-    console: Console,
-    *,
-    src: str | None = None,
-    tgt: str | None = None,
-    json_out: str | None = None,
-    junit_out: Path | None = None,
-    annotations: str = "auto",
-    verbose: bool = False,
-) -> int:
-    """Check every pair, report, and return the exit code: 0 pass, 1 quality failures."""
-    from .formats.github import annotation_lines
-    from .formats.junit import junit_xml
-
-    fail_on = config.gate.fail_on
-    results = [check_pair(source, translation, config, engines, src, tgt) for source, translation in pairs]
-    if junit_out is not None:
-        write_atomic(junit_out, junit_xml(results, fail_on), keep_previous=False)
-    if json_out is not None and json_out != "-":
-        write_atomic(Path(json_out), dumps(json_report(results, fail_on)), keep_previous=False)
-    github = annotations == "github" or (annotations == "auto" and os.environ.get("GITHUB_ACTIONS") == "true" and json_out != "-")
-    if github:
-        for line in annotation_lines(results):
-            print(line)
-    if json_out == "-":
-        print(dumps(json_report(results, fail_on)), end="")
-    if results:
-        print_summary(console, results, fail_on, verbose)
-    else:
-        console.print("no translation to check (no NAME.LANG file with a NAME.SRC source among the inputs)", highlight=False)
-    return 1 if any(r.failed(fail_on) for r in results) else 0
-
-
-def check_command(
-    paths: list[Path],
-    console: Console,
-    *,
-    everything: bool = False,
-    changed: bool = False,
-    src: str | None = None,
-    to: str | None = None,
-    config_path: Path | None = None,
-    engine: str | None = None,
-    backtranslate: bool | None = None,
-    fail_on: str | None = None,
-    min_chrf: float | None = None,
-    json_out: str | None = None,
-    junit: Path | None = None,
-    annotations: str = "auto",
-    verbose: bool = False,
-) -> int:
-    """`pipeline check`: validate the options, find the pairs, run the gate; returns the exit code."""
-    from .engines import ENGINE_NAMES
-
-    if everything and changed:
-        raise UserError("--all (one directory) and --changed (changed files) do not go together")
-    if annotations not in ("auto", "github", "none"):
-        raise UserError(f"--annotations {annotations!r}: choose auto, github or none")
-    if fail_on is not None and fail_on not in FAILING:
-        raise UserError(f"--fail-on {fail_on!r}: choose one of {', '.join(FAILING)}")
-    if min_chrf is not None and not 0 <= min_chrf <= 100:
-        raise UserError(f"--min-chrf {min_chrf:g}: chrF is between 0 and 100")
-    if json_out == "-" and annotations == "github":
-        raise UserError("--json - prints the report on stdout, where the annotations go: write it to a file (--json report.json)")
-    if engine is not None and engine not in ENGINE_NAMES:
-        raise UserError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINE_NAMES)}")
-    config = _with_overrides(load_config(config_path or CI_CONFIG), fail_on, min_chrf)
-    src = src.strip().lower() if src else None
-    targets = {t.strip().lower() for t in to.split(",") if t.strip()} if to else None
-    if everything or changed:
-        if everything and len(paths) != 1:
-            raise UserError("--all takes one directory")
-        source_lang = src or config.gate.source_lang
-        pairs = find_pairs(paths[0], source_lang, targets) if everything else changed_pairs(paths, source_lang, targets)
-        if everything and not pairs:
-            raise UserError(f"{paths[0]}: no NAME.LANG.md next to a NAME.{source_lang}.md source in this directory")
-        tgt = None
-    else:
-        if len(paths) != 2:
-            raise UserError("pass SOURCE TRANSLATION (or --all DIR, or --changed FILE...)")
-        if targets is not None and len(targets) != 1:
-            raise UserError("--to takes one language when checking one SOURCE TRANSLATION pair")
-        pairs, tgt = [(paths[0], paths[1])], next(iter(targets)) if targets else None
-    back = config.gate.backtranslate if backtranslate is None else backtranslate
-    return run_gate(
-        pairs, config, Engines(config, engine) if back else None, console, src=src, tgt=tgt,
-        json_out=json_out, junit_out=junit, annotations=annotations, verbose=verbose,
-    )
-
-
-def _with_overrides(config: Config, fail_on: str | None, min_chrf: float | None) -> Config:
-    """``config`` with the command line's --fail-on and --min-chrf (which wins over per-pair values too)."""
-    backcheck_config = config.backcheck
-    if min_chrf is not None:
-        pairs = {pair: values.model_copy(update={"min_chrf": None}) for pair, values in backcheck_config.pairs.items()}
-        backcheck_config = backcheck_config.model_copy(update={"min_chrf": min_chrf, "pairs": pairs})
-    gate = config.gate.model_copy(update={"fail_on": fail_on}) if fail_on else config.gate
-    return config.model_copy(update={"backcheck": backcheck_config, "gate": gate})

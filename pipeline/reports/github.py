@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:
-    from ..findings import PairResult
+    from pipeline.quality.findings import PairResult
 
 _EXCERPT = 160  # characters of source and translation text shown in an annotation
 

@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
-from ..backcheck import Summary
-from ..document import Document, Segment, line_of
+from pipeline.document.record import Document, Segment, line_of
+from pipeline.quality.backcheck import Summary
 
 
 def report_path(output: Path) -> Path:

@@ -19,11 +19,11 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from ..checks import CHECKS
-from ..findings import FAILING
+from pipeline.quality.checks import CHECKS
+from pipeline.quality.findings import FAILING
 
 if TYPE_CHECKING:
-    from ..findings import Finding, PairResult
+    from pipeline.quality.findings import Finding, PairResult
 
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot carry
 

@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from typing import Annotated, Literal
 
 import uvicorn
-from fastapi import Depends, FastAPI, Header, Path as PathParam, Request
+from fastapi import Depends, FastAPI, Header, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -26,10 +27,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from ..errors import UserError
-from ..memory import ReviewConflict
-from .render import STATIC, index_page, review_page
-from .view import NotFound, Review, flag_dict
+from pipeline.errors import UserError
+from pipeline.memory.store import ReviewConflict
+from pipeline.review.render import STATIC, index_page, review_page
+from pipeline.review.view import NotFound, Review, flag_dict
 
 TOKEN_HEADER = "X-Review-Token"
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1"]

@@ -8,7 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .view import Review
+from pipeline.review.view import Review
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"

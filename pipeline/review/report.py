@@ -7,10 +7,10 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..export import output_path
-from ..files import write_atomic
-from .render import ENV, STATIC, reasons
-from .view import Review
+from pipeline.document.export import output_path
+from pipeline.files import write_atomic
+from pipeline.review.render import ENV, STATIC, reasons
+from pipeline.review.view import Review
 
 
 def report(review: Review, number: int = 0) -> str:

@@ -11,14 +11,13 @@ import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..checks import Context, run_checks
-from ..config import Config
-from ..document import Document, Flag, Segment
-from ..errors import UserError
-from ..files import read_source
-from ..memory import REVIEWED, Entry, Memory
-from ..run import segmented
-
+from pipeline.config import Config
+from pipeline.document.record import Document, Flag, Segment
+from pipeline.errors import UserError
+from pipeline.files import read_source
+from pipeline.memory.store import REVIEWED, Entry, Memory
+from pipeline.quality.checks import Context, run_checks
+from pipeline.run import segmented
 
 _LANG = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
 

@@ -40,8 +40,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from pipeline.config import Config
 from pipeline.errors import UserError
-from pipeline.lexicon import inflections
+from pipeline.lang.lexicon import inflections
 
 KEEP_FILE = "keep.txt"
 FLAGS = ("case-sensitive", "case-insensitive", "whole-word", "substring")
@@ -562,3 +563,11 @@ def _overlaps(inner: list[_Entry], outer: list[_Entry]) -> list[LintProblem]:
                     "the longer term wins where both match",
                 ))
     return problems
+
+
+def glossary_for(config: Config, src: str, tgt: str, copy_only: bool = False) -> Glossary | None:
+    """The config's glossary for the pair; none where the config names no glossary directory, or for a
+    ``copy_only`` route (the identity engine keeps every byte)."""
+    if not config.translate.glossary_dir or copy_only:
+        return None
+    return Glossary.load(config.resolve(config.translate.glossary_dir), src, tgt)

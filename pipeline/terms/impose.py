@@ -13,9 +13,10 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from . import lexicon
-from .document import Segment, Span
-from .protect import mask, translatable
+from pipeline.document.record import Segment, Span
+from pipeline.lang import lexicon
+from pipeline.terms.protect import mask, translatable
+
 
 def terms(segment: Segment) -> list[Span]:
     """The segment's glossary terms that the engine translates (names are kept as they are)."""

@@ -10,19 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .document import Document, Segment, Span, SpanKind
-
-# Placeholder shapes chosen by measurement on the real en<->pt engine (bench/placeholder_study.py,
-# 1,072 corpus sentences): `Xq1` reads as a proper noun and came back exactly once in 99.3% (en->pt)
-# and 99.6% (pt->en) of sentences; `ZZA1 ... ZZB1` was the best pair (~90%), and the rest is
-# caught by recovery in translation.py. tests/test_protect.py re-measures a sample.
-ATOMIC = "Xq{n}"
-OPEN = "ZZA{n}"
-CLOSE = "ZZB{n}"
-_PREFIXES = tuple(shape.format(n="") for shape in (ATOMIC, OPEN, CLOSE))
-TOKEN = re.compile(rf"(?<![^\W\d_])({'|'.join(_PREFIXES)})(\d+)(?!\d)")  # also what segment keeps verbatim
-ATOMIC_TOKEN = re.compile(rf"{_PREFIXES[0]}\d+")
-
+from pipeline.document.record import ATOMIC, ATOMIC_TOKEN, CLOSE, OPEN, PREFIXES, TOKEN, Document, Segment, Span, SpanKind
 
 _ANY_CASE = re.compile(TOKEN.pattern, re.I)
 # what engines make of placeholders when they garble them: "Xqq3", "XQQ3", "zza1", "ZB1"
@@ -31,13 +19,13 @@ GARBLED = re.compile(r"(?<![^\W\d_])(?:x{1,2}q{1,3}|z{1,3}[ab])\d+(?!\d)", re.I)
 
 def recased(output: str) -> str:
     """An engine output with placeholders it re-cased ("XQ2", "zza1") written as they were sent."""
-    shapes = {prefix.casefold(): prefix for prefix in _PREFIXES}
+    shapes = {prefix.casefold(): prefix for prefix in PREFIXES}
     return _ANY_CASE.sub(lambda m: shapes[m[1].casefold()] + m[2], output)
 
 
 def closing_token(token: str) -> str | None:
     """The CLOSE token of an OPEN token (`ZZA3` -> `ZZB3`); None for any other token."""
-    return _PREFIXES[2] + token[len(_PREFIXES[1]) :] if token.startswith(_PREFIXES[1]) else None
+    return PREFIXES[2] + token[len(PREFIXES[1]) :] if token.startswith(PREFIXES[1]) else None
 _WORD_CHAR = re.compile(r"[\w|]")  # a span glued to a word (or to a table pipe, where a space changes escapes) keeps no space there
 
 
@@ -191,7 +179,7 @@ def _opens(text: str, start: int) -> bool:
 
 @lru_cache(maxsize=8)
 def _common(lang: str, count: int) -> frozenset[str]:
-    from .lexicon import common_words
+    from pipeline.lang.lexicon import common_words
 
     return common_words(lang, count)
 

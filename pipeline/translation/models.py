@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import hub
-from .config import Config
-from .errors import UserError
-from .language import language_tag
-from .translation import Engines
+from pipeline.config import Config
+from pipeline.errors import UserError
+from pipeline.lang.detect import language_tag
+from pipeline.translation import hub
+from pipeline.translation.route import Engines
 
 _OPUS = re.compile(r"^Helsinki-NLP/opus-mt-([a-zA-Z]+)-([a-zA-Z]+)$")
 
@@ -41,7 +41,7 @@ def pairs(config: Config) -> list[Pair]:
     OPUS-MT models, and the pairs they make through the pivot language."""
     engines = Engines(config)
     direct: dict[tuple[str, str], Pair] = {}
-    from .engines.bergamot import DIRECTIONS
+    from pipeline.translation.engines.bergamot import DIRECTIONS
 
     for src, tgt in DIRECTIONS:  # the embedded engine's own models
         direct[src, tgt] = Pair(src, tgt, "embedded", engines.get("bergamot").model_id(src, tgt))

@@ -12,14 +12,15 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from .config import Config
-from .document import Document, Segment, SpanKind
-from .engines import Engine, create_engine
-from .errors import UserError
-from .language import LETTER
-from . import hub, terms
-from .verify import verify
-from .protect import ATOMIC_TOKEN, GARBLED, TOKEN, closing_token, recased, unmask
+from pipeline.config import Config
+from pipeline.document.record import Document, Segment, SpanKind
+from pipeline.document.verify import verify
+from pipeline.errors import UserError
+from pipeline.lang.detect import LETTER
+from pipeline.terms import impose as terms
+from pipeline.terms.protect import ATOMIC_TOKEN, GARBLED, TOKEN, closing_token, recased, unmask
+from pipeline.translation import hub
+from pipeline.translation.engines import Engine, create_engine
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,10 @@ class Engines:
             f"no engine available for {src}->{tgt}: it needs {' or '.join(needs)}; what is missing is not here ({why}):"
             f" get one with `pipeline models pull {src}-{tgt}` while online, or set translate.engines.\"{src}-{tgt}\" or marian.models.\"{src}-{tgt}\" in the config"
         )
+
+    def copies_only(self, src: str, tgt: str) -> bool:
+        """Whether every hop of the pair's route is the identity engine, which keeps every byte."""
+        return all(hop.engine.name == "identity" for hop in self.route(src, tgt))
 
     def _needed(self, engine: Engine, src: str, tgt: str) -> str:
         """What serving the pair takes: the engine's model, named as the user can fetch it."""

@@ -1,94 +1,25 @@
-"""Integrity checks on a translated segment, in the spirit of Translate Toolkit's pofilter.
-
-Each check is a small function registered by name with a default severity and a one-line
-description. It receives the segment (source, spans, target, back-translation, scores) and the
-context (language pair, thresholds) and returns ``(message, evidence)`` pairs; the caller turns
-them into ``Flag``s. Checks are model-free: the back-translation, when there is one, was made
-by the back-check stage before they run.
+"""Form checks on a translated segment, in the spirit of Translate Toolkit's pofilter: markup, URLs,
+numbers, length, language... each a small function registered in ``registry.CHECKS``. Checks are
+model-free: the back-translation, when there is one, was made by the back-check stage before they run.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Literal
+from typing import Iterable
 
-from . import lexicon, terms
-from .document import Flag, Segment, Span, SpanKind
-from .language import MIN_LETTERS, clearly_in, count_letters, language_candidates, script_language
-from .segment import MAY_HAVE_MARKUP, parse_alone
-from .sentences import split_sentences
-
-Severity = Literal["error", "warning"]
-Finding = tuple[str, str]  # (message, evidence)
+from pipeline.document.record import Segment, Span, SpanKind
+from pipeline.document.segment import MAY_HAVE_MARKUP, parse_alone
+from pipeline.lang import lexicon
+from pipeline.lang.detect import MIN_LETTERS, clearly_in, count_letters, language_candidates, script_language
+from pipeline.lang.sentences import split_sentences
+from pipeline.quality.checks.registry import Context, Finding, check
+from pipeline.terms import impose as terms
 
 NON_LATIN = {"zh": "zh", "ja": "ja", "ko": "ko", "ru": "ru", "uk": "ru", "ar": "ar"}  # tgt -> script_language code
 LONG_ENOUGH = 60  # letters from which langdetect's best guess is trusted at 0.8
 CONFUSABLE = {"pt": {"es", "gl", "ca", "it"}, "es": {"pt", "gl", "ca"}, "fr": {"ca"}, "zh": {"ja", "ko"}, "ru": {"uk", "bg", "mk"}}
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """The numbers the checks compare against, for one language pair."""
-
-    min_chrf: float  # back-translation chrF below this is flagged
-    length_ratio: tuple[float, float]  # target/source prose length outside this is flagged
-    min_words: int  # untranslated / length checks ignore sources with fewer words
-
-
-@dataclass(frozen=True)
-class Context:
-    src: str
-    tgt: str
-    thresholds: Thresholds
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    severity: Severity
-    description: str
-    run: Callable[[Segment, Context], Iterable[Finding]]
-
-
-CHECKS: dict[str, Check] = {}
-
-
-def check(name: str, severity: Severity, description: str):
-    """Register a check function under ``name``."""
-
-    def register(function: Callable[[Segment, Context], Iterable[Finding]]):
-        CHECKS[name] = Check(name, severity, description, function)
-        return function
-
-    return register
-
-
-def run_checks(segment: Segment, context: Context, severities: dict[str, Severity] | None = None) -> list[Flag]:
-    """Every registered check on one translated segment, as flags (severity overridable per check)."""
-    if segment.target is None:
-        return []
-    severities = severities or {}
-    return [
-        Flag(c.name, severities.get(c.name, c.severity), message, evidence)
-        for c in CHECKS.values()
-        for message, evidence in c.run(segment, context)
-    ]
-
-
-# How often a finding of each check needed a reviewer's action on the judged set (python -m bench.qe,
-# precision by check), most often first: warnings are listed in this order. Checks not named come last.
-LIKELIHOOD = (
-    "empty", "urls", "markup", "structure", "missing", "misspelt-name", "doubled", "repetition", "wrong-number", "agreement", "false-friend", "wrong-sense",
-    "word-order", "quotes", "source-words", "link-text", "language", "untranslated", "names", "spelling", "omission",
-    "negation", "numbers", "addition", "glossary", "truncated", "backtranslation", "extra-markup", "sentences", "length", "extra",
-)
-
-
-def likelihood(check: str) -> int:
-    """Rank of ``check`` in LIKELIHOOD (0: its findings most often need action)."""
-    return LIKELIHOOD.index(check) if check in LIKELIHOOD else len(LIKELIHOOD)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -342,5 +273,3 @@ def _latin_language(text: str) -> str:
     candidates = language_candidates(text)
     return candidates[0][0] if candidates else "Latin-script text"
 
-
-from . import meaning  # noqa: E402,F401  the meaning checks register themselves in CHECKS

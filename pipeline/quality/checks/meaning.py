@@ -19,9 +19,10 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from . import lexicon
-from .checks import Context, Finding, check, prose
-from .document import Segment, SpanKind
+from pipeline.document.record import Segment, SpanKind
+from pipeline.lang import lexicon
+from pipeline.quality.checks.form import prose
+from pipeline.quality.checks.registry import Context, Finding, check
 
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _TOKEN = re.compile(r"[^\W_]+(?:['’.+-][^\W_]+)*")

@@ -1,9 +1,9 @@
 """Engines, registered by name; ``create_engine`` builds one from the config."""
 from __future__ import annotations
 
-from ..config import Config
-from ..errors import UserError
-from .base import Engine
+from pipeline.config import Config
+from pipeline.errors import UserError
+from pipeline.translation.engines.base import Engine
 
 ENGINE_NAMES = ("marian", "ctranslate2", "bergamot", "identity")
 
@@ -11,11 +11,11 @@ ENGINE_NAMES = ("marian", "ctranslate2", "bergamot", "identity")
 def create_engine(name: str, config: Config) -> Engine:
     """A new engine instance for ``name``, set up from ``config``."""
     if name == "marian":
-        from .marian import MarianEngine
+        from pipeline.translation.engines.marian import MarianEngine
 
         return MarianEngine(**config.marian.model_dump())
     if name == "ctranslate2":
-        from .ctranslate2 import CTranslate2Engine
+        from pipeline.translation.engines.ctranslate2 import CTranslate2Engine
 
         marian, ct2 = config.marian, config.ctranslate2
         return CTranslate2Engine(
@@ -32,11 +32,11 @@ def create_engine(name: str, config: Config) -> Engine:
             cache_dir=str(config.resolve(ct2.cache_dir)) if ct2.cache_dir else None,
         )
     if name == "bergamot":
-        from .bergamot import BergamotEngine
+        from pipeline.translation.engines.bergamot import BergamotEngine
 
         return BergamotEngine(threads=config.bergamot.threads, postprocess=config.bergamot.postprocess)
     if name == "identity":
-        from .identity import IdentityEngine
+        from pipeline.translation.engines.identity import IdentityEngine
 
         return IdentityEngine()
     raise UserError(f"unknown engine {name!r}: choose one of {', '.join(ENGINE_NAMES)}")

@@ -4,8 +4,8 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from ..errors import UserError
-from .base import available_cpus
+from pipeline.errors import UserError
+from pipeline.translation.engines.base import available_cpus
 
 DIRECTIONS = {("en", "pt"): "en-pt", ("pt", "en"): "pt-en"}
 _LOADER: ThreadPoolExecutor | None = None  # the one thread every engine of the process loads its models on

@@ -17,8 +17,8 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from ..errors import UserError
-from .marian import MarianEngine, _reason
+from pipeline.errors import UserError
+from pipeline.translation.engines.marian import MarianEngine, _reason
 
 _PREFERRED = {"cpu": ("int8", "float32"), "cuda": ("float16", "int8_float16", "float32")}
 

@@ -10,10 +10,9 @@ import re
 import warnings
 from contextlib import contextmanager
 
-from pipeline import hub
 from pipeline.errors import UserError
-
-from .base import available_cpus
+from pipeline.translation import hub
+from pipeline.translation.engines.base import available_cpus
 
 DEFAULT_TEMPLATE = "Helsinki-NLP/opus-mt-{src}-{tgt}"
 # Languages of OPUS-MT's multi-target en-ROMANCE / ROMANCE-en models (target token >>LANG<<)
