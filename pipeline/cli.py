@@ -13,13 +13,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from pipeline.document.dialects import page_dialect
 from pipeline.document.export import output_path, render
 from pipeline.document.segment import segment
 from pipeline.errors import UserError
 from pipeline.files import limit_bytes, read_source, write_atomic
 from pipeline.lang.detect import LanguageTag, language_tag, tagged_language
 from pipeline.memory.store import Memory
-from pipeline.run import Job, load_checked_config, never_replace, run_jobs
+from pipeline.run import Job, load_checked_config, never_replace, run_jobs, with_dialect
 from pipeline.terms.protect import protect
 from pipeline.translation.route import Engines
 
@@ -45,6 +46,11 @@ SOURCE_SUFFIXES = (".md", ".markdown", ".txt")
 # Options shared by several commands
 TargetOption = Annotated[str, typer.Option("--to", help="Target language, e.g. pt.")]
 SourceOption = Annotated[Optional[str], typer.Option("--from", help="Source language; detected when omitted.")]
+DialectOption = Annotated[
+    Optional[str],
+    typer.Option("--dialect", help="Documentation toolchain whose syntax is kept: auto (from the project's files), markdown, mkdocs, docusaurus, starlight, vitepress, hugo, jekyll, myst, mdx (default: segment.dialect)."),
+]
+
 MemoryOption = Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: the config's, or $PIPELINE_MEMORY).")]
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Config file (default configs/default.toml).")]
 
@@ -88,9 +94,10 @@ def translate_command(
     bilingual: Annotated[bool, typer.Option("--bilingual", help="Keep each translated source block as an HTML comment after its translation.")] = False,
     check: Annotated[bool, typer.Option("--backcheck/--no-backcheck", help="Back-translate, score and check every segment; write NAME.LANG.report.json.")] = True,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing NAME.LANG.md next to the input (kept as NAME.LANG.N.bak); without it, an existing file there is an error.")] = False,
+    dialect: DialectOption = None,
 ) -> None:
-    """Translate newsletter issues, keeping their exact Markdown structure."""
-    config = load_checked_config(config_path)
+    """Translate newsletter issues and documentation pages, keeping their exact Markdown structure."""
+    config = with_dialect(load_checked_config(config_path), dialect)
     targets = _targets(to)
     src = language_tag(src).lang if src else None
     inputs, skipped = _inputs(paths, src)
@@ -183,7 +190,10 @@ def export_command(
     with Memory(config.memory_path(memory_path)) as memory:
         for target in targets:
             tgt = target.lang
-            document = segment(read_source(issue, config.segment.max_input_mb), name=str(issue), src_lang=src.lower() if src else None, front_matter_keys=tuple(config.segment.front_matter_keys))
+            document = segment(
+                read_source(issue, config.segment.max_input_mb), name=str(issue), src_lang=src.lower() if src else None,
+                front_matter_keys=tuple(config.segment.front_matter_keys), dialect=page_dialect(config.segment.dialect, issue),
+            )
             missing = len(document.segments) - memory.recall(document, tgt, None)
             if missing:
                 raise UserError(f"{issue}: {missing} of {len(document.segments)} segments have no {document.src_lang}->{tgt} translation in {memory.path}: run `pipeline translate {issue} --to {tgt}` first")
@@ -330,7 +340,10 @@ def glossary_names(
     config = load_checked_config(config_path)
     found: dict[str, list[str]] = {}
     for path in paths:
-        document = segment(read_source(path, config.segment.max_input_mb), name=str(path), src_lang=src.lower() if src else None, front_matter_keys=tuple(config.segment.front_matter_keys))
+        document = segment(
+            read_source(path, config.segment.max_input_mb), name=str(path), src_lang=src.lower() if src else None,
+            front_matter_keys=tuple(config.segment.front_matter_keys), dialect=page_dialect(config.segment.dialect, path),
+        )
         glossary = Glossary.load(config.resolve(config.translate.glossary_dir or "glossaries"), document.src_lang, language_tag(to).lang)
         protect(document, glossary)
         for seg in document.segments:
@@ -437,11 +450,12 @@ def check_command(
     junit: Annotated[Optional[Path], typer.Option("--junit", help="Write a JUnit XML report to this file.")] = None,
     annotations: Annotated[str, typer.Option("--annotations", help="github: print GitHub Actions annotations; auto: when GITHUB_ACTIONS=true; none.")] = "auto",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every warning, not only what fails the gate.")] = False,
+    dialect: DialectOption = None,
 ) -> None:
     """Back-check existing translations against their sources: exit 0 pass, 1 quality failures, 2 bad input."""
     from pipeline.run import check_command as run_check
 
-    raise typer.Exit(run_check(paths or [], err, everything=everything, changed=changed, src=src, to=to, config_path=config_path, engine=engine, backtranslate=backtranslate, fail_on=fail_on, min_chrf=min_chrf, json_out=json_out, junit=junit, annotations=annotations, verbose=verbose))
+    raise typer.Exit(run_check(paths or [], err, everything=everything, changed=changed, src=src, to=to, config_path=config_path, engine=engine, backtranslate=backtranslate, fail_on=fail_on, min_chrf=min_chrf, json_out=json_out, junit=junit, annotations=annotations, verbose=verbose, dialect=dialect))
 
 
 def main() -> None:

@@ -21,6 +21,10 @@ class _Section(BaseModel):
 
 class SegmentConfig(_Section):
     front_matter_keys: list[str] = ["title", "excerpt"]
+    # The documentation toolchain whose syntax is kept (document/dialects): "auto" finds it from the
+    # project's files above each page (mkdocs.yml, astro.config.mjs...), or a name: markdown, mkdocs,
+    # docusaurus, starlight, vitepress, hugo, jekyll, myst, mdx.
+    dialect: str = "auto"
     max_input_mb: float = Field(5.0, gt=0)
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.cache import fingerprint
 from pipeline.config import CI_CONFIG, Config, load_config
+from pipeline.document.dialects import dialect_named, page_dialect
 from pipeline.document.export import output_path, render
 from pipeline.document.record import Document, Segment
 from pipeline.document.segment import segment
@@ -70,6 +71,15 @@ def load_checked_config(path: Path | None = None) -> Config:
     return config
 
 
+def with_dialect(config: Config, dialect: str | None) -> Config:
+    """``config`` with the command line's --dialect (checked: an unknown name is a one-line error)."""
+    if dialect is None:
+        return config
+    if dialect.strip().lower() != "auto":
+        dialect_named(dialect)
+    return config.model_copy(update={"segment": config.segment.model_copy(update={"dialect": dialect.strip().lower()})})
+
+
 def _glossary_contents(config: Config) -> list[tuple[str, str]]:
     """Name and digest of every file in the glossary directory: what protect may have read."""
     directory = config.resolve(config.translate.glossary_dir) if config.translate.glossary_dir else None
@@ -80,7 +90,8 @@ def _glossary_contents(config: Config) -> list[tuple[str, str]]:
 
 def prepare(text: str, name: str, tgt: str, src_lang: str | None, config: Config, engines: Engines, memory: Memory) -> Document:
     """``text`` segmented and protected for ``tgt``; from the memory when it was prepared from the same inputs before."""
-    key = fingerprint(text, src_lang, tgt, engines.override, config.model_dump(mode="json"), _glossary_contents(config))
+    dialect = page_dialect(config.segment.dialect, name)
+    key = fingerprint(text, src_lang, tgt, engines.override, config.model_dump(mode="json"), _glossary_contents(config), dialect.name)
     document = memory.prepared(name, tgt, key)
     if document is None:
         document = segmented(text, name, src_lang, tgt, config, engines)
@@ -91,7 +102,8 @@ def prepare(text: str, name: str, tgt: str, src_lang: str | None, config: Config
 def segmented(text: str, name: str, src_lang: str | None, tgt: str, config: Config, engines: Engines | None = None) -> Document:
     """The first two stages, where translating, reviewing and checking all start: ``text`` segmented (its language
     detected unless ``src_lang``), then its markup and the glossary's terms for ``tgt`` protected."""
-    document = segment(text, name=name, src_lang=src_lang, front_matter_keys=tuple(config.segment.front_matter_keys))
+    dialect = page_dialect(config.segment.dialect, name)
+    document = segment(text, name=name, src_lang=src_lang, front_matter_keys=tuple(config.segment.front_matter_keys), dialect=dialect)
     copy_only = engines is not None and engines.copies_only(document.src_lang, tgt)
     protect(document, glossary_for(config, document.src_lang, tgt, copy_only=copy_only))
     return document
@@ -295,6 +307,7 @@ def check_command(
     junit: Path | None = None,
     annotations: str = "auto",
     verbose: bool = False,
+    dialect: str | None = None,
 ) -> int:
     """`pipeline check`: validate the options, find the pairs, run the gate; returns the exit code."""
     from pipeline.quality.findings import FAILING
@@ -314,6 +327,7 @@ def check_command(
     if engine is not None and engine not in ENGINE_NAMES:
         raise UserError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINE_NAMES)}")
     config = _with_overrides(load_checked_config(config_path or CI_CONFIG), fail_on, min_chrf)
+    config = with_dialect(config, dialect)
     src = src.strip().lower() if src else None
     targets = {t.strip().lower() for t in to.split(",") if t.strip()} if to else None
     if everything or changed:

@@ -1,8 +1,11 @@
 """Segmentation: what becomes a segment, what stays markup, and how prose is split."""
 from __future__ import annotations
 
+import pytest
+
 from pipeline.document.record import SpanKind
 from pipeline.document.segment import segment
+from pipeline.errors import UserError
 from pipeline.lang.sentences import split_sentences
 from pipeline.terms.protect import protect
 
@@ -95,8 +98,10 @@ def test_a_leading_rule_without_yaml_is_markdown_not_front_matter():
     text = "---\n\nThe first paragraph is translated. It is no front matter.\n\n---\n\nThe last one too.\n"
     document = segment(text, src_lang="en")
     assert [s.source for s in document.segments][:1] == ["The first paragraph is translated."] and not any(b.kind == "front_matter" for b in document.blocks)
-    document = segment("---\nlayout: post\ntitle: a: b\n---\nSome text of the issue here.\n", src_lang="en")
-    assert document.notes and "not YAML front matter" in document.notes[0]
+    with pytest.raises(UserError, match=r"issue.md: line 3: the front matter is not valid YAML"):
+        segment("---\nlayout: post\ntitle: a: b\n---\nSome text of the issue here.\n", name="issue.md", src_lang="en")
+    with pytest.raises(UserError, match=r"line 2: the front matter is not valid YAML"):
+        segment("---\ntitle: [unclosed\n---\nText.\n", src_lang="en")
 
 
 def test_a_github_alert_marker_is_never_translated():

@@ -21,11 +21,13 @@ _COMMENT_DASHES = re.compile("--")
 
 
 def _yaml_value(segment: Segment, text: str) -> str:
-    """``text`` written so that YAML reads it back as ``text`` in the source's quote style."""
+    """``text`` written so that YAML (or TOML) reads it back as ``text`` in the source's quote style."""
     if segment.yaml_quote == '"':
         return text.replace("\\", "\\\\").replace('"', '\\"')
     if segment.yaml_quote == "'":
         return text.replace("'", "''")
+    if segment.yaml_quote == "toml'":  # a TOML literal string cannot hold a straight apostrophe
+        return text.replace("'", "\u2019")
     try:
         if yaml.safe_load(f"k: {text}") == {"k": text}:
             return text

@@ -47,6 +47,7 @@ class Span:
     target: str | None = None  # TERM spans: the pinned form to write in the translation
     forms: tuple[str, ...] = ()  # TERM spans: other forms the translation may have instead (plural, variants)
     grammar: str = ""  # TERM spans: gender and number of the pinned form where the glossary gives them ("f", "mp")
+    syntax: str = ""  # ATOMIC spans that are a dialect's syntax: what it is ("heading anchor"), which must come back unchanged
 
 
 @dataclass
@@ -69,7 +70,7 @@ class Segment:
     end: int
     source: str
     spans: list[Span] = field(default_factory=list)
-    yaml_quote: str = ""  # front-matter values: the YAML quote style to re-escape for
+    yaml_quote: str = ""  # front-matter values: the quote style to re-escape for ('"', "'", "plain"; "toml'" a TOML literal string)
     # protect
     masked: str | None = None
     placeholders: dict[str, str] = field(default_factory=dict)  # placeholder -> original span
@@ -122,6 +123,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # things segmentation left untouched, and why
+    dialect: str = "markdown"  # the documentation toolchain whose syntax segmentation kept (document/dialects)
 
     def to_dict(self) -> dict:
         """Plain data (what ``json`` writes); shallow, unlike ``dataclasses.asdict``, which is slow on a whole issue."""

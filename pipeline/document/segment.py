@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import threading
+import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -20,6 +22,8 @@ from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from pipeline.document.dialects import Dialect, Lines, Syntax
+from pipeline.document.dialects.markdown import MARKDOWN
 from pipeline.document.record import TOKEN as PLACEHOLDER
 from pipeline.document.record import Block, Document, Segment, Span, SpanKind
 from pipeline.errors import UserError
@@ -72,8 +76,9 @@ class _Run:
 
     start: int
     end: int
-    kind: str  # "text", "atomic", "open", "close", "break"
+    kind: str  # "text", "atomic", "open", "close", "break", "syntax" (a dialect's, atomic)
     pair: int | None = None
+    syntax: str = ""  # for "syntax" runs: what it is ("heading anchor")
 
 
 class _Unlocatable(Exception):
@@ -117,6 +122,21 @@ class _InlineScanner:
         if end > self.cursor:
             self._add(end, "text")
 
+    def _inline_note(self, start: int) -> None:
+        depth, end = 0, start + 1
+        while end < len(self.content):
+            depth += {"[": 1, "]": -1}.get(self.content[end], 0)
+            if depth == 0:
+                break
+            end += 2 if self.content[end] == "\\" else 1
+        if depth:
+            raise _Unlocatable("inline footnote")
+        pair = self.next_pair
+        self.next_pair += 1
+        self._add(start + 2, "open", pair)
+        self._text(end)
+        self._add(end + 1, "close", pair)
+
     def _link_tail(self, bracket: int) -> int:
         """End of the markup after a link's text: `](dest "title")`, `][label]` or `]`."""
         src, pos, maximum = self.content, bracket + 1, len(self.content)
@@ -151,9 +171,11 @@ class _InlineScanner:
             kind = token.type
             if kind == "text":
                 self._text(self._find(token.content) + len(token.content))
-            elif kind == "footnote_ref":  # [^label]: the label is an identifier, never translated
+            elif kind == "footnote_ref" and "label" in token.meta:  # [^label]: the label is an identifier, never translated
                 label = f"[^{token.meta['label']}]"
                 self._add(self._find(label) + len(label), "atomic")
+            elif kind == "footnote_ref":  # an inline footnote ^[text]: its text is translated in place, like a link's
+                self._inline_note(self._find("^["))
             elif kind in ("softbreak", "hardbreak"):
                 newline = self.content.find("\n", self.cursor)
                 if newline < 0:
@@ -327,7 +349,7 @@ def _html_text_nodes(html: str) -> list[tuple[int, int]]:
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>$")
 _VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta source track wbr".split())
-_VERBATIM_ELEMENTS = frozenset("code kbd samp var pre script style math svg tt textarea".split())  # content never sent to an engine
+_VERBATIM_ELEMENTS = frozenset("abbr code kbd samp var pre script style math svg tt textarea".split())  # content never sent to an engine
 
 
 def _tag(html: str) -> tuple[str | None, bool]:
@@ -404,27 +426,37 @@ def _merge_markup(runs: list[_Run], content: str) -> list[_Run]:
 
 
 class _Segmenter:
-    def __init__(self, text: str, name: str, front_matter_keys: tuple[str, ...]):
-        self.document = Document(text=text, name=name)
+    def __init__(self, text: str, name: str, front_matter_keys: tuple[str, ...], dialect: Dialect = MARKDOWN):
+        self.document = Document(text=text, name=name, dialect=dialect.name)
         self.line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
         self.front_matter_keys = front_matter_keys
+        self.dialect = dialect
         self.units: list[tuple[str, list[_Run]]] = []  # (block path, runs in document offsets)
         self.next_pair = 0
 
     # -- front matter -------------------------------------------------------------------
     def front_matter(self) -> int:
-        """Record the YAML front matter and its translatable values; return the body's line."""
+        """Record the front matter (YAML between ``---`` lines, or TOML between ``+++`` lines, as Hugo
+        writes it) and its translatable values; return the body's line. Front matter that does not parse
+        is an error naming its line."""
         text = self.document.text
-        if not re.match(r"---[ \t]*(\r\n|\r|\n)", text):
+        toml = re.match(r"\+\+\+[ \t]*(\r\n|\r|\n)", text)
+        if not toml and not re.match(r"---[ \t]*(\r\n|\r|\n)", text):
             return 0
-        closing = _FRONT_MATTER_END.search(text, text.index("\n") + 1 if "\n" in text else len(text))
+        ending = re.compile(r"^\+\+\+[ \t]*\r?$", re.M) if toml else _FRONT_MATTER_END
+        closing = ending.search(text, text.index("\n") + 1 if "\n" in text else len(text))
         if not closing:
             return 0
         body = text[self.line_starts[1] : closing.start()]
         try:
-            data = yaml.safe_load(body)
-        except yaml.YAMLError:
-            data = None
+            data = tomllib.loads(body) if toml else yaml.safe_load(body)
+        except (yaml.YAMLError, tomllib.TOMLDecodeError) as error:
+            mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)  # where the broken construct starts
+            toml_line = re.search(r"at line (\d+)", str(error))
+            line = mark.line + 2 if mark is not None else int(toml_line[1]) + 1 if toml_line else None
+            where = f"line {line}" if line else f"lines 1-{self._line_of(closing.start()) + 1}"
+            problem = getattr(error, "problem", None) or re.sub(r" \(at (line|end).*\)$", "", str(error))
+            raise UserError(f"{self.document.name}: {where}: the front matter is not valid {'TOML' if toml else 'YAML'} ({problem}): fix it or remove it") from None
         if not isinstance(data, dict):  # a leading rule and text, not front matter (as GitHub renders it)
             if body.strip():
                 self.document.notes.append("the file starts with '---' but what follows is not YAML front matter: read as Markdown")
@@ -432,14 +464,15 @@ class _Segmenter:
         end = closing.end()
         self.document.blocks.append(Block("front_matter", "front_matter", 0, end, bool(data)))
         if isinstance(data, dict):
-            for key in self.front_matter_keys:
+            for key in dict.fromkeys((*self.front_matter_keys, *self.dialect.front_matter_keys)):
                 if isinstance(data.get(key), str) and data[key].strip():
-                    self._front_matter_value(key, data[key], self.line_starts[1], closing.start())
+                    self._front_matter_value(key, data[key], self.line_starts[1], closing.start(), toml=bool(toml))
         return self._line_of(end) + 1
 
-    def _front_matter_value(self, key: str, value: str, start: int, end: int) -> None:
-        line = re.compile(rf"^{re.escape(key)}:[ \t]*(?P<raw>(?P<q>[\"']?).*?(?P=q))[ \t]*\r?$", re.M).search(self.document.text, start, end)
-        if not line or yaml.safe_load(f"k: {line['raw']}") != {"k": value}:
+    def _front_matter_value(self, key: str, value: str, start: int, end: int, toml: bool = False) -> None:
+        separator = "[ \t]*=" if toml else ":"
+        line = re.compile(rf"^{re.escape(key)}{separator}[ \t]*(?P<raw>(?P<q>[\"']?).*?(?P=q))[ \t]*\r?$", re.M).search(self.document.text, start, end)
+        if not line or _read_value(line["raw"], toml) != value:
             self.document.notes.append(f"front matter '{key}' is not a one-line string: left as is")
             return
         quote = line["q"]
@@ -453,7 +486,7 @@ class _Segmenter:
         prose = "".join(value[r.start : r.end] for r in runs if r.kind == "text")
         if LETTER.search(prose):
             self.document.segments.append(
-                Segment(len(self.document.segments), f"front_matter/{key}", inner_start, inner_end, value, spans, yaml_quote=quote or "plain")
+                Segment(len(self.document.segments), f"front_matter/{key}", inner_start, inner_end, value, spans, yaml_quote=("toml'" if toml and quote == "'" else quote or "plain"))
             )
 
     # -- Markdown body --------------------------------------------------------------------
@@ -474,7 +507,8 @@ class _Segmenter:
 
     def body(self, first_line: int) -> None:
         text = self.document.text
-        tokens = markdown_parser().parse(text[self.line_starts[first_line] :] if first_line < len(self.line_starts) else "")
+        body = text[self.line_starts[first_line] :] if first_line < len(self.line_starts) else ""
+        tokens = markdown_parser().parse(self.dialect.view(body) if self.dialect.parse_view else body)
         counters: list[dict[str, int]] = [{}]
         path: list[str] = []
         cell_cursor: dict[int, int] = {}
@@ -565,6 +599,34 @@ class _Segmenter:
             offsets.append(base + len(content_line))  # the "\n" (or the end) after this line
         return offsets
 
+    # -- the dialect's syntax ---------------------------------------------------------------
+    def syntax(self, first_line: int) -> None:
+        """Cut the dialect's syntax out of the prose: inside a unit it becomes "syntax" runs (kept verbatim,
+        never at a segment's edge); the prose inside syntax (titles, props) becomes units of its own."""
+        body_start = self.line_starts[first_line] if first_line < len(self.line_starts) else len(self.document.text)
+        body = self.document.text[body_start:]
+        found = [Syntax(s.start + body_start, s.end + body_start, s.what, tuple((a + body_start, b + body_start) for a, b in s.prose)) for s in self.dialect.scan(body, Lines(body))]
+        if not found:
+            return
+        starts = [s.start for s in found]
+        units, cut = [], set()
+        for path, runs in self.units:
+            units.extend((path, unit) for unit in _split_units(_cut_syntax(runs, found, starts, cut)))
+        covered = [(r.start, r.end) for _, runs in self.units for r in runs]
+        code = [(b.start, b.end) for b in self.document.blocks if not b.translatable and b.kind != "html_block"]
+        for number, syntax in enumerate(found, 1):
+            for start, end in syntax.prose:
+                alone = not any(a < end and start < b for a, b in covered) and not any(a <= start < b for a, b in code)
+                if (start, end) not in cut and not alone:
+                    continue  # inside code, or inside markup kept whole (an inline HTML tag's title)
+                value = self.document.text[start:end]
+                try:
+                    runs = self._scan(value, markdown_parser().parseInline(value)[0].children or [])
+                except _Unlocatable:
+                    runs = [_Run(0, len(value), "text")]
+                units.append((f"syntax[{number}]/{syntax.what.replace(' ', '_')}", [_Run(start + r.start, start + r.end, r.kind, r.pair) for r in runs]))
+        self.units = units
+
     # -- sentences ------------------------------------------------------------------------
     def sentences(self, lang: str) -> None:
         text = self.document.text
@@ -575,18 +637,20 @@ class _Segmenter:
                     plain.append(text[run.start : run.end])
                     starts.extend(range(run.start, run.end))
                     ends.extend(range(run.start + 1, run.end + 1))
-                elif run.kind in ("atomic", "break"):
+                elif run.kind in ("atomic", "break", "syntax"):
                     plain.append("_")  # a word-like stand-in, so sentence rules see no markup
                     starts.append(run.start)
                     ends.append(run.end)
             ranges = [(starts[a], ends[b - 1]) for a, b in split_sentences("".join(plain), lang)]
             for start, end in _balance(ranges, runs):
-                self._segment(path, start, end, runs)
+                start, end = _without_edge_syntax(start, end, runs, text)
+                if start < end:
+                    self._segment(path, start, end, runs)
 
     def _segment(self, path: str, start: int, end: int, runs: list[_Run]) -> None:
         text = self.document.text
         spans = [
-            Span(r.start - start, r.end - start, SpanKind.ATOMIC if r.kind == "break" else SpanKind(r.kind), text[r.start : r.end], r.pair)
+            Span(r.start - start, r.end - start, SpanKind.ATOMIC if r.kind in ("break", "syntax") else SpanKind(r.kind), text[r.start : r.end], r.pair, syntax=r.syntax)
             for r in runs
             if r.kind != "text" and start <= r.start and r.end <= end
         ]
@@ -595,6 +659,67 @@ class _Segmenter:
         if not LETTER.search(prose):
             return
         self.document.segments.append(Segment(len(self.document.segments), path, start, end, source, spans))
+
+
+def _read_value(raw: str, toml: bool) -> object:
+    """A one-line front matter value as its format reads it (None where it does not parse)."""
+    try:
+        return tomllib.loads(f"k = {raw}").get("k") if toml else (yaml.safe_load(f"k: {raw}") or {}).get("k")
+    except (yaml.YAMLError, tomllib.TOMLDecodeError, AttributeError):
+        return None
+
+
+def _cut_syntax(runs: list[_Run], found: list[Syntax], starts: list[int], cut: set[tuple[int, int]]) -> list[_Run]:
+    """``runs`` with the dialect's syntax cut out of their prose: "syntax" runs where it is syntax, a
+    "break" where it holds prose (that prose, added to ``cut``, is a unit of its own)."""
+    result: list[_Run] = []
+    for run in runs:
+        if run.kind != "text":
+            result.append(run)
+            continue
+        cursor = run.start
+        index = max(bisect_right(starts, run.start) - 1, 0)
+        while index < len(found) and found[index].start < run.end:
+            syntax = found[index]
+            index += 1
+            if syntax.end <= cursor:
+                continue
+            if syntax.start > cursor:
+                result.append(_Run(cursor, syntax.start, "text"))
+            piece_start = max(syntax.start, cursor)
+            piece_end = min(syntax.end, run.end)
+            edges = [piece_start] + [p for a, b in syntax.prose for p in (a, b) if piece_start < p < piece_end] + [piece_end]
+            prose = set(syntax.prose)
+            for a, b in zip(edges, edges[1:]):
+                if a < b:
+                    whole = next(((pa, pb) for pa, pb in prose if pa <= a and b <= pb), None)
+                    if whole is not None and whole[0] == a and whole[1] == b:
+                        cut.add(whole)
+                    result.append(_Run(a, b, "break" if whole else "syntax", syntax=syntax.what))
+            if syntax.prose and result and result[-1].kind == "syntax":
+                result.append(_Run(result[-1].end, result[-1].end, "break"))
+            cursor = piece_end
+        if cursor < run.end:
+            result.append(_Run(cursor, run.end, "text"))
+    return result
+
+
+def _without_edge_syntax(start: int, end: int, runs: list[_Run], text: str) -> tuple[int, int]:
+    """The sentence ``start:end`` without the syntax (and the spaces next to it) at its two ends."""
+    edges = [r for r in runs if r.kind == "syntax" and start <= r.start and r.end <= end]
+    moved = True
+    while moved:
+        moved = False
+        for run in edges:
+            if run.start <= start < run.end or (run.start == start and run.end > start):
+                start, moved = run.end, True
+            if run.start < end <= run.end:
+                end, moved = run.start, True
+        while start < end and text[start].isspace():
+            start, moved = start + 1, True
+        while end > start and text[end - 1].isspace():
+            end, moved = end - 1, True
+    return start, end
 
 
 def _split_units(runs: list[_Run]) -> list[list[_Run]]:
@@ -637,12 +762,17 @@ def _balance(ranges: list[tuple[int, int]], runs: list[_Run]) -> list[tuple[int,
     return result
 
 
-def segment(text: str, *, name: str = "<stdin>", src_lang: str | None = None, front_matter_keys: tuple[str, ...] = ("title", "excerpt")) -> Document:
-    """Parse ``text`` into a Document whose segments are the sentences to translate."""
+def segment(
+    text: str, *, name: str = "<stdin>", src_lang: str | None = None, front_matter_keys: tuple[str, ...] = ("title", "excerpt"), dialect: Dialect = MARKDOWN
+) -> Document:
+    """Parse ``text`` into a Document whose segments are the sentences to translate; ``dialect``'s syntax
+    never reaches them but as spans kept verbatim."""
     bom = text.startswith("\ufeff")
-    segmenter = _Segmenter(text[1:] if bom else text, name, front_matter_keys)
+    segmenter = _Segmenter(text[1:] if bom else text, name, front_matter_keys, dialect)
     segmenter.document.bom = bom
-    segmenter.body(segmenter.front_matter())
+    body_line = segmenter.front_matter()
+    segmenter.body(body_line)
+    segmenter.syntax(body_line)
     if src_lang is None:
         sample = " ".join(
             segmenter.document.text[r.start : r.end] for _, runs in segmenter.units for r in runs if r.kind == "text"

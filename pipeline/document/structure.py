@@ -5,9 +5,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from pipeline.document.dialects import Dialect
+from pipeline.document.dialects.markdown import MARKDOWN
 from pipeline.document.segment import markdown_parser
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*\r?$", re.S | re.M)
+_FRONT_MATTER = re.compile(r"\A(?:---[ \t]*\r?\n.*?^(?:---|\.\.\.)|\+\+\+[ \t]*\r?\n.*?^\+\+\+)[ \t]*\r?$", re.S | re.M)
 _COUNTED = {
     "heading_open": "headings",
     "paragraph_open": "paragraphs",
@@ -34,8 +36,8 @@ class Inventory:
     lines: int = 0
 
 
-def inventory(text: str) -> Inventory:
-    """Count the structural elements of ``text`` (front matter aside) and list its URLs and code."""
+def inventory(text: str, dialect: Dialect = MARKDOWN) -> Inventory:
+    """Count the structural elements of ``text`` (front matter aside) as ``dialect`` reads it, and list its URLs and code."""
     found = Inventory(lines=len(text.splitlines()))
 
     def visit(tokens):
@@ -51,5 +53,5 @@ def inventory(text: str) -> Inventory:
             if token.children:
                 visit(token.children)
 
-    visit(markdown_parser().parse(_FRONT_MATTER.sub("", text.removeprefix("\ufeff"), count=1)))
+    visit(markdown_parser().parse(dialect.view(_FRONT_MATTER.sub("", text.removeprefix("\ufeff"), count=1))))
     return found

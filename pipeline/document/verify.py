@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from pipeline.document.record import Segment
+from pipeline.document.record import Segment, Span
 from pipeline.document.segment import MAY_HAVE_MARKUP, parse_alone
 
 _INLINE = {"link_open", "image", "em_open", "strong_open", "s_open", "code_inline", "html_inline", "hardbreak"}
@@ -42,10 +42,15 @@ def shape(text: str) -> Counter[str]:
 
 
 def verify(segments: list[Segment]) -> None:
-    """Repair or flag every translated segment whose target reads as other Markdown than its source."""
+    """Repair or flag every translated segment whose target reads as other Markdown than its source, or
+    lost a piece of its dialect's syntax (a heading anchor, an include, a shortcode)."""
     for segment in segments:
         target = segment.target
         if not target or target == segment.source:
+            continue
+        if lost := _lost_syntax(segment):
+            segment.target = segment.source
+            segment.flag("syntax", "error", f"the translation changed the {lost.syntax} `{lost.text}`, so the source text was kept: translate it by hand, keeping `{lost.text}` as it is", target[:80])
             continue
         wanted = shape(segment.source)
         if shape(target) == wanted:
@@ -57,6 +62,15 @@ def verify(segments: list[Segment]) -> None:
             continue
         segment.target = segment.source  # the page keeps its structure; the reviewer translates this by hand
         segment.flag("structure", "error", f"the translation changed the Markdown structure ({_difference(wanted, shape(target))}), so the source text was kept: translate it by hand", target[:80])
+
+
+def _lost_syntax(segment: Segment) -> Span | None:
+    """The first piece of toolchain syntax of the segment that its translation does not hold byte for byte."""
+    wanted = Counter(span.text for span in segment.spans if span.syntax)
+    for span in segment.spans:
+        if span.syntax and segment.target.count(span.text) < wanted[span.text]:
+            return span
+    return None
 
 
 def _difference(source: Counter[str], target: Counter[str]) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.config import Config
+from pipeline.document.dialects import page_dialect
 from pipeline.document.record import line_of
 from pipeline.document.segment import segment
 from pipeline.errors import UserError
@@ -38,8 +39,9 @@ def adopt(translation: Path, source: Path, memory: Memory, config: Config, revie
     src = src or tagged_language(source.name)
     tgt = tgt or tagged_language(translation.name)
     keys, limit = tuple(config.segment.front_matter_keys), config.segment.max_input_mb
-    source_doc = segment(read_source(source, limit), name=str(source), src_lang=src, front_matter_keys=keys)
-    translation_doc = segment(read_source(translation, limit), name=str(translation), src_lang=tgt, front_matter_keys=keys)
+    dialect = page_dialect(config.segment.dialect, source)
+    source_doc = segment(read_source(source, limit), name=str(source), src_lang=src, front_matter_keys=keys, dialect=dialect)
+    translation_doc = segment(read_source(translation, limit), name=str(translation), src_lang=tgt, front_matter_keys=keys, dialect=dialect)
     if source_doc.src_lang == translation_doc.src_lang:
         raise UserError(f"{translation} and {source} are both in '{source_doc.src_lang}': give the source with --source, and --from/--to if the names do not say")
     alignment = align(source_doc, translation_doc)

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import glob
 import re
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from pipeline.config import Config
+from pipeline.document.dialects import Dialect, page_dialect
 from pipeline.document.record import Document, Segment, line_of
 from pipeline.document.segment import segment
 from pipeline.errors import UserError
@@ -81,7 +83,10 @@ def _pairs(files: list[Path], src: str, targets: set[str] | None, changed: bool)
 def check_pair(source: Path, translation: Path, config: Config, engines: Engines | None, src: str | None = None, tgt: str | None = None) -> PairResult:
     """Align ``translation`` to ``source``, back-check it, and collect the findings."""
     limit = config.segment.max_input_mb
-    return _check(read_source(source, limit), shown(source), read_source(translation, limit), shown(translation), config, engines, src or language_of(source), tgt or language_of(translation))
+    return _check(
+        read_source(source, limit), shown(source), read_source(translation, limit), shown(translation), config, engines,
+        src or language_of(source), tgt or language_of(translation), page_dialect(config.segment.dialect, source),
+    )
 
 
 def check_text(source: str | Path, translation: str | Path, config: Config, engines: Engines | None, src: str | None = None, tgt: str | None = None) -> PairResult:
@@ -91,13 +96,16 @@ def check_text(source: str | Path, translation: str | Path, config: Config, engi
     limit = config.segment.max_input_mb
     texts = [(read_source(x, limit), shown(x), language_of(x)) if isinstance(x, Path) else (x, name, None) for x, name in ((source, "<source>"), (translation, "<translation>"))]
     (source_text, source_name, source_lang), (target_text, target_name, target_lang) = texts
-    return _check(source_text, source_name, target_text, target_name, config, engines, src or source_lang, tgt or target_lang)
+    dialect = page_dialect(config.segment.dialect, source if isinstance(source, Path) else None)
+    return _check(source_text, source_name, target_text, target_name, config, engines, src or source_lang, tgt or target_lang, dialect)
 
 
-def _check(source_text: str, source_name: str, target_text: str, target_name: str, config: Config, engines: Engines | None, src: str | None, tgt: str | None) -> PairResult:
+def _check(
+    source_text: str, source_name: str, target_text: str, target_name: str, config: Config, engines: Engines | None, src: str | None, tgt: str | None, dialect: Dialect
+) -> PairResult:
     keys = tuple(config.segment.front_matter_keys)
-    source_doc = segment(source_text, name=source_name, src_lang=src, front_matter_keys=keys)
-    translation_doc = segment(target_text, name=target_name, src_lang=tgt, front_matter_keys=keys)
+    source_doc = segment(source_text, name=source_name, src_lang=src, front_matter_keys=keys, dialect=dialect)
+    translation_doc = segment(target_text, name=target_name, src_lang=tgt, front_matter_keys=keys, dialect=dialect)
     src, tgt = source_doc.src_lang, translation_doc.src_lang
     if src == tgt:
         raise UserError(f"{target_name} and {source_name} are both in '{src}': pass the source first, or --from/--to")
@@ -106,8 +114,37 @@ def _check(source_text: str, source_name: str, target_text: str, target_name: st
     summary = backcheck(alignment.document, tgt, engines, config.backcheck)
     result = PairResult(source_name, target_name, src, tgt, alignment, summary)
     found, suppressed = _findings(result, translation_doc, config)
+    found += _syntax_findings(source_doc, translation_doc, dialect, result)
     result.findings, result.suppressed = _ignored_by_comments(found, translation_doc.text, result.translation, suppressed)
     return result
+
+
+# Attributes whose value a translator may translate, whatever it is (a label of one word too)
+_ATTRIBUTE_VALUE = re.compile(r"""((?<![\w-])(?:title|alt|caption|description|summary|aria-label|placeholder|content|label|header|text)\s*=\s*["'])[^"'\n]*(["'])""")
+_TITLE_AT_END = re.compile(r"(?:[ \t]*\|[ \t]*…|[ \t]*\"…\"|\[…\]|[ \t]+…)[ \t]*$")
+
+
+def skeleton(document: Document, dialect: Dialect) -> list[tuple[str, str, int]]:
+    """(what, syntax as written with its prose as "…", line) of every piece of ``dialect``'s syntax in the
+    document, in order. A title at the end of a marker is left out (a translator may add one: `/// tip | Dica`)."""
+    text = document.text
+    return [(s.what, _TITLE_AT_END.sub("", _ATTRIBUTE_VALUE.sub(r"\1…\2", s.skeleton(text))), line_of(text, s.start)) for s in dialect.scan(text)]
+
+
+def _syntax_findings(source: Document, translation: Document, dialect: Dialect, result: PairResult) -> list[Finding]:
+    """The toolchain syntax of the source that the translation lacks (an error: an anchor renamed, an include
+    cut) and syntax the translation adds (a warning); titles and props inside syntax are prose and may differ."""
+    wanted, have = skeleton(source, dialect), skeleton(translation, dialect)
+    matcher = SequenceMatcher(None, [(what, key) for what, key, _ in wanted], [(what, key) for what, key, _ in have], autojunk=False)
+    found = []
+    for operation, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+        if operation in ("delete", "replace"):
+            for what, key, line in wanted[a_start:a_end]:
+                found.append(Finding("syntax", "error", f"the {what} `{key}` of source line {line} is missing from the translation: keep it as it is", result.source, line, source=key))
+        if operation in ("insert", "replace"):
+            for what, key, line in have[b_start:b_end]:
+                found.append(Finding("syntax", "warning", f"the {what} `{key}` is not in the source: check it belongs here", result.translation, line, target=key))
+    return found
 
 
 def _findings(result: PairResult, translation: Document, config: Config) -> tuple[list[Finding], list[Suppressed]]:

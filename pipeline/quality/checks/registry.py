@@ -61,7 +61,7 @@ def run_checks(segment: Segment, context: Context, severities: dict[str, Severit
 # How often a finding of each check needed a reviewer's action on the judged set (python -m bench.qe,
 # precision by check), most often first: warnings are listed in this order. Checks not named come last.
 LIKELIHOOD = (
-    "empty", "urls", "markup", "structure", "missing", "misspelt-name", "doubled", "repetition", "wrong-number", "agreement", "false-friend", "wrong-sense",
+    "empty", "urls", "markup", "structure", "syntax", "missing", "misspelt-name", "doubled", "repetition", "wrong-number", "agreement", "false-friend", "wrong-sense",
     "word-order", "quotes", "source-words", "link-text", "language", "untranslated", "names", "spelling", "omission",
     "negation", "numbers", "addition", "glossary", "truncated", "backtranslation", "extra-markup", "sentences", "length", "extra",
 )
