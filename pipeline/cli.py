@@ -126,6 +126,8 @@ def translate_command(
                 continue
             summary = done.summary
             summaries.append(summary)
+            for note in summary["notes"]:
+                err.print(f"warning: {summary['input']}: {note}", highlight=False, markup=False, soft_wrap=True)
             if summary["output"] == "-":
                 sys.stdout.write(done.text)
                 sys.stdout.flush()
@@ -278,7 +280,7 @@ def _adopt(file: Path, source: Path | None, reviewer: str | None, src: str | Non
     raise typer.Exit(1 if result.conflicts else 0)
 
 
-glossary_app = typer.Typer(no_args_is_help=True, help="Inspect and lint the glossaries.")
+glossary_app = typer.Typer(no_args_is_help=True, help="Inspect, lint and import glossaries.")
 app.add_typer(glossary_app, name="glossary")
 
 
@@ -306,6 +308,30 @@ def glossary_lint(
     errors = sum(1 for p in problems if p.severity == "error")
     err.print(f"{errors} error(s), {len(problems) - errors} warning(s) in {root}", highlight=False)
     raise typer.Exit(1 if errors else 0)
+
+
+@glossary_app.command("import")
+def glossary_import(
+    file: Annotated[Path, typer.Argument(help="A project's term list: TBX, CSV/TSV (source,target[,note]) or a Markdown table.")],
+    to: Annotated[str, typer.Option("--to", help="Target language of the terms (pt, pt-BR...).")],
+    src: Annotated[str, typer.Option("--from", help="Source language of the terms.")] = "en",
+    directory: Annotated[Optional[Path], typer.Option("--dir", help="Glossary directory to write SRC-TGT.tsv in (default: the config's).")] = None,
+    config_path: Annotated[Optional[Path], typer.Option("--config")] = None,
+) -> None:
+    """Add a project's own terms to the glossary SRC-TGT.tsv: what is there already is never replaced (a
+    different translation is listed as a conflict, not written); exit 1 when there are conflicts."""
+    from pipeline.terms.term_import import read_terms, write_glossary
+
+    source, target = language_tag(src).lang, language_tag(to).lang
+    root = _glossary_dir(directory, config_path)
+    if not root.is_dir():
+        raise UserError(f"{root}: no such glossary directory: create it or pass --dir")
+    terms = read_terms(file, source, to)
+    result = write_glossary(terms, root / f"{source}-{target}.tsv", src=source, tgt=target, origin=file.name)
+    for conflict in result.conflicts:
+        print(f"conflict (kept {conflict.existing_target!r} from {conflict.existing_at}): {conflict.term.source!r} -> {conflict.term.target!r} not written")
+    err.print(f"{file}: {len(terms)} term(s) read; {result.summary}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1 if result.conflicts else 0)
 
 
 @glossary_app.command("show")

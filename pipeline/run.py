@@ -21,7 +21,7 @@ from pipeline.document.dialects import dialect_named, page_dialect
 from pipeline.document.export import output_path, render
 from pipeline.document.record import Document, Segment
 from pipeline.document.segment import segment
-from pipeline.errors import UserError
+from pipeline.errors import InternalError, UserError
 from pipeline.files import decode_source, read_source, write_atomic
 from pipeline.lang.detect import detect_language, language_tag
 from pipeline.lang.lexicon import load_dictionary
@@ -110,13 +110,17 @@ def segmented(text: str, name: str, src_lang: str | None, tgt: str, config: Conf
 
 
 def run_jobs(jobs: list[Job], config: Config, engines: Engines, src_lang: str | None, out: str | None, memory: Memory, **options) -> Iterator[tuple[Job, Translation | UserError]]:
-    """``run_job`` on each job in turn, with its translation or the error that stopped it: one job's bad input or
-    missing model does not stop the others."""
+    """``run_job`` on each job in turn, with its translation or the error that stopped it: one job's bad input,
+    missing model or a bug met on its page does not stop the others (PIPELINE_DEBUG=1 lets a bug through)."""
     for job in jobs:
         try:
             yield job, run_job(job, config, engines, src_lang, out, memory, **options)
         except UserError as error:
             yield job, error
+        except Exception as error:
+            if os.environ.get("PIPELINE_DEBUG"):
+                raise
+            yield job, InternalError(f"internal error: {type(error).__name__}: {error} (set PIPELINE_DEBUG=1 for a traceback)")
 
 
 def never_replace(path: Path, out: str | None, overwrite: bool) -> None:
@@ -143,7 +147,7 @@ def run_job(
         load_dictionary(job.tgt)  # the spelling check's, loaded beside segmentation
     document = prepare(text, name, job.tgt, src_lang, config, engines, memory)
     if src_lang and (seen := detect_language(" ".join(s.source for s in document.segments))) not in (None, src_lang):
-        raise UserError(f"{name} reads as {seen}, not {src_lang} (--from {src_lang}): check the file, or pass --from {seen}")
+        document.notes.append(f"the text reads as {seen}, not {src_lang}: translated from {src_lang} as --from says (check the file, or pass --from {seen})")
     path = None
     if not (out == "-" or (job.source is None and out is None)):
         path = output_path(job.source or Path("stdin.md"), document.src_lang, job.named, Path(out) if out else None)

@@ -138,3 +138,23 @@ def test_a_new_output_is_named_in_one_step_and_a_replaced_one_kept(tmp_path, mon
     backup = files.write_atomic(tmp_path / "issue.pt.md", "two\n")
     assert (tmp_path / "issue.pt.md").read_text() == "two\n" and backup.read_text() == "one\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["issue.pt.md", "issue.pt.md.1.bak"]
+
+
+def test_a_bug_on_one_page_of_a_batch_is_reported_with_the_page_and_the_others_are_written(tmp_path, monkeypatch, capsys):
+    import pipeline.run
+
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.en.md").write_text(f"# Page {name}\n\nThis page explains how the tool works in a few sentences.\n", encoding="utf-8")
+    real_protect = pipeline.run.protect
+
+    def protect(document, glossary=None):
+        if document.name.endswith("b.en.md"):
+            raise KeyError("label")
+        return real_protect(document, glossary)
+
+    monkeypatch.setattr(pipeline.run, "protect", protect)
+    monkeypatch.setenv("PIPELINE_MEMORY", str(tmp_path / "memory.sqlite"))
+    code, _, err = run(monkeypatch, capsys, "translate", str(tmp_path), "--to", "pt", "--engine", "identity", "--out", str(tmp_path / "out"), "--no-backcheck")
+    assert code == 70
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.md")) == ["a.pt.md", "c.pt.md"]
+    assert "b.en.md" in err and "internal error: KeyError" in err and "1 of 3 translation(s) failed" in err

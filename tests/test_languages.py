@@ -161,11 +161,16 @@ def test_sentences_written_without_a_space_get_one_in_a_spaced_translation():
     assert render(document) == "第一句话在这里。第二句话在这里。\n"
 
 
-def test_a_source_language_the_text_contradicts_is_refused(tmp_path, monkeypatch, capsys):
+def test_an_explicit_source_language_wins_with_a_warning_when_the_text_reads_otherwise(tmp_path, monkeypatch, capsys):
     source = tmp_path / "issue.md"
     source.write_text("# 本周新闻\n\n第一段有一个链接和一些文字，我们希望读者喜欢这一期的内容，也欢迎大家把它分享给朋友们。\n", encoding="utf-8")
     code, _, err = run(monkeypatch, capsys, "translate", str(source), "--from", "en", "--to", "pt", "--engine", "identity", "--out", str(tmp_path / "out"))
-    assert code == 2 and "reads as zh, not en" in err and not (tmp_path / "out").exists()
+    assert code == 0 and "warning: " in err and "reads as zh, not en: translated from en as --from says" in err
+    assert (tmp_path / "out" / "issue.pt.md").exists()
+    short = tmp_path / "short.md"
+    short.write_text("Els tres gats\n", encoding="utf-8")  # three words that read as Catalan
+    code, _, err = run(monkeypatch, capsys, "translate", str(short), "--from", "en", "--to", "pt", "--engine", "identity", "--out", str(tmp_path / "out"))
+    assert code == 0 and (tmp_path / "out" / "short.pt.md").read_text(encoding="utf-8") == "Els tres gats\n"
 
 
 def test_cached_language_profiles_detect_exactly_as_langdetect(tmp_path, monkeypatch):

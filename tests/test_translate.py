@@ -140,3 +140,21 @@ def test_a_garbled_placeholder_of_a_span_the_translation_lacks_is_that_span_agai
     seg = Segment(0, "paragraph[1]", 0, 10, "in the field of NLP, more", target="no campo do Xqq3, mais", placeholders={" Xq3": " NLP"})
     _no_garbled_placeholder(seg)
     assert seg.target == "no campo do NLP, mais" and seg.flags[0].severity == "error"
+
+
+class MovingBreaks(Recording):
+    """Puts the placeholder of a line break at the end of the sentence, as the real en->pt engine did."""
+
+    def translate(self, texts, src, tgt):
+        return [re.sub(r"^(.*?) ?(Xq\d+) ?(.*)$", r"\1 \3 \2", t).replace("  ", " ") for t in super().translate(texts, src, tgt)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [("*foo\nbar baz*\n", "*FOO\nBAR BAZ*\n"), ("The *quick brown\nfox* jumps.\n", None)])
+def test_a_line_break_the_engine_moved_to_the_end_goes_back_inside_and_emphasis_survives(text, expected):
+    document = segment(text, src_lang="en")
+    protect(document)
+    translate(document, "pt", engines_with(MovingBreaks()))
+    out = render(document)
+    assert out.count("\n") == text.count("\n") and not re.search(r"\n\*", out), out
+    if expected:
+        assert out == expected

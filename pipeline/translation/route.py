@@ -158,10 +158,30 @@ def _translate_pass(pending: list[Segment], route: list[Hop], engines: Engines, 
         if result.problems:
             failed.append((segment, result.problems))
         else:
-            segment.target, segment.origin = result.text, origin
+            segment.target, segment.origin = _line_breaks_inside(result.text, segment.source), origin
             _no_garbled_placeholder(segment)
     if failed:
         _recover(failed, route, engines, origin)
+
+
+_EDGE_BREAK = re.compile(r"\A[ \t]*(\n[ \t]*)|[ \t]*(\n[ \t]*)\Z")
+
+
+def _line_breaks_inside(text: str, source: str) -> str:
+    """``text`` with a line break the engine moved to an end of the sentence put back inside it, at the space
+    nearest to where the source had it: at an end, it would end the markup around the sentence too
+    (``*foo\\nbar*`` read back as ``*barra foo\\n*``, no emphasis)."""
+    edge = _EDGE_BREAK.search(text)
+    if not edge or _EDGE_BREAK.search(source) or "\n" not in source:
+        return text
+    line_break = edge.group(1) or edge.group(2)
+    body = text[: edge.start()] + text[edge.end() :]
+    spaces = [m.start() for m in re.finditer(" ", body)]
+    if not spaces:
+        return text
+    wanted = source.index("\n") / len(source) * len(body)
+    at = min(spaces, key=lambda position: abs(position - wanted))
+    return body[:at] + line_break + body[at + 1 :]
 
 
 def translate_in_chunks(document: Document, tgt: str, engines: Engines, size: int, done: Callable[[list[Segment]], None]) -> None:
