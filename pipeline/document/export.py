@@ -36,6 +36,14 @@ def _yaml_value(segment: Segment, text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _without_quote(text: str, quote: str) -> str:
+    """``text`` (prose inside ``quote``-quoted syntax) with that quote made typographic, which ends nothing."""
+    if quote == "'":
+        return text.replace("'", "\u2019")
+    pieces = text.split('"')
+    return "".join(piece + ("\u201c" if number % 2 == 0 else "\u201d") for number, piece in enumerate(pieces[:-1])) + pieces[-1]
+
+
 def _source_comments(document: Document) -> dict[int, str]:
     """Offset -> comment holding the source of each body block that has a translated segment."""
     comments: dict[int, str] = {}
@@ -80,6 +88,8 @@ def render(document: Document, *, bilingual: bool = False) -> str:
         elif segment.yaml_quote:
             pieces.append(text[segment.start : segment.end])
         else:
+            if segment.quote and segment.quote in target:
+                target = _without_quote(target, segment.quote)
             if segment.start == previous_end and target != segment.source and _needs_space(next((p for p in reversed(pieces) if p), "")[-1:], target[:1]):
                 target = " " + target  # sentences the source wrote without a space between (Chinese), translated into a spaced script
             pieces.append(target)

@@ -70,6 +70,7 @@ class Segment:
     end: int
     source: str
     spans: list[Span] = field(default_factory=list)
+    quote: str = ""  # prose inside a quoted title or attribute (`alt="..."`): that quote, which the translation may not hold
     yaml_quote: str = ""  # front-matter values: the quote style to re-escape for ('"', "'", "plain"; "toml'" a TOML literal string)
     # protect
     masked: str | None = None

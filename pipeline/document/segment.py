@@ -12,6 +12,7 @@ import re
 import threading
 import tomllib
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -432,6 +433,7 @@ class _Segmenter:
         self.front_matter_keys = front_matter_keys
         self.dialect = dialect
         self.units: list[tuple[str, list[_Run]]] = []  # (block path, runs in document offsets)
+        self.quoted: dict[str, str] = {}  # block path of prose inside a quoted title or attribute -> the quote
         self.next_pair = 0
 
     # -- front matter -------------------------------------------------------------------
@@ -624,7 +626,10 @@ class _Segmenter:
                     runs = self._scan(value, markdown_parser().parseInline(value)[0].children or [])
                 except _Unlocatable:
                     runs = [_Run(0, len(value), "text")]
-                units.append((f"syntax[{number}]/{syntax.what.replace(' ', '_')}", [_Run(start + r.start, start + r.end, r.kind, r.pair) for r in runs]))
+                path = f"syntax[{number}]/{syntax.what.replace(' ', '_')}"
+                if start > 0 and self.document.text[start - 1] in "\"'" and self.document.text[end : end + 1] == self.document.text[start - 1]:
+                    self.quoted[path] = self.document.text[start - 1]
+                units.append((path, [_Run(start + r.start, start + r.end, r.kind, r.pair) for r in runs]))
         self.units = units
 
     # -- sentences ------------------------------------------------------------------------
@@ -658,7 +663,7 @@ class _Segmenter:
         prose = "".join(source[a:b] for a, b in zip([0] + [s.end for s in spans], [s.start for s in spans] + [len(source)]))
         if not LETTER.search(prose):
             return
-        self.document.segments.append(Segment(len(self.document.segments), path, start, end, source, spans))
+        self.document.segments.append(Segment(len(self.document.segments), path, start, end, source, spans, quote=self.quoted.get(path, "")))
 
 
 def _read_value(raw: str, toml: bool) -> object:
@@ -670,13 +675,11 @@ def _read_value(raw: str, toml: bool) -> object:
 
 
 def _cut_syntax(runs: list[_Run], found: list[Syntax], starts: list[int], cut: set[tuple[int, int]]) -> list[_Run]:
-    """``runs`` with the dialect's syntax cut out of their prose: "syntax" runs where it is syntax, a
-    "break" where it holds prose (that prose, added to ``cut``, is a unit of its own)."""
+    """``runs`` with the dialect's syntax cut out of their prose: "syntax" runs where it is syntax (whatever
+    Markdown made of it: ``{/*a*/}`` holds an emphasis), a "break" where it holds prose (that prose, added to
+    ``cut``, is a unit of its own)."""
     result: list[_Run] = []
     for run in runs:
-        if run.kind != "text":
-            result.append(run)
-            continue
         cursor = run.start
         index = max(bisect_right(starts, run.start) - 1, 0)
         while index < len(found) and found[index].start < run.end:
@@ -684,24 +687,38 @@ def _cut_syntax(runs: list[_Run], found: list[Syntax], starts: list[int], cut: s
             index += 1
             if syntax.end <= cursor:
                 continue
+            if run.kind != "text" and not (syntax.start <= run.start and run.end <= syntax.end):
+                continue  # markup reaching out of the syntax: left as Markdown made it
             if syntax.start > cursor:
-                result.append(_Run(cursor, syntax.start, "text"))
-            piece_start = max(syntax.start, cursor)
-            piece_end = min(syntax.end, run.end)
-            edges = [piece_start] + [p for a, b in syntax.prose for p in (a, b) if piece_start < p < piece_end] + [piece_end]
-            prose = set(syntax.prose)
+                result.append(_Run(cursor, syntax.start, run.kind, run.pair))
+            piece_start, piece_end = max(syntax.start, cursor), min(syntax.end, run.end)
+            edges = sorted({piece_start, piece_end, *(p for a, b in syntax.prose for p in (a, b) if piece_start < p < piece_end)})
             for a, b in zip(edges, edges[1:]):
-                if a < b:
-                    whole = next(((pa, pb) for pa, pb in prose if pa <= a and b <= pb), None)
-                    if whole is not None and whole[0] == a and whole[1] == b:
+                whole = next(((pa, pb) for pa, pb in syntax.prose if pa <= a and b <= pb), None)
+                if whole is None:
+                    result.append(_Run(a, b, "syntax", syntax=syntax.what))
+                elif run.kind == "text":
+                    if whole == (a, b):
                         cut.add(whole)
-                    result.append(_Run(a, b, "break" if whole else "syntax", syntax=syntax.what))
+                    result.append(_Run(a, b, "break"))
+                else:
+                    result.append(_Run(a, b, run.kind, run.pair))
             if syntax.prose and result and result[-1].kind == "syntax":
                 result.append(_Run(result[-1].end, result[-1].end, "break"))
             cursor = piece_end
         if cursor < run.end:
-            result.append(_Run(cursor, run.end, "text"))
-    return result
+            result.append(_Run(cursor, run.end, run.kind, run.pair))
+    # a pair whose one half became syntax is no pair any more: its other half is kept as it is
+    halves = Counter(r.pair for r in result if r.kind in ("open", "close"))
+    merged: list[_Run] = []
+    for run in result:
+        if run.kind in ("open", "close") and halves[run.pair] < 2:
+            run = _Run(run.start, run.end, "atomic")
+        if run.kind == "syntax" and merged and merged[-1].kind == "syntax" and merged[-1].end == run.start:
+            merged[-1] = _Run(merged[-1].start, run.end, "syntax", syntax=merged[-1].syntax)
+            continue
+        merged.append(run)
+    return merged
 
 
 def _without_edge_syntax(start: int, end: int, runs: list[_Run], text: str) -> tuple[int, int]:
