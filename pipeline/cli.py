@@ -15,6 +15,7 @@ from rich.table import Table
 
 from pipeline.document.dialects import page_dialect
 from pipeline.document.export import output_path, render
+from pipeline.document.layout import LAYOUTS
 from pipeline.document.segment import segment
 from pipeline.errors import UserError
 from pipeline.files import limit_bytes, read_source, write_atomic
@@ -77,6 +78,12 @@ def _inputs(paths: list[Path], src: str | None) -> tuple[list[Path | None], list
     return [None if str(p) == "-" else p for p in paths], []
 
 
+def _in_source_folder(inputs: list[Path | None], root: Path, src: str) -> list[Path | None]:
+    """In a tree with a folder per language (docs/en/, docs/pt/), the pages under the source language's."""
+    under = [p for p in inputs if p is not None and src in (part.lower() for part in p.relative_to(root).parts[:-1])]
+    return under or inputs
+
+
 def _describe(job: Job) -> str:
     return f"{job.source.name if job.source else 'stdin'} -> {job.named}"
 
@@ -95,12 +102,26 @@ def translate_command(
     check: Annotated[bool, typer.Option("--backcheck/--no-backcheck", help="Back-translate, score and check every segment; write NAME.LANG.report.json.")] = True,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing NAME.LANG.md next to the input (kept as NAME.LANG.N.bak); without it, an existing file there is an error.")] = False,
     dialect: DialectOption = None,
+    code_comments: Annotated[Optional[bool], typer.Option("--code-comments/--no-code-comments", help="Translate the comments of fenced code blocks whose language is known (#, //, /* */, <!-- -->); code never (default: segment.code_comments).")] = None,
+    layout: Annotated[
+        Optional[str],
+        typer.Option("--layout", help="Where translations go: suffix (NAME.LANG.md; a directory's tree mirrored under --out, the default for a directory), folder (docs/en/ -> docs/pt/), auto (what the docs toolchain expects: MkDocs docs/LANG/, Docusaurus i18n/LANG/..., Starlight src/content/docs/LANG/, Hugo content/LANG/)."),
+    ] = None,
 ) -> None:
     """Translate newsletter issues and documentation pages, keeping their exact Markdown structure."""
     config = with_dialect(load_checked_config(config_path), dialect)
+    if code_comments is not None:
+        config = config.model_copy(update={"segment": config.segment.model_copy(update={"code_comments": code_comments})})
     targets = _targets(to)
     src = language_tag(src).lang if src else None
     inputs, skipped = _inputs(paths, src)
+    if layout is not None and layout not in LAYOUTS:
+        raise UserError(f"--layout {layout!r}: choose one of {', '.join(LAYOUTS)}")
+    root = paths[0] if len(paths) == 1 and paths[0].is_dir() else None
+    layout = layout or ("suffix" if root is not None else None)
+    if root is not None and layout in ("auto", "folder"):
+        kept = _in_source_folder(inputs, root, src or "en")
+        inputs, skipped = kept, skipped + [p for p in inputs if p not in kept]
     if skipped:
         err.print(f"skipped {len(skipped)} file(s) already in another language than the sources': {', '.join(p.name for p in skipped[:8])}{' ...' if len(skipped) > 8 else ''}", highlight=False, soft_wrap=True)
     if not inputs:
@@ -111,7 +132,7 @@ def translate_command(
         raise UserError("--json prints on stdout: write the translation to a file with --out DIR")
     stdin = sys.stdin.buffer.read(limit_bytes(config.segment.max_input_mb)) if None in inputs else None
     engines = Engines(config, engine)
-    jobs = [Job(source, target.lang, target.tag) for source in inputs for target in targets]
+    jobs = [Job(source, target.lang, target.tag, root=root, layout=layout if source is not None else None) for source in inputs for target in targets]
     summaries, failures = [], []
     with Memory(config.memory_path(memory_path)) as memory, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True, disable=len(jobs) < 2) as progress:
         task = progress.add_task(_describe(jobs[0]), total=len(jobs))

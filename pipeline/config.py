@@ -25,6 +25,7 @@ class SegmentConfig(_Section):
     # project's files above each page (mkdocs.yml, astro.config.mjs...), or a name: markdown, mkdocs,
     # docusaurus, starlight, vitepress, hugo, jekyll, myst, mdx.
     dialect: str = "auto"
+    code_comments: bool = False  # translate the comments of fenced code blocks (--code-comments); code never
     max_input_mb: float = Field(5.0, gt=0)
 
 
@@ -171,6 +172,9 @@ class GateConfig(_Section):
     # in a reference list ("[3] Title: https://..."); "*" = every language
     numbered_references: list[str] = []
     omissions: list[OmissionRule] = []  # source blocks an adaptation may drop: listed as suppressed with their reason
+    # toolchain syntax a translation may drop (pattern searched in the piece as written): Astro's pages ask
+    # translators to remove their <DontEditWarning /> component; listed as suppressed with their reason
+    syntax_omissions: list[OmissionRule] = []
 
 
 class Config(_Section):

@@ -19,6 +19,7 @@ from pipeline.cache import fingerprint
 from pipeline.config import CI_CONFIG, Config, load_config
 from pipeline.document.dialects import dialect_named, page_dialect
 from pipeline.document.export import output_path, render
+from pipeline.document.layout import translation_path
 from pipeline.document.record import Document, Segment
 from pipeline.document.segment import segment
 from pipeline.errors import InternalError, UserError
@@ -44,6 +45,8 @@ class Job:
     source: Path | None  # None = stdin or a text
     tgt: str  # the language the engines and checks know ("pt")
     tag: str = ""  # as the user wrote it, for output names ("pt-BR"); tgt when empty
+    root: Path | None = None  # the directory translated, when the input is one (its tree is mirrored under --out)
+    layout: str | None = None  # where translations go (document/layout.py); None: NAME.TGT.md beside the source or in --out
 
     @property
     def named(self) -> str:
@@ -103,7 +106,9 @@ def segmented(text: str, name: str, src_lang: str | None, tgt: str, config: Conf
     """The first two stages, where translating, reviewing and checking all start: ``text`` segmented (its language
     detected unless ``src_lang``), then its markup and the glossary's terms for ``tgt`` protected."""
     dialect = page_dialect(config.segment.dialect, name)
-    document = segment(text, name=name, src_lang=src_lang, front_matter_keys=tuple(config.segment.front_matter_keys), dialect=dialect)
+    document = segment(
+        text, name=name, src_lang=src_lang, front_matter_keys=tuple(config.segment.front_matter_keys), dialect=dialect, code_comments=config.segment.code_comments
+    )
     copy_only = engines is not None and engines.copies_only(document.src_lang, tgt)
     protect(document, glossary_for(config, document.src_lang, tgt, copy_only=copy_only))
     return document
@@ -150,7 +155,11 @@ def run_job(
         document.notes.append(f"the text reads as {seen}, not {src_lang}: translated from {src_lang} as --from says (check the file, or pass --from {seen})")
     path = None
     if not (out == "-" or (job.source is None and out is None)):
-        path = output_path(job.source or Path("stdin.md"), document.src_lang, job.named, Path(out) if out else None)
+        if job.layout and job.source is not None:
+            dialect = page_dialect(config.segment.dialect, job.source).name
+            path = translation_path(job.source, job.root or job.source.parent, document.src_lang, job.named, job.layout, dialect, Path(out) if out else None)
+        else:
+            path = output_path(job.source or Path("stdin.md"), document.src_lang, job.named, Path(out) if out else None)
         never_replace(path, out, overwrite)
     model = model_id(engines.route(document.src_lang, job.tgt))
     recalled = memory.recall(document, job.tgt, model)

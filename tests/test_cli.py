@@ -158,3 +158,21 @@ def test_a_bug_on_one_page_of_a_batch_is_reported_with_the_page_and_the_others_a
     assert code == 70
     assert sorted(p.name for p in (tmp_path / "out").glob("*.md")) == ["a.pt.md", "c.pt.md"]
     assert "b.en.md" in err and "internal error: KeyError" in err and "1 of 3 translation(s) failed" in err
+
+
+def test_a_docs_tree_is_written_where_its_toolchain_expects_and_a_nested_tree_is_mirrored(tmp_path, monkeypatch, capsys):
+    site = tmp_path / "site"
+    (site / "mkdocs.yml").parent.mkdir(parents=True)
+    (site / "mkdocs.yml").write_text("site_name: x\n")
+    for folder in ("guide", "reference"):
+        (site / "docs" / "en" / folder).mkdir(parents=True)
+        (site / "docs" / "en" / folder / "index.md").write_text(f"# The {folder} {{ #{folder} }}\n\nThis page explains the {folder} in a few words.\n", encoding="utf-8")
+    (site / "docs" / "pt" / "guide").mkdir(parents=True)
+    (site / "docs" / "pt" / "guide" / "index.md").write_text("# O guia { #guide }\n\nTradução humana.\n", encoding="utf-8")
+    monkeypatch.setenv("PIPELINE_MEMORY", str(tmp_path / "memory.sqlite"))
+    code, _, err = run(monkeypatch, capsys, "translate", str(site / "docs"), "--to", "pt", "--engine", "identity", "--layout", "auto", "--no-backcheck")
+    assert code == 2 and "docs/pt/guide/index.md already exists" in err  # the human translation is never replaced
+    assert (site / "docs" / "pt" / "guide" / "index.md").read_text(encoding="utf-8") == "# O guia { #guide }\n\nTradução humana.\n"
+    assert (site / "docs" / "pt" / "reference" / "index.md").read_text(encoding="utf-8").startswith("# The reference { #reference }")
+    code, _, _ = run(monkeypatch, capsys, "translate", str(site / "docs" / "en"), "--to", "pt", "--engine", "identity", "--out", str(tmp_path / "out"), "--no-backcheck")
+    assert code == 0 and sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*.md")) == ["guide/index.pt.md", "reference/index.pt.md"]

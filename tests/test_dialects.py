@@ -179,3 +179,35 @@ def test_the_gate_raises_no_syntax_error_on_a_faithful_translation_and_names_eac
         line = text.count("\n", 0, piece.start) + 1
         assert any(f"of source line {line} is missing" in message and f"the {piece.what} `" in message for message in errors), (written, errors)
         assert not result.passed
+
+
+def test_syntax_a_page_asks_translators_to_remove_is_declared_and_reported_as_suppressed():
+    from pipeline.config import OmissionRule
+    from pipeline.quality.gate import check_text
+
+    source = "import DontEditWarning from '~/components/DontEditWarning.astro'\n\n<DontEditWarning />\n\n## The error {#the-error}\n\nThe build failed because a page is missing.\n"
+    translation = "## O erro {#the-error}\n\nA compilação falhou porque falta uma página.\n"
+    config = gate_config("starlight")
+    found = check_text(source, translation, config, None, "en", "pt")
+    assert sorted(f.source for f in found.findings if f.check == "syntax") == ["<DontEditWarning />", "import DontEditWarning from '~/components/DontEditWarning.astro'"]
+    rule = OmissionRule(pattern="DontEditWarning", reason="the page asks translators to remove it")
+    config = config.model_copy(update={"gate": config.gate.model_copy(update={"syntax_omissions": [rule]})})
+    found = check_text(source, translation, config, None, "en", "pt")
+    assert not [f for f in found.findings if f.check == "syntax"]
+    assert [s.by for s in found.suppressed] == ["gate.syntax_omissions[1]", "gate.syntax_omissions[1]"]
+
+
+@pytest.mark.parametrize("code_comments", [False, True])
+def test_code_comments_are_translated_only_on_request_and_code_never(code_comments):
+    text = '# Setup\n\n```python\n# Create the application first\napp = create_app()  # the default settings\ncolor = "#fff"  # not "# a comment" in a string\n```\n\n- Item:\n\n  ```js\n  // Load the module before anything else\n  import x from "y"; // x is the main export\n  ```\n'
+    engines = Engines(load_config(), "rewriting")
+    engines._instances["rewriting"] = Rewriting()
+    document = segment(text, src_lang="en", code_comments=code_comments)
+    protect(document)
+    translate(document, "pt", engines)
+    out = render(document)
+    code_lines = ['app = create_app()  # ', 'color = "#fff"  # ', '  import x from "y"; // ']
+    assert all(line in out for line in code_lines)
+    comments = ["Create the application first", "the default settings", 'not "# a comment" in a string', "Load the module before anything else", "x is the main export"]
+    assert [c in out for c in comments] == [not code_comments] * len(comments)
+    assert out.count("\n") == text.count("\n") and out.startswith("# ")

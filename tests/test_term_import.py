@@ -362,3 +362,35 @@ def test_the_merged_glossary_always_loads_or_nothing_is_written(tmp_path: Path, 
     assert len(result.added) + len(result.skipped) + len(result.conflicts) == len(terms)
     loaded = {(t.source, t.target) for t in Glossary.load(tmp_path, "en", "pt").terms}
     assert {(t.source.strip(), t.target.strip()) for t in result.added} <= loaded
+
+
+GUIDE = """# Guia de tradução
+
+- **Consistency**: keep the same words everywhere in the docs.
+- Use the active voice: "Execute o comando".
+
+| Original | Tradução |
+| --- | --- |
+| build/build time | build/tempo de build |
+| template | \\- |
+| frontend/backend | \\- |
+| server side rendering (SSR) | renderização no lado do servidor (SSR) |
+| render | renderizar (verb), renderizado (noun) |
+| I/O | E/S |
+| Style | Use sentence case (e.g., "Guia rápido") everywhere in titles |
+"""
+
+
+def test_a_translators_guide_gives_its_table_of_terms_as_glossary_entries(tmp_path: Path) -> None:
+    """Real guides (Astro's, React's, OpenTelemetry's) mark a kept term with \\-, give alternatives with a slash
+    and grammar in parentheses, and surround the table with prose lists and other tables."""
+    path = tmp_path / "guide.md"
+    path.write_text(GUIDE, encoding="utf-8")
+    assert [(t.source, t.target, t.note) for t in read_terms(path, "en", "pt")] == [
+        ("build", "build", "also: tempo de build"),
+        ("template", "template", ""),
+        ("frontend", "frontend", ""),
+        ("server side rendering", "renderização no lado do servidor", ""),
+        ("render", "renderizar", "also: renderizado"),
+        ("I/O", "E/S", ""),
+    ]

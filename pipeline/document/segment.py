@@ -23,6 +23,7 @@ from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from pipeline.document.comments import comment_prose
 from pipeline.document.dialects import Dialect, Lines, Syntax
 from pipeline.document.dialects.markdown import MARKDOWN
 from pipeline.document.record import TOKEN as PLACEHOLDER
@@ -427,11 +428,12 @@ def _merge_markup(runs: list[_Run], content: str) -> list[_Run]:
 
 
 class _Segmenter:
-    def __init__(self, text: str, name: str, front_matter_keys: tuple[str, ...], dialect: Dialect = MARKDOWN):
+    def __init__(self, text: str, name: str, front_matter_keys: tuple[str, ...], dialect: Dialect = MARKDOWN, code_comments: bool = False):
         self.document = Document(text=text, name=name, dialect=dialect.name)
         self.line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
         self.front_matter_keys = front_matter_keys
         self.dialect = dialect
+        self.code_comments = code_comments
         self.units: list[tuple[str, list[_Run]]] = []  # (block path, runs in document offsets)
         self.quoted: dict[str, str] = {}  # block path of prose inside a quoted title or attribute -> the quote
         self.next_pair = 0
@@ -530,6 +532,8 @@ class _Segmenter:
             elif token.map:
                 name = token.type
                 counters[-1][name] = counters[-1].get(name, 0) + 1
+                if name == "fence" and self.code_comments:
+                    self._comments(token, "/".join([*path, f"fence[{counters[-1][name]}]"]), first_line)
                 if len(path) == 0:
                     self._block(name, token, first_line)
                     if name == "html_block":
@@ -549,6 +553,15 @@ class _Segmenter:
             except _Unlocatable:
                 continue
             self.units.extend((f"{path}/text", unit) for unit in _split_units([_Run(start + offset + r.start, start + offset + r.end, r.kind, r.pair) for r in runs]))
+
+    def _comments(self, token: Token, path: str, first_line: int) -> None:
+        """The comments of a fenced code block (``--code-comments``): each comment's prose a unit; the code never."""
+        first, last = token.map[0] + first_line + 1, token.map[1] + first_line - 1  # the lines between the fences
+        if last <= first or last >= len(self.line_starts):
+            return
+        start, end = self.line_starts[first], self.line_starts[last]
+        for a, b in comment_prose(self.document.text[start:end], token.info):
+            self.units.append((f"{path}/comment", [_Run(start + a, start + b, "text")]))
 
     def _block(self, name: str, token: Token, first_line: int) -> None:
         start_line, end_line = token.map[0] + first_line, token.map[1] + first_line
@@ -780,12 +793,14 @@ def _balance(ranges: list[tuple[int, int]], runs: list[_Run]) -> list[tuple[int,
 
 
 def segment(
-    text: str, *, name: str = "<stdin>", src_lang: str | None = None, front_matter_keys: tuple[str, ...] = ("title", "excerpt"), dialect: Dialect = MARKDOWN
+    text: str, *, name: str = "<stdin>", src_lang: str | None = None, front_matter_keys: tuple[str, ...] = ("title", "excerpt"),
+    dialect: Dialect = MARKDOWN, code_comments: bool = False,
 ) -> Document:
     """Parse ``text`` into a Document whose segments are the sentences to translate; ``dialect``'s syntax
-    never reaches them but as spans kept verbatim."""
+    never reaches them but as spans kept verbatim; with ``code_comments``, the comments of fenced code are
+    prose too (the code never is)."""
     bom = text.startswith("\ufeff")
-    segmenter = _Segmenter(text[1:] if bom else text, name, front_matter_keys, dialect)
+    segmenter = _Segmenter(text[1:] if bom else text, name, front_matter_keys, dialect, code_comments)
     segmenter.document.bom = bom
     body_line = segmenter.front_matter()
     segmenter.body(body_line)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.document.dialects import Dialect, page_dialect
+from pipeline.document.dialects.base import prose_values_hidden
 from pipeline.document.record import Document, Segment, line_of
 from pipeline.document.segment import segment
 from pipeline.errors import UserError
@@ -114,13 +115,12 @@ def _check(
     summary = backcheck(alignment.document, tgt, engines, config.backcheck)
     result = PairResult(source_name, target_name, src, tgt, alignment, summary)
     found, suppressed = _findings(result, translation_doc, config)
-    found += _syntax_findings(source_doc, translation_doc, dialect, result)
+    syntax_found, syntax_suppressed = _syntax_findings(source_doc, translation_doc, dialect, result, config)
+    found, suppressed = found + syntax_found, suppressed + syntax_suppressed
     result.findings, result.suppressed = _ignored_by_comments(found, translation_doc.text, result.translation, suppressed)
     return result
 
 
-# Attributes whose value a translator may translate, whatever it is (a label of one word too)
-_ATTRIBUTE_VALUE = re.compile(r"""((?<![\w-])(?:title|alt|caption|description|summary|aria-label|placeholder|content|label|header|text)\s*=\s*["'])[^"'\n]*(["'])""")
 _TITLE_AT_END = re.compile(r"(?:[ \t]*\|[ \t]*…|[ \t]*\"…\"|\[…\]|[ \t]+…)[ \t]*$")
 
 
@@ -128,23 +128,30 @@ def skeleton(document: Document, dialect: Dialect) -> list[tuple[str, str, int]]
     """(what, syntax as written with its prose as "…", line) of every piece of ``dialect``'s syntax in the
     document, in order. A title at the end of a marker is left out (a translator may add one: `/// tip | Dica`)."""
     text = document.text
-    return [(s.what, _TITLE_AT_END.sub("", _ATTRIBUTE_VALUE.sub(r"\1…\2", s.skeleton(text))), line_of(text, s.start)) for s in dialect.scan(text)]
+    return [(s.what, _TITLE_AT_END.sub("", prose_values_hidden(s.skeleton(text))).strip(), line_of(text, s.start)) for s in dialect.scan(text)]
 
 
-def _syntax_findings(source: Document, translation: Document, dialect: Dialect, result: PairResult) -> list[Finding]:
+def _syntax_findings(source: Document, translation: Document, dialect: Dialect, result: PairResult, config: Config) -> tuple[list[Finding], list[Suppressed]]:
     """The toolchain syntax of the source that the translation lacks (an error: an anchor renamed, an include
-    cut) and syntax the translation adds (a warning); titles and props inside syntax are prose and may differ."""
+    cut, unless ``gate.syntax_omissions`` allows it) and syntax the translation adds (a warning); titles and
+    props inside syntax are prose and may differ; so does indentation."""
     wanted, have = skeleton(source, dialect), skeleton(translation, dialect)
     matcher = SequenceMatcher(None, [(what, key) for what, key, _ in wanted], [(what, key) for what, key, _ in have], autojunk=False)
-    found = []
+    found, suppressed = [], []
+    rules = config.gate.syntax_omissions
     for operation, a_start, a_end, b_start, b_end in matcher.get_opcodes():
         if operation in ("delete", "replace"):
             for what, key, line in wanted[a_start:a_end]:
-                found.append(Finding("syntax", "error", f"the {what} `{key}` of source line {line} is missing from the translation: keep it as it is", result.source, line, source=key))
+                finding = Finding("syntax", "error", f"the {what} `{key}` of source line {line} is missing from the translation: keep it as it is", result.source, line, source=key)
+                rule = next((n for n, r in enumerate(rules, 1) if r.allows(key, result.tgt)), None)
+                if rule is None:
+                    found.append(finding)
+                else:
+                    suppressed.append(Suppressed(finding, f"{rules[rule - 1].reason} (gate.syntax_omissions[{rule}])", f"gate.syntax_omissions[{rule}]"))
         if operation in ("insert", "replace"):
             for what, key, line in have[b_start:b_end]:
                 found.append(Finding("syntax", "warning", f"the {what} `{key}` is not in the source: check it belongs here", result.translation, line, target=key))
-    return found
+    return found, suppressed
 
 
 def _findings(result: PairResult, translation: Document, config: Config) -> tuple[list[Finding], list[Suppressed]]:
@@ -504,8 +511,11 @@ def _line_around(text: str, start: int, end: int) -> str:
 
 
 def _kept_title(unit: Segment, text: str) -> bool:
-    """A heading or a bold/italic title line that the translation copies verbatim (paper titles often stay in English)."""
+    """A heading, a bold/italic title line, a front matter value or prose inside syntax (an admonition's title, an
+    image's alt text) that the translation copies verbatim (paper titles often stay in English, so do alt texts)."""
     source = " ".join(unit.source.split()).casefold()
     if unit.target is None or source not in {" ".join(t.split()).casefold() for t in (unit.target, _NUMBERING.sub("", unit.target))}:
         return False  # (a section number the translation put before the title does not count)
-    return unit.block.startswith("front_matter/title") or bool(_TITLE_LINE.match(_line_around(text, unit.start, unit.end)))
+    if unit.block.startswith(("front_matter/", "syntax[")):  # a page's title or description; a component's title, alt text or label
+        return True
+    return bool(_TITLE_LINE.match(_line_around(text, unit.start, unit.end)))

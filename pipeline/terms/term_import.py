@@ -374,8 +374,12 @@ def _markdown_lines(text: str) -> Iterator[tuple[str, str]]:
         yield line, heading
 
 
+_TERM_HEADER = re.compile(r"\b(?:english|original|source|term|termo|inglês|ingles|en)\b.*\|.*\b(?:translation|tradução|traducao|target|portuguese|português|pt(?:-br)?)\b", re.I)
+
+
 def _read_markdown(text: str) -> list[Term]:
     lines = list(_markdown_lines(text))
+    term_tables = any(_TERM_HEADER.search(line) for line, _ in lines if _PIPE.search(line))
     terms: list[Term] = []
     table_header: list[str] | None = None
     i = 0
@@ -390,6 +394,8 @@ def _read_markdown(text: str) -> list[Term]:
             while block_end < len(lines) and _PIPE.search(lines[block_end][0]):
                 block_end += 1
             wanted = len(header) >= 2 and (table_header is None or header == table_header)
+            if term_tables and not _TERM_HEADER.search(" | ".join(header)):
+                wanted = False  # the file has a table of terms: other tables (a style guide's) are not read
             if wanted:
                 table_header = header
                 terms += _table_terms(lines[j][0] for j in range(i + 2, block_end))
@@ -397,6 +403,8 @@ def _read_markdown(text: str) -> list[Term]:
             continue
         if line.strip().startswith("|"):  # a row without a header: | term | tradução |
             terms += _table_terms([line])
+        elif term_tables:
+            pass  # a table of terms: the lists around it are the guide's prose
         elif m := _BULLET.match(line):
             item = m.group(1)
             pair = _definition(item)
@@ -413,8 +421,39 @@ def _table_terms(rows: Iterable[str]) -> list[Term]:
     for row in rows:
         cells = _cells(row)
         if len(cells) >= 2 and cells[0] and cells[1] and not _DELIMITER_ROW.match(row):
-            found.append(Term(cells[0], cells[1], cells[2] if len(cells) > 2 else ""))
+            if "e.g." in cells[1] or "i.e." in cells[1]:
+                continue  # a guide's advice with an example, not a translation
+            term = _as_written(Term(cells[0], cells[1], cells[2] if len(cells) > 2 else ""))
+            if _is_termlike(term.source, _MAX_TERM_WORDS) and _is_termlike(term.target, _MAX_TARGET_WORDS):
+                found.append(term)
     return found
+
+
+_KEPT_MARKS = {"-", "\\-", "—", "–", "=", "idem", "same", "(same)"}
+_PARENTHESIS = re.compile(r"\s*\([^()]*\)")
+
+
+def _first_alternative(text: str) -> tuple[str, str]:
+    """``build/processo de build`` -> (``build``, the rest); a slash inside a short word (``I/O``) is no alternative."""
+    parts = [part.strip() for part in re.split(r"\s*/\s*|,\s+", text) if part.strip()]
+    if len(parts) > 1 and all(len(part) > 1 for part in parts):
+        return parts[0], ", ".join(parts[1:])
+    return text, ""
+
+
+def _as_written(term: Term) -> Term:
+    """A term of a translators' guide table as a glossary entry: ``\\-`` (no translation) keeps the term,
+    parentheses (``(verb)``, ``(SSR)``) go, and of alternatives (``executar/executando``) the first is
+    pinned, the others noted."""
+    if term.target.strip() in _KEPT_MARKS:
+        source = _first_alternative(_PARENTHESIS.sub("", term.source).strip() or term.source)[0]
+        return Term(source, source, term.note)
+    source = _PARENTHESIS.sub("", term.source).strip() or term.source
+    target = _PARENTHESIS.sub("", term.target).strip() or term.target
+    source, _ = _first_alternative(source)
+    target, others = _first_alternative(target)
+    note = "; ".join(part for part in (term.note, f"also: {others}" if others else "") if part)
+    return Term(source, target, note)
 
 
 # ------------------------------------------------------------------ writing --

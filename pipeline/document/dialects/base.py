@@ -46,7 +46,7 @@ class Line:
 class Lines:
     """The page's lines with their offsets, and which of them are fenced code."""
 
-    _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+    _FENCE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(`{3,}|~{3,})")  # in a list item or a component too
     _BREAK = re.compile(r"\r\n|\r|\n")
 
     def __init__(self, text: str):
@@ -124,6 +124,15 @@ def span_rule(pattern: str, what: str | Callable[[re.Match], str], prose: Callab
 _PROSE_ATTRIBUTE = re.compile(r"""(?<![\w-])(title|alt|caption|description|summary|aria-label|placeholder|content|label|header|text)\s*=\s*(?:"([^"\n]*)"|'([^'\n]*)')""")
 _ALWAYS_PROSE = {"title", "alt", "caption", "description", "summary", "aria-label", "placeholder", "content"}
 _LETTER = re.compile(r"[^\W\d_]")
+
+
+# Any value of those attributes, which a translator may translate whatever it is (one word too)
+_ANY_PROSE_VALUE = re.compile(r"""((?<![\w-])(?:title|alt|caption|description|summary|aria-label|placeholder|content|label|header|text)\s*=\s*["'])[^"'\n]*(["'])""")
+
+
+def prose_values_hidden(markup: str) -> str:
+    """``markup`` (a tag, a shortcode) with the values of its prose attributes as "…": what a translation keeps."""
+    return _ANY_PROSE_VALUE.sub(r"\1…\2", markup)
 
 
 def prose_attributes(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

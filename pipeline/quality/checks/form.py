@@ -9,6 +9,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Iterable
 
+from pipeline.document.dialects.base import prose_values_hidden
 from pipeline.document.record import Segment, Span, SpanKind
 from pipeline.document.segment import MAY_HAVE_MARKUP, parse_alone
 from pipeline.lang import lexicon
@@ -127,7 +128,7 @@ def inline_markup(text: str) -> Counter[tuple[str, str]]:
     tokens = [t for block in parse_alone(text) if block.children for t in block.children] if text.strip() else []
     for token in tokens:
         if kind := _INLINE_KINDS.get(token.type):
-            value = token.attrGet("href") or token.attrGet("src") or (token.content if token.type in ("code_inline", "html_inline") else "")
+            value = token.attrGet("href") or token.attrGet("src") or (token.content if token.type == "code_inline" else prose_values_hidden(token.content) if token.type == "html_inline" else "")
             if token.type == "link_open" and token.markup in ("linkify", "autolink"):
                 kind = "bare URL"  # "[text]https://..." is not the link it was, even if linkify finds the URL
             found[(kind, str(value))] += 1
