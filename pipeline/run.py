@@ -30,7 +30,7 @@ from pipeline.memory.store import Memory
 from pipeline.quality.backcheck import backcheck
 from pipeline.quality.checks import severity_overrides
 from pipeline.reports.json_report import build_report, counts, dumps, report_path
-from pipeline.terms.glossary import glossary_for
+from pipeline.terms.glossary import glossary_for, project_glossary_dir
 from pipeline.terms.protect import protect
 from pipeline.translation.route import Engines, model_id, translate_in_chunks
 
@@ -85,7 +85,10 @@ def with_dialect(config: Config, dialect: str | None) -> Config:
 
 def _glossary_contents(config: Config) -> list[tuple[str, str]]:
     """Name and digest of every file in the glossary directory: what protect may have read."""
-    directory = config.resolve(config.translate.glossary_dir) if config.translate.glossary_dir else None
+    return _folder_contents(config.resolve(config.translate.glossary_dir) if config.translate.glossary_dir else None)
+
+
+def _folder_contents(directory: Path | None) -> list[tuple[str, str]]:
     if directory is None or not directory.is_dir():
         return []
     return [(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(directory.iterdir()) if p.is_file()]
@@ -94,7 +97,8 @@ def _glossary_contents(config: Config) -> list[tuple[str, str]]:
 def prepare(text: str, name: str, tgt: str, src_lang: str | None, config: Config, engines: Engines, memory: Memory) -> Document:
     """``text`` segmented and protected for ``tgt``; from the memory when it was prepared from the same inputs before."""
     dialect = page_dialect(config.segment.dialect, name)
-    key = fingerprint(text, src_lang, tgt, engines.override, config.model_dump(mode="json"), _glossary_contents(config), dialect.name)
+    own = project_glossary_dir(Path(name), src_lang or "", tgt) if not name.startswith("<") else None
+    key = fingerprint(text, src_lang, tgt, engines.override, config.model_dump(mode="json"), _glossary_contents(config), dialect.name, _folder_contents(own))
     document = memory.prepared(name, tgt, key)
     if document is None:
         document = segmented(text, name, src_lang, tgt, config, engines)
@@ -110,7 +114,8 @@ def segmented(text: str, name: str, src_lang: str | None, tgt: str, config: Conf
         text, name=name, src_lang=src_lang, front_matter_keys=tuple(config.segment.front_matter_keys), dialect=dialect, code_comments=config.segment.code_comments
     )
     copy_only = engines is not None and engines.copies_only(document.src_lang, tgt)
-    protect(document, glossary_for(config, document.src_lang, tgt, copy_only=copy_only))
+    page = Path(name) if not name.startswith("<") else None
+    protect(document, glossary_for(config, document.src_lang, tgt, copy_only=copy_only, page=page))
     return document
 
 

@@ -394,3 +394,26 @@ def test_a_translators_guide_gives_its_table_of_terms_as_glossary_entries(tmp_pa
         ("render", "renderizar", "also: renderizado"),
         ("I/O", "E/S", ""),
     ]
+
+
+def test_a_projects_own_glossary_is_used_beside_the_shipped_one_and_wins(tmp_path: Path) -> None:
+    from pipeline.config import load_config
+    from pipeline.document.segment import segment
+    from pipeline.terms.glossary import glossary_for
+    from pipeline.terms.protect import protect
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "glossaries").mkdir()
+    page = tmp_path / "docs" / "en" / "body.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("Send a request body with your machine learning model.\n", encoding="utf-8")
+    result = write_glossary([Term("request body", "corpo da requisição"), Term("machine learning", "ML")], tmp_path / "glossaries" / "en-pt.tsv", src="en", tgt="pt", origin="site terms")
+    assert len(result.added) == 2
+    glossary = glossary_for(load_config(), "en", "pt", page=page)
+    pinned = {t.source: t.target for t in glossary.terms}
+    assert pinned["request body"] == "corpo da requisição" and pinned["machine learning"] == "ML"  # the project's wins
+    assert "deep learning" in pinned  # the shipped glossary is still there
+    document = segment(page.read_text(encoding="utf-8"), src_lang="en")
+    protect(document, glossary)
+    assert {s.target for s in document.segments[0].spans if s.target} >= {"corpo da requisição", "ML"}
+    assert "request body" not in {t.source for t in glossary_for(load_config(), "en", "pt").terms}  # no page: the shipped one only

@@ -110,7 +110,8 @@ def _check(
     src, tgt = source_doc.src_lang, translation_doc.src_lang
     if src == tgt:
         raise UserError(f"{target_name} and {source_name} are both in '{src}': pass the source first, or --from/--to")
-    protect(source_doc, glossary_for(config, src, tgt))  # the glossary's terms, whichever engine back-translates
+    page = Path(source_name) if not source_name.startswith("<") else None
+    protect(source_doc, glossary_for(config, src, tgt, page=page))  # the glossary's terms, whichever engine back-translates
     alignment = align(source_doc, translation_doc)
     summary = backcheck(alignment.document, tgt, engines, config.backcheck)
     result = PairResult(source_name, target_name, src, tgt, alignment, summary)

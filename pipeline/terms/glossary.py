@@ -565,9 +565,34 @@ def _overlaps(inner: list[_Entry], outer: list[_Entry]) -> list[LintProblem]:
     return problems
 
 
-def glossary_for(config: Config, src: str, tgt: str, copy_only: bool = False) -> Glossary | None:
-    """The config's glossary for the pair; none where the config names no glossary directory, or for a
-    ``copy_only`` route (the identity engine keeps every byte)."""
-    if not config.translate.glossary_dir or copy_only:
+def project_glossary_dir(page: Path | None, src: str, tgt: str) -> Path | None:
+    """The ``glossaries/`` folder of the project ``page`` belongs to: the nearest folder above the page (up to
+    the repository's root) that has one with a file for the pair (``SRC-TGT.tsv``, ``TGT-SRC.tsv``, ``keep.txt``;
+    any ``*-TGT.tsv`` where ``src`` is not known yet)."""
+    if page is None:
         return None
-    return Glossary.load(config.resolve(config.translate.glossary_dir), src, tgt)
+    for folder in (page.resolve().parent, *page.resolve().parent.parents):
+        candidate = folder / "glossaries"
+        names = (f"{src}-{tgt}.tsv", f"{tgt}-{src}.tsv", KEEP_FILE) if src else (KEEP_FILE,)
+        if any((candidate / name).is_file() for name in names) or (not src and any(candidate.glob(f"*-{tgt}.tsv"))):
+            return candidate
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def glossary_for(config: Config, src: str, tgt: str, copy_only: bool = False, page: Path | None = None) -> Glossary | None:
+    """The glossary for the pair: the config's, with the terms of the page's own project (its ``glossaries/``
+    folder, as ``pipeline glossary import`` writes it) winning over it for the same source; none for a
+    ``copy_only`` route (the identity engine keeps every byte) or where neither exists."""
+    if copy_only:
+        return None
+    shipped = Glossary.load(config.resolve(config.translate.glossary_dir), src, tgt) if config.translate.glossary_dir else None
+    own = project_glossary_dir(page, src, tgt)
+    if own is None or (config.translate.glossary_dir and own.resolve() == config.resolve(config.translate.glossary_dir)):
+        return shipped
+    project = Glossary.load(own, src, tgt)
+    if shipped is None:
+        return project
+    sources = {_identity(term.source, term.case_sensitive) for term in project.terms}
+    return Glossary([*project.terms, *(term for term in shipped.terms if _identity(term.source, term.case_sensitive) not in sources)])
