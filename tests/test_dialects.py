@@ -211,3 +211,14 @@ def test_code_comments_are_translated_only_on_request_and_code_never(code_commen
     comments = ["Create the application first", "the default settings", 'not "# a comment" in a string', "Load the module before anything else", "x is the main export"]
     assert [c in out for c in comments] == [not code_comments] * len(comments)
     assert out.count("\n") == text.count("\n") and out.startswith("# ")
+
+
+def test_a_translated_tab_title_and_front_matter_data_are_no_syntax_errors():
+    from pipeline.quality.gate import check_text
+
+    source = '---\ntitle: Queries\nredirects: [{ from: "*", to: "? 302" }]\n---\n\n## Usage {#usage}\n\n=== "Simple"\n\n    Call the manager to run the query.\n\n!!! note ""\n    The result is cached.\n'
+    translation = '---\ntitle: Consultas\nredirects: [{ from: "*", to: "?" }]\n---\n\n## Uso {#usage}\n\n=== "Simples"\n\n    Chame o gerenciador para executar a consulta.\n\n!!! note "Nota"\n    O resultado fica em cache.\n'
+    result = check_text(source, translation, gate_config("mkdocs"), None, "en", "pt")
+    assert not [f.message for f in result.findings if f.check == "syntax"]
+    result = check_text(source, translation.replace('=== "Simples"', "Simples"), gate_config("mkdocs"), None, "en", "pt")
+    assert [f.line for f in result.findings if f.check == "syntax" and f.severity == "error"] == [8]

@@ -125,11 +125,20 @@ def _check(
 _TITLE_AT_END = re.compile(r"(?:[ \t]*\|[ \t]*…|[ \t]*\"…\"|\[…\]|[ \t]+…)[ \t]*$")
 
 
-def skeleton(document: Document, dialect: Dialect) -> list[tuple[str, str, int]]:
-    """(what, syntax as written with its prose as "…", line) of every piece of ``dialect``'s syntax in the
-    document, in order. A title at the end of a marker is left out (a translator may add one: `/// tip | Dica`)."""
+def skeleton(document: Document, dialect: Dialect) -> list[tuple[str, str, int, str]]:
+    """(what, key, line, as written) of every piece of ``dialect``'s syntax in the document's body, in order; the
+    key is what a translation must match: prose and labels as "…", a title at the end of a marker left out (a
+    translator may add one: `/// tip | Dica`), an import's quotes and semicolon as JavaScript reads them."""
     text = document.text
-    return [(s.what, _TITLE_AT_END.sub("", prose_values_hidden(s.skeleton(text))).strip(), line_of(text, s.start)) for s in dialect.scan(text)]
+    body = next((b.end for b in document.blocks if b.kind == "front_matter"), 0)  # front matter is data, not Markdown
+    found = []
+    for syntax in dialect.scan(text):
+        if syntax.start >= body:
+            key = _TITLE_AT_END.sub("", prose_values_hidden(syntax.skeleton(text))).strip()
+            if syntax.what == "import or export line":  # the same statement in JavaScript: 'x' or "x", with or without ;
+                key = " ".join(key.replace("'", '"').removesuffix(";").split())
+            found.append((syntax.what, key, line_of(text, syntax.start), _TITLE_AT_END.sub("", prose_values_hidden(syntax.skeleton(text))).strip()))
+    return found
 
 
 def _syntax_findings(source: Document, translation: Document, dialect: Dialect, result: PairResult, config: Config) -> tuple[list[Finding], list[Suppressed]]:
@@ -137,21 +146,21 @@ def _syntax_findings(source: Document, translation: Document, dialect: Dialect, 
     cut, unless ``gate.syntax_omissions`` allows it) and syntax the translation adds (a warning); titles and
     props inside syntax are prose and may differ; so does indentation."""
     wanted, have = skeleton(source, dialect), skeleton(translation, dialect)
-    matcher = SequenceMatcher(None, [(what, key) for what, key, _ in wanted], [(what, key) for what, key, _ in have], autojunk=False)
+    matcher = SequenceMatcher(None, [(what, key) for what, key, _, _ in wanted], [(what, key) for what, key, _, _ in have], autojunk=False)
     found, suppressed = [], []
     rules = config.gate.syntax_omissions
     for operation, a_start, a_end, b_start, b_end in matcher.get_opcodes():
         if operation in ("delete", "replace"):
-            for what, key, line in wanted[a_start:a_end]:
-                finding = Finding("syntax", "error", f"the {what} `{key}` of source line {line} is missing from the translation: keep it as it is", result.source, line, source=key)
-                rule = next((n for n, r in enumerate(rules, 1) if r.allows(key, result.tgt)), None)
+            for what, _, line, written in wanted[a_start:a_end]:
+                finding = Finding("syntax", "error", f"the {what} `{written}` of source line {line} is missing from the translation: keep it as it is", result.source, line, source=written)
+                rule = next((n for n, r in enumerate(rules, 1) if r.allows(written, result.tgt)), None)
                 if rule is None:
                     found.append(finding)
                 else:
                     suppressed.append(Suppressed(finding, f"{rules[rule - 1].reason} (gate.syntax_omissions[{rule}])", f"gate.syntax_omissions[{rule}]"))
         if operation in ("insert", "replace"):
-            for what, key, line in have[b_start:b_end]:
-                found.append(Finding("syntax", "warning", f"the {what} `{key}` is not in the source: check it belongs here", result.translation, line, target=key))
+            for what, _, line, written in have[b_start:b_end]:
+                found.append(Finding("syntax", "warning", f"the {what} `{written}` is not in the source: check it belongs here", result.translation, line, target=written))
     return found, suppressed
 
 

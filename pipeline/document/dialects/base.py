@@ -24,11 +24,12 @@ class Syntax:
     end: int
     what: str  # in a reviewer's words: "heading anchor", "include line", "admonition marker"...
     prose: tuple[tuple[int, int], ...] = ()
+    labels: tuple[tuple[int, int], ...] = ()  # titles the engine is not given ("Python 3.10+") but a translator may translate
 
     def skeleton(self, text: str) -> str:
-        """The syntax as written, its prose replaced by "…": what a translation must keep byte for byte."""
+        """The syntax as written, its prose and labels replaced by "…": what a translation must keep byte for byte."""
         pieces, cursor = [], self.start
-        for start, end in self.prose:
+        for start, end in sorted({*self.prose, *self.labels}):
             pieces.append(text[cursor:start] + "…")
             cursor = end
         return "".join(pieces) + text[cursor : self.end]
@@ -92,12 +93,9 @@ def line_rule(pattern: str, what: str, prose_groups: tuple[str, ...] = (), is_pr
         for line in lines.prose():
             match = regex.fullmatch(line.text)
             if match:
-                prose = tuple(
-                    (line.start + match.start(group), line.start + match.end(group))
-                    for group in prose_groups
-                    if match.group(group) and match.group(group).strip() and is_prose(match.group(group))
-                )
-                yield Syntax(line.start, line.end, what, prose)
+                titles = [(group, line.start + match.start(group), line.start + match.end(group)) for group in prose_groups if match.group(group) is not None]
+                prose = tuple((a, b) for group, a, b in titles if match.group(group).strip() and is_prose(match.group(group)))
+                yield Syntax(line.start, line.end, what, prose, tuple((a, b) for _, a, b in titles if (a, b) not in prose))
 
     rule.__name__ = what.replace(" ", "_")
     return rule
