@@ -137,6 +137,8 @@ def skeleton(document: Document, dialect: Dialect) -> list[tuple[str, str, int, 
             key = _TITLE_AT_END.sub("", prose_values_hidden(syntax.skeleton(text))).strip()
             if syntax.what == "import or export line":  # the same statement in JavaScript: 'x' or "x", with or without ;
                 key = " ".join(key.replace("'", '"').removesuffix(";").split())
+            elif syntax.what in ("attribute list", "heading anchor"):  # `{ #id }` is `{#id}`, `{ .a .b}` is `{.a .b}`
+                key = "{" + " ".join(key[1:-1].split()) + "}"
             found.append((syntax.what, key, line_of(text, syntax.start), _TITLE_AT_END.sub("", prose_values_hidden(syntax.skeleton(text))).strip()))
     return found
 
