@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[bergamot,ctranslate2,test]"
 	touch $(STAMP)
 
+# A memory of its own under out/, new every time: the same bytes on every run, nothing from other runs.
 demo: $(STAMP)
-	$(BIN)/pipeline translate tests/data/sample-issue.en.md --to pt --out out
+	mkdir -p out && rm -f out/.demo-memory.sqlite out/.demo-memory.sqlite-wal out/.demo-memory.sqlite-shm
+	$(BIN)/pipeline translate tests/data/sample-issue.en.md --to pt --out out --memory out/.demo-memory.sqlite
 	@echo "--- out/sample-issue.pt.md"
 	@cat out/sample-issue.pt.md
 

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from pipeline.config import Config, Inputs, prepare_memory_folder, project_config
 from pipeline.document.dialects import page_dialect
 from pipeline.document.export import output_path, render
 from pipeline.document.layout import LAYOUTS
@@ -52,8 +53,23 @@ DialectOption = Annotated[
     typer.Option("--dialect", help="Documentation toolchain whose syntax is kept: auto (from the project's files), markdown, mkdocs, docusaurus, starlight, vitepress, hugo, jekyll, myst, mdx (default: segment.dialect)."),
 ]
 
-MemoryOption = Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: the config's, or $PIPELINE_MEMORY).")]
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Config file (default configs/default.toml).")]
+MEMORY_HELP = (
+    "Translation memory file (default: $PIPELINE_MEMORY, else the project's .pipeline/memory.sqlite,"
+    " else the user data directory's; `pipeline info` tells)."
+)
+MemoryOption = Annotated[Optional[Path], typer.Option("--memory", help=MEMORY_HELP)]
+CONFIG_HELP = "Config file (default: the project's pipeline.toml, else configs/default.toml)."
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
+
+
+def _config(config_path: Path | None, inputs: Inputs) -> Config:
+    """--config, else the pipeline.toml of the inputs' project home, else configs/default.toml."""
+    return load_checked_config(config_path or project_config(inputs))
+
+
+def _memory_file(config: Config, override: Path | None, inputs: Inputs) -> Path:
+    """The memory file a run on ``inputs`` uses (``Config.memory_choice``), its folder ready."""
+    return prepare_memory_folder(config.memory_path(override, inputs))
 
 
 def _targets(to: str) -> list[LanguageTag]:
@@ -97,7 +113,7 @@ def translate_command(
     config_path: ConfigOption = None,
     engine: Annotated[Optional[str], typer.Option("--engine", help="Use this engine for every pair (marian, ctranslate2, bergamot, identity).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
-    memory_path: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: $PIPELINE_MEMORY, else the config's memory.path).")] = None,
+    memory_path: MemoryOption = None,
     bilingual: Annotated[bool, typer.Option("--bilingual", help="Keep each translated source block as an HTML comment after its translation.")] = False,
     check: Annotated[bool, typer.Option("--backcheck/--no-backcheck", help="Back-translate, score and check every segment; write NAME.LANG.report.json.")] = True,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing NAME.LANG.md next to the input (kept as NAME.LANG.N.bak); without it, an existing file there is an error.")] = False,
@@ -109,7 +125,7 @@ def translate_command(
     ] = None,
 ) -> None:
     """Translate newsletter issues and documentation pages, keeping their exact Markdown structure."""
-    config = with_dialect(load_checked_config(config_path), dialect)
+    config = with_dialect(_config(config_path, paths), dialect)
     if code_comments is not None:
         config = config.model_copy(update={"segment": config.segment.model_copy(update={"code_comments": code_comments})})
     targets = _targets(to)
@@ -134,7 +150,7 @@ def translate_command(
     engines = Engines(config, engine)
     jobs = [Job(source, target.lang, target.tag, root=root, layout=layout if source is not None else None) for source in inputs for target in targets]
     summaries, failures = [], []
-    with Memory(config.memory_path(memory_path)) as memory, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True, disable=len(jobs) < 2) as progress:
+    with Memory(_memory_file(config, memory_path, paths)) as memory, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True, disable=len(jobs) < 2) as progress:
         task = progress.add_task(_describe(jobs[0]), total=len(jobs))
         ran = run_jobs(jobs, config, engines, src, out, memory, stdin=stdin, bilingual=bilingual, check=check and config.backcheck.enabled, overwrite=overwrite)
         for index, (job, done) in enumerate(ran):
@@ -191,7 +207,7 @@ def export_command(
     fmt: Annotated[str, typer.Option("--format", help="md (the translated issue), xliff or po (segments for a CAT tool), tmx (every pair, for a CAT tool or MT training).")] = "md",
     everything: Annotated[bool, typer.Option("--all", help="xliff/po: every segment, not only those needing review.")] = False,
     bilingual: Annotated[bool, typer.Option("--bilingual", help="md: keep each translated source block as an HTML comment after its translation.")] = False,
-    memory_path: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: $PIPELINE_MEMORY, else the config's memory.path).")] = None,
+    memory_path: MemoryOption = None,
     config_path: ConfigOption = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file next to the issue (kept as a .bak); without it, an existing file there is an error.")] = False,
 ) -> None:
@@ -206,11 +222,11 @@ def export_command(
         raise UserError(f"unknown --format {fmt!r}: choose one of md, {', '.join(FORMATS)}")
     if (everything and fmt == "md") or (bilingual and fmt != "md"):
         raise UserError("--all goes with --format xliff/po, --bilingual with --format md")
-    config = load_checked_config(config_path)
+    config = _config(config_path, [issue])
     targets = _targets(to)
     if out == "-" and len(targets) > 1:
         raise UserError("--out - (stdout) takes a single target language")
-    with Memory(config.memory_path(memory_path)) as memory:
+    with Memory(_memory_file(config, memory_path, [issue])) as memory:
         for target in targets:
             tgt = target.lang
             document = segment(
@@ -249,7 +265,7 @@ def import_command(
     source: Annotated[Optional[Path], typer.Option("--source", help="A human translation's source issue (NAME.en.md for NAME.pt.md).")] = None,
     src: SourceOption = None,
     to: Annotated[Optional[str], typer.Option("--to", help="A human translation's language (default: from its file name).")] = None,
-    memory_path: Annotated[Optional[Path], typer.Option("--memory", help="Translation memory file (default: $PIPELINE_MEMORY, else the config's memory.path).")] = None,
+    memory_path: MemoryOption = None,
     config_path: ConfigOption = None,
 ) -> None:
     """Store each changed target of a reviewed XLIFF/PO file in the memory as the reviewer's edit, or the
@@ -264,8 +280,8 @@ def import_command(
 
     bundle = load(file)
     if file.suffix.lower() == ".tmx":  # a translation memory's pairs, from this tool or another: reviewed text
-        config = load_checked_config(config_path)
-        with Memory(config.memory_path(memory_path)) as memory:
+        config = _config(config_path, [file])
+        with Memory(_memory_file(config, memory_path, [file])) as memory:
             stored, unchanged, conflicts = memory.store_human(bundle.src, bundle.tgt, [(u.source, u.target) for u in bundle.units if u.target.strip()], reviewer or f"tmx:{file.name}", f"tmx:{file.name}")
         for source_text in conflicts:
             print(f"conflict (already reviewed with another text, kept): {source_text[:80]!r}")
@@ -274,8 +290,8 @@ def import_command(
     who = reviewer or bundle.reviewer
     if not who:
         raise UserError(f"{file} names no reviewer (PO Last-Translator, XLIFF phase contact-name): pass --reviewer NAME")
-    config = load_checked_config(config_path)
-    with Memory(config.memory_path(memory_path)) as memory:
+    config = _config(config_path, [file])
+    with Memory(_memory_file(config, memory_path, [file])) as memory:
         result = import_bundle(memory, bundle, who)
     for conflict in result.conflicts:
         print(f"conflict: {conflict}")
@@ -290,8 +306,8 @@ def _adopt(file: Path, source: Path | None, reviewer: str | None, src: str | Non
 
     if source is None:
         raise UserError(f"{file} is a translation: give its source with --source NAME.en.md")
-    config = load_checked_config(config_path)
-    with Memory(config.memory_path(memory_path)) as memory:
+    config = _config(config_path, [file])
+    with Memory(_memory_file(config, memory_path, [file])) as memory:
         result = adopt(file, source, memory, config, reviewer or f"human:{file.name}", language_tag(src).lang if src else None, language_tag(to).lang if to else None)
     for source_text in result.conflicts:
         print(f"conflict (already reviewed with another text, kept): {source_text[:80]!r}")
@@ -439,10 +455,11 @@ def _review(paths: list[Path], to: str, src: str | None, memory: Path | None, co
     """The review of ``paths`` into ``to`` from the memory (no model), shared by `review` and `report`."""
     from pipeline.review.view import Review
 
-    config = load_checked_config(config_path)
+    config = _config(config_path, paths)
     if "," in to:
         raise UserError(f"--to {to!r}: give one target language code, e.g. --to pt")
-    return Review(paths, language_tag(to).lang, config, config.memory_path(memory), language_tag(src).lang if src else None)
+    memory_file = _memory_file(config, memory, paths)
+    return Review(paths, language_tag(to).lang, config, memory_file, language_tag(src).lang if src else None)
 
 
 @app.command("review")
@@ -479,6 +496,57 @@ def report_command(
         written = write_report(review, out)
     if written != "-":
         err.print(f"{path} -> {written}", highlight=False)
+
+
+@app.command("info")
+def info_command(
+    path: Annotated[Path, typer.Argument(help="A page or folder (default: the current folder).")] = Path("."),
+    to: Annotated[str, typer.Option("--to", help="Target language, for the project's glossary.")] = "pt",
+    memory_path: MemoryOption = None,
+    config_path: ConfigOption = None,
+    dialect: DialectOption = None,
+) -> None:
+    """Which config, glossaries, memory, cache and dialect a run on PATH would use, and why."""
+    from pipeline import cache
+    from pipeline.config import home_reason, project_home
+    from pipeline.document.dialects import detect_dialect
+    from pipeline.terms.glossary import project_glossary_dir
+
+    if not path.exists():
+        raise UserError(f"{path}: no such file or folder")
+    if config_path:
+        config_why = "from --config"
+    else:
+        config_why = home_reason(project_home(path)) if project_config([path]) else "shipped default"
+    config = with_dialect(_config(config_path, [path]), dialect)
+    page = path / "index.md" if path.is_dir() else path  # a page of the folder, for what is found above it
+    lines = [("config", config.source, config_why)]
+    if config.translate.glossary_dir:
+        glossaries = config.resolve(config.translate.glossary_dir)
+        found = "" if glossaries.is_dir() else "; not found"
+        lines.append(("glossaries", glossaries, f"translate.glossary_dir of {config.source}{found}"))
+    else:
+        lines.append(("glossaries", "none", "translate.glossary_dir is empty"))
+    tgt = language_tag(to).lang
+    own = project_glossary_dir(page, "", tgt)
+    own_why = f"{'the nearest' if own else 'no'} glossaries/ above the page with {tgt} terms"
+    lines.append(("project glossaries", own or "none", own_why))
+    lines.append(("memory", *config.memory_choice(memory_path, [path])))
+    cache_variables = ("PIPELINE_CACHE_DIR", "XDG_CACHE_HOME")
+    cache_why = next((f"from ${name}" for name in cache_variables if os.environ.get(name)), "default")
+    lines.append(("cache", cache.directory(), cache_why))
+    chosen = page_dialect(config.segment.dialect, page)
+    if dialect is not None and dialect.strip().lower() != "auto":
+        dialect_why = "from --dialect"
+    elif config.segment.dialect.strip().lower() != "auto":
+        dialect_why = f"segment.dialect of {config.source}"
+    elif detect_dialect(page) is not None:
+        dialect_why = "detected from the project's files above the page"
+    else:
+        dialect_why = "no toolchain's project file above the page"
+    lines.append(("dialect", chosen.name, dialect_why))
+    for name, value, why in lines:
+        print(f"{name}: {value} ({why})")
 
 
 @app.command("check")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -13,6 +14,11 @@ from pipeline.errors import UserError
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.toml"
 CI_CONFIG = DEFAULT_CONFIG.with_name("ci.toml")  # what `pipeline check` and `pipeline.check` read by default
+SHIPPED_GLOSSARIES = DEFAULT_CONFIG.parent.parent / "glossaries"
+PROJECT_CONFIG = "pipeline.toml"  # a project's own settings, at its root; it marks the project's home
+MEMORY_FOLDER = ".pipeline"  # the project's memory folder, beside its pipeline.toml or .git
+APP_NAME = "newsletter-pipeline"  # the user data directory's name (platformdirs)
+Inputs = Iterable["str | Path | None"]  # a run's input files or folders; None or "-" is stdin
 
 
 class _Section(BaseModel):
@@ -68,7 +74,9 @@ class TranslateConfig(_Section):
 
 
 class MemoryConfig(_Section):
-    path: str = ".pipeline/memory.sqlite"  # relative to the project root; PIPELINE_MEMORY overrides
+    # Relative to the config's project root. Unset (or set in a shipped config): the input's project
+    # home's .pipeline/memory.sqlite, else the user data directory's (Config.memory_choice).
+    path: str | None = None
     commit_every: int = Field(32, ge=1)  # distinct source segments translated between two commits
     fuzzy: float = Field(75.0, ge=0, le=100)  # a reviewed translation of a sentence this similar (percent) is offered
 
@@ -191,15 +199,84 @@ class Config(_Section):
     def engine_for(self, src: str, tgt: str) -> str:
         return self.translate.engines.get(f"{src}-{tgt}", self.translate.engines.get("default", "marian"))
 
-    def memory_path(self, override: str | Path | None = None) -> Path:
-        """The translation memory file: ``override`` (--memory), else $PIPELINE_MEMORY, else memory.path."""
-        chosen = override or os.environ.get("PIPELINE_MEMORY")
-        return Path(chosen).resolve() if chosen else self.resolve(self.memory.path)
+    def memory_path(self, override: str | Path | None = None, inputs: Inputs = ()) -> Path:
+        """The translation memory file for a run on ``inputs`` (see ``memory_choice``)."""
+        return self.memory_choice(override, inputs)[0]
+
+    def memory_choice(self, override: str | Path | None = None, inputs: Inputs = ()) -> tuple[Path, str]:
+        """The memory file and why: ``override`` (--memory), else $PIPELINE_MEMORY, else memory.path of a
+        user's own config, else the first input's project home, else the user data directory."""
+        if override:
+            return Path(override).resolve(), "from --memory"
+        if chosen := os.environ.get("PIPELINE_MEMORY"):
+            return Path(chosen).resolve(), "from $PIPELINE_MEMORY"
+        if self.memory.path and not self.shipped:
+            return self.resolve(self.memory.path), f"memory.path of {self.source or 'the config'}"
+        if (first := first_input(inputs)) is not None and (home := project_home(first)) is not None:
+            return home / MEMORY_FOLDER / "memory.sqlite", home_reason(home)
+        return user_data_dir() / "memory.sqlite", "user data directory"
+
+    @property
+    def shipped(self) -> bool:
+        """Whether this is one of the configs shipped with the pipeline (configs/default.toml, ci.toml)."""
+        return self.source is not None and self.source in (DEFAULT_CONFIG, CI_CONFIG)
 
     def resolve(self, path: str) -> Path:
-        """A path from the config, relative to the project root (the config's parent folder)."""
-        root = self.source.parent.parent if self.source else Path.cwd()
+        """A path from the config, relative to its project root: a pipeline.toml's own folder, else the
+        parent of the config's folder (configs/default.toml: the checkout); no file: the current one."""
+        if self.source is None:
+            root = Path.cwd()
+        else:
+            root = self.source.parent if self.source.name == PROJECT_CONFIG else self.source.parent.parent
         return (root / path).resolve()
+
+
+def project_home(path: str | Path) -> Path | None:
+    """The nearest folder at or above ``path`` that has a pipeline.toml or a .git: its project's home."""
+    path = Path(path).resolve()
+    start = path if path.is_dir() else path.parent
+    for folder in (start, *start.parents):
+        if (folder / PROJECT_CONFIG).is_file() or (folder / ".git").exists():
+            return folder
+    return None
+
+
+def home_reason(home: Path) -> str:
+    """Why a setting comes from the project at ``home``: "project home /x (has .git)"."""
+    return f"project home {home} (has {PROJECT_CONFIG if (home / PROJECT_CONFIG).is_file() else '.git'})"
+
+
+def first_input(inputs: Inputs) -> Path | None:
+    """The first input that is a file or folder (not stdin: None or "-")."""
+    return next((Path(p) for p in inputs if p is not None and str(p) != "-"), None)
+
+
+def project_config(inputs: Inputs) -> Path | None:
+    """The pipeline.toml of the first input's project home, if it has one."""
+    home = project_home(first) if (first := first_input(inputs)) is not None else None
+    return home / PROJECT_CONFIG if home is not None and (home / PROJECT_CONFIG).is_file() else None
+
+
+def user_data_dir() -> Path:
+    """The user's data directory for the pipeline (platformdirs: ~/.local/share/newsletter-pipeline)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def prepare_memory_folder(path: Path) -> Path:
+    """Create the folder of the memory file ``path``; a new .pipeline/ folder gets a .gitignore of
+    ``*``, so that the memory is never committed by accident. Returns ``path``."""
+    folder = path.parent
+    if folder.name == MEMORY_FOLDER and not folder.exists():
+        try:
+            folder.mkdir(parents=True)
+            (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        except FileExistsError:  # another process made it first
+            pass
+        except OSError as error:
+            raise UserError(f"cannot create the memory folder {folder}: {error.strerror}") from None
+    return path
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -213,6 +290,9 @@ def load_config(path: Path | None = None) -> Config:
         raise UserError(f"cannot read config {path}: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise UserError(f"config {path} is not valid TOML: {error}") from None
+    if path.name == PROJECT_CONFIG and isinstance(section := data.setdefault("translate", {}), dict):
+        # a project's settings keep the shipped glossary unless they name one (its glossaries/ adds to it)
+        section.setdefault("glossary_dir", str(SHIPPED_GLOSSARIES))
     try:
         return Config(**data, source=path.resolve())
     except ValidationError as error:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.cache import fingerprint
-from pipeline.config import CI_CONFIG, Config, load_config
+from pipeline.config import CI_CONFIG, Config, load_config, prepare_memory_folder
 from pipeline.document.dialects import dialect_named, page_dialect
 from pipeline.document.export import output_path, render
 from pipeline.document.layout import translation_path
@@ -235,25 +235,33 @@ class Pipeline:
     >>> nlp = Pipeline()                                   # configs/default.toml, the default memory
     >>> result = nlp.translate("Thank you for reading.", to="pt")
     >>> result.text, result.segments[0].flags               # ('Obrigado por ler.', [])
+
+    The memory is ``memory``, else $PIPELINE_MEMORY, else a user config's memory.path, else, for a
+    file, its project home's ``.pipeline/memory.sqlite``; else the user data directory's.
     """
 
     def __init__(self, config: Config | str | Path | None = None, memory: str | Path | None = None, engine: str | None = None):
         self.config = config if isinstance(config, Config) else load_checked_config(Path(config) if config else None)
         self.engines = Engines(self.config, engine)
-        self.memory_path = self.config.memory_path(memory)
+        self.memory_override = memory
+        self.memory_path = self.config.memory_path(memory)  # for texts; a file's may be its project's
+
+    def memory_for(self, path: str | Path | None = None) -> Path:
+        """The memory file a translation of ``path`` (None: a text) uses, its folder ready."""
+        return prepare_memory_folder(self.config.memory_path(self.memory_override, [path]))
 
     def translate(self, text: str, to: str, src: str | None = None, *, backcheck: bool = True) -> Translation:
         """Translate a Markdown (or plain) ``text`` into ``to`` (a language tag: "pt", "pt-BR");
         ``src`` is detected when not given. Nothing is written but the memory."""
         target = language_tag(to)
-        with Memory(self.memory_path) as memory:
+        with Memory(self.memory_for(None)) as memory:
             return run_job(Job(None, target.lang, target.tag), self.config, self.engines, language_tag(src).lang if src else None, None, memory, text=text, check=backcheck and self.config.backcheck.enabled)
 
     def translate_file(self, path: str | Path, to: str, src: str | None = None, *, out: str | Path | None = None, overwrite: bool = False, bilingual: bool = False, backcheck: bool = True) -> Translation:
         """Translate the issue at ``path`` and write it as the command line does: ``NAME.TO.md`` next to it
         (never over an existing file unless ``overwrite``) or in the directory ``out``, with its report."""
         target = language_tag(to)
-        with Memory(self.memory_path) as memory:
+        with Memory(self.memory_for(path)) as memory:
             return run_job(
                 Job(Path(path), target.lang, target.tag), self.config, self.engines, language_tag(src).lang if src else None,
                 str(out) if out is not None else None, memory, bilingual=bilingual, check=backcheck and self.config.backcheck.enabled, overwrite=overwrite,
