@@ -222,3 +222,15 @@ def test_a_translated_tab_title_and_front_matter_data_are_no_syntax_errors():
     assert not [f.message for f in result.findings if f.check == "syntax"]
     result = check_text(source, translation.replace('=== "Simples"', "Simples"), gate_config("mkdocs"), None, "en", "pt")
     assert [f.line for f in result.findings if f.check == "syntax" and f.severity == "error"] == [8]
+
+
+def test_text_in_braces_may_be_translated_outside_mdx_and_code_spans_are_no_syntax():
+    from pipeline.quality.gate import check_text
+
+    source = "## {verb} {object} {#verb-object}\n\nName spans `{verb} {object}`, as in `{url.path=/checkout}`.\n"
+    translation = "## {verbo} {objeto} {#verb-object}\n\nNomeie spans `{verbo} {objeto}`, como em `{url.path=/checkout}`.\n"
+    result = check_text(source, translation, gate_config("hugo"), None, "en", "pt")
+    assert not [f.message for f in result.findings if f.check == "syntax"]
+    mdx = "Use {props.title} in the page.\n"
+    result = check_text(mdx, "Use {titulo} na página.\n", gate_config("starlight"), None, "en", "pt")
+    assert [f.source for f in result.findings if f.check == "syntax" and f.severity == "error"] == ["{props.title}"]  # MDX: JavaScript

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import glob
 import re
+from collections import Counter
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -133,6 +134,8 @@ def skeleton(document: Document, dialect: Dialect) -> list[tuple[str, str, int, 
     body = next((b.end for b in document.blocks if b.kind == "front_matter"), 0)  # front matter is data, not Markdown
     found = []
     for syntax in dialect.scan(text):
+        if syntax.what == "expression" and not dialect.expressions:
+            continue  # text in braces ("the {verb} {object} format"): a translator may translate it
         if syntax.start >= body:
             key = _TITLE_AT_END.sub("", prose_values_hidden(syntax.skeleton(text))).strip()
             if syntax.what == "import or export line":  # the same statement in JavaScript: 'x' or "x", with or without ;
@@ -148,21 +151,46 @@ def _syntax_findings(source: Document, translation: Document, dialect: Dialect, 
     cut, unless ``gate.syntax_omissions`` allows it) and syntax the translation adds (a warning); titles and
     props inside syntax are prose and may differ; so does indentation."""
     wanted, have = skeleton(source, dialect), skeleton(translation, dialect)
+    # imports may come in any order (the same module); the rest of the syntax in the order of the page
+    imports = Counter(key for what, key, _, _ in wanted if what == "import or export line") - Counter(key for what, key, _, _ in have if what == "import or export line")
+    unmatched = Counter(key for what, key, _, _ in have if what == "import or export line") - Counter(key for what, key, _, _ in wanted if what == "import or export line")
+    missing, added = [], []
+    for piece in wanted:
+        if piece[0] == "import or export line" and imports[piece[1]] > 0:
+            imports[piece[1]] -= 1
+            missing.append(piece)
+    for piece in have:
+        if piece[0] == "import or export line" and unmatched[piece[1]] > 0:
+            unmatched[piece[1]] -= 1
+            added.append(piece)
+    wanted = [piece for piece in wanted if piece[0] != "import or export line"]
+    have = [piece for piece in have if piece[0] != "import or export line"]
     matcher = SequenceMatcher(None, [(what, key) for what, key, _, _ in wanted], [(what, key) for what, key, _, _ in have], autojunk=False)
-    found, suppressed = [], []
-    rules = config.gate.syntax_omissions
     for operation, a_start, a_end, b_start, b_end in matcher.get_opcodes():
         if operation in ("delete", "replace"):
-            for what, _, line, written in wanted[a_start:a_end]:
-                finding = Finding("syntax", "error", f"the {what} `{written}` of source line {line} is missing from the translation: keep it as it is", result.source, line, source=written)
-                rule = next((n for n, r in enumerate(rules, 1) if r.allows(written, result.tgt)), None)
-                if rule is None:
-                    found.append(finding)
-                else:
-                    suppressed.append(Suppressed(finding, f"{rules[rule - 1].reason} (gate.syntax_omissions[{rule}])", f"gate.syntax_omissions[{rule}]"))
+            missing += wanted[a_start:a_end]
         if operation in ("insert", "replace"):
-            for what, _, line, written in have[b_start:b_end]:
-                found.append(Finding("syntax", "warning", f"the {what} `{written}` is not in the source: check it belongs here", result.translation, line, target=written))
+            added += have[b_start:b_end]
+    found, suppressed = [], []
+    moved = {}  # a piece "missing" where the sequences differ but found elsewhere in the translation: moved
+    for piece in list(missing):
+        partner = next((other for other in added if other[:2] == piece[:2]), None)
+        if partner is not None:
+            missing.remove(piece)
+            added.remove(partner)
+            moved[piece] = partner
+    for (what, _, line, written), (_, _, at, _) in sorted(moved.items(), key=lambda pair: pair[0][2]):
+        found.append(Finding("syntax", "warning", f"the {what} `{written}` of source line {line} is at line {at} of the translation, in another order: check the page follows the source", result.translation, at, source=written))
+    rules = config.gate.syntax_omissions
+    for what, _, line, written in sorted(missing, key=lambda piece: piece[2]):
+        finding = Finding("syntax", "error", f"the {what} `{written}` of source line {line} is missing from the translation: keep it as it is", result.source, line, source=written)
+        rule = next((n for n, r in enumerate(rules, 1) if r.allows(written, result.tgt)), None)
+        if rule is None:
+            found.append(finding)
+        else:
+            suppressed.append(Suppressed(finding, f"{rules[rule - 1].reason} (gate.syntax_omissions[{rule}])", f"gate.syntax_omissions[{rule}]"))
+    for what, _, line, written in sorted(added, key=lambda piece: piece[2]):
+        found.append(Finding("syntax", "warning", f"the {what} `{written}` is not in the source: check it belongs here", result.translation, line, target=written))
     return found, suppressed
 
 

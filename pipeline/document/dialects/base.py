@@ -75,6 +75,7 @@ class Lines:
 
 
 Rule = Callable[[Lines], Iterable[Syntax]]
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 
 
 def is_prose_label(value: str) -> bool:
@@ -108,7 +109,10 @@ def span_rule(pattern: str, what: str | Callable[[re.Match], str], prose: Callab
 
     def rule(lines: Lines) -> Iterator[Syntax]:
         for line in lines.prose():
+            code = [m.span() for m in _CODE_SPAN.finditer(line.text)] if "`" in line.text else []
             for match in regex.finditer(line.text):
+                if any(a <= match.start() < b for a, b in code):
+                    continue  # inside inline code: code, kept as such
                 inner = tuple((line.start + a, line.start + b) for a, b in (prose(match) if prose else ()))
                 name = what(match) if callable(what) else what
                 yield Syntax(line.start + match.start(), line.start + match.end(), name, inner)
@@ -168,9 +172,11 @@ def _brace_kind(match: re.Match) -> str:
         return "comment"
     if re.match(r"\{[ \t]*#", token):
         return "heading anchor"
-    if re.fullmatch(r"\{[\w-]+\}", token):
+    if re.fullmatch(r"\{[\w-]+\}", token) and match.string[match.end() : match.end() + 1] == "`":
         return "role"
-    return "attribute list"
+    if re.match(r"\{[ \t]*(?::|\.[\w-]|[\w-]+=)", token):
+        return "attribute list"
+    return "expression"  # MDX's JavaScript; elsewhere text in braces, kept as it is but no syntax a translation must keep
 
 
 braces = span_rule(_BRACES.pattern, _brace_kind, lambda m: prose_attributes(m.string, m.start(), m.end()))
@@ -189,6 +195,7 @@ class Dialect:
     # each line's text a suffix of the page's line, so offsets map back.
     parse_view: Callable[[str, Lines], str] | None = None
     front_matter_keys: tuple[str, ...] = ()  # front matter values that are prose, beyond the config's
+    expressions: bool = False  # `{...}` is code (MDX's JavaScript) that a translation keeps, not text in braces
 
     def scan(self, text: str, lines: Lines | None = None) -> list[Syntax]:
         """Every syntax of the page, in order, none inside another."""

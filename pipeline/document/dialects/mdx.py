@@ -54,10 +54,10 @@ ASIDE = line_rule(
 
 MDX_RULES = (esm, components)
 
-MDX = Dialect("mdx", "MDX (React-style docs)", project_files=("next.config.js", "next.config.mjs", "next.config.ts"), rules=MDX_RULES, front_matter_keys=("description",))
+MDX = Dialect("mdx", "MDX (React-style docs)", project_files=("next.config.js", "next.config.mjs", "next.config.ts"), rules=MDX_RULES, front_matter_keys=("description",), expressions=True)
 DOCUSAURUS = Dialect(
     "docusaurus", "Docusaurus (MDX)",
     project_files=("docusaurus.config.js", "docusaurus.config.ts", "docusaurus.config.mjs"), rules=(*MDX_RULES, ASIDE),
-    front_matter_keys=("description", "sidebar_label"),
+    front_matter_keys=("description", "sidebar_label"), expressions=True,
 )
-STARLIGHT = Dialect("starlight", "Astro Starlight (MDX)", project_files=("astro.config.mjs", "astro.config.ts", "astro.config.js"), rules=(*MDX_RULES, ASIDE), front_matter_keys=("description",))
+STARLIGHT = Dialect("starlight", "Astro Starlight (MDX)", project_files=("astro.config.mjs", "astro.config.ts", "astro.config.js"), rules=(*MDX_RULES, ASIDE), front_matter_keys=("description",), expressions=True)
