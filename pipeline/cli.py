@@ -282,7 +282,7 @@ def import_command(
     if file.suffix.lower() == ".tmx":  # a translation memory's pairs, from this tool or another: reviewed text
         config = _config(config_path, [file])
         with Memory(_memory_file(config, memory_path, [file])) as memory:
-            stored, unchanged, conflicts = memory.store_human(bundle.src, bundle.tgt, [(u.source, u.target) for u in bundle.units if u.target.strip()], reviewer or f"tmx:{file.name}", f"tmx:{file.name}")
+            stored, unchanged, conflicts, _ = memory.store_human(bundle.src, bundle.tgt, [(u.source, u.target) for u in bundle.units if u.target.strip()], reviewer or f"tmx:{file.name}", f"tmx:{file.name}")
         for source_text in conflicts:
             print(f"conflict (already reviewed with another text, kept): {source_text[:80]!r}")
         err.print(f"{file} ({bundle.src}->{bundle.tgt}): {stored} pair(s) stored as reviewed text, {unchanged} already there, {len(conflicts)} conflict(s)", highlight=False, soft_wrap=True)
@@ -311,9 +311,11 @@ def _adopt(file: Path, source: Path | None, reviewer: str | None, src: str | Non
         result = adopt(file, source, memory, config, reviewer or f"human:{file.name}", language_tag(src).lang if src else None, language_tag(to).lang if to else None)
     for source_text in result.conflicts:
         print(f"conflict (already reviewed with another text, kept): {source_text[:80]!r}")
+    for source_text, texts in result.differing.items():
+        print(f"translated in {len(texts)} ways in {file.name}, each kept at its place (none replaces the others): {source_text[:80]!r} -> {', '.join(repr(t[:60]) for t in texts)}")
     for line, text in result.unpaired:
         print(f"{source}:{line}: not paired sentence for sentence, not stored: {' '.join(text.split())[:80]!r}")
-    err.print(f"{file} ({result.src}->{result.tgt}): {result.stored} sentence(s) stored as reviewed text, {result.unchanged} already there, {len(result.unpaired)} not paired, {len(result.conflicts)} conflict(s)", highlight=False, soft_wrap=True)
+    err.print(f"{file} ({result.src}->{result.tgt}): {result.stored} sentence(s) stored as reviewed text, {result.unchanged} already there, {len(result.unpaired)} not paired, {len(result.conflicts)} conflict(s), {len(result.differing)} translated in several ways", highlight=False, soft_wrap=True)
     raise typer.Exit(1 if result.conflicts else 0)
 
 

@@ -54,7 +54,11 @@ def test_a_corpus_translation_is_published_for_every_aligned_sentence(tmp_path):
         result = adopt(human, source, memory, nlp.config, "volunteers")
     assert result.stored >= 90 and len(result.unpaired) <= 5
     published = nlp.translate_file(source, to="pt", out=tmp_path / "out", backcheck=False)
-    assert sum(1 for s in published.segments if (s.origin or "").startswith("review:")) == result.stored
+    at = {(s.start, s.end): s for s in published.segments}
+    assert all(at[place].target == text for place, text in result.placed.items())  # each where the volunteers put it
+    assert result.differing == {"source": ["Fonte", "fonte", "source"]}  # a figure's "source": listed, none winning for all
+    others = [s for s in published.segments if (s.start, s.end) not in result.placed and (s.origin or "").startswith("review:")]
+    assert all(f.check == "alternatives" for s in others for f in s.flags)
 
 
 def test_a_tmx_export_re_imports_to_the_same_memory_contents(tmp_path, monkeypatch, capsys, memory_path):

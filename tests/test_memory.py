@@ -165,7 +165,7 @@ def test_a_version_1_memory_is_migrated_and_its_translations_judged_again(tmp_pa
         again = fresh("Hello world.\n")
         memory.recall(again, "pt", "engine:a")
         assert again.segments[0].checked == "judged"
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
 
 
 def test_prepared_documents_round_trip_and_are_keyed(memory):

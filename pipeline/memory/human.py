@@ -18,6 +18,7 @@ from pipeline.document.segment import segment
 from pipeline.errors import UserError
 from pipeline.files import read_source
 from pipeline.lang.detect import tagged_language
+from pipeline.memory.context import contexts
 from pipeline.memory.store import Memory
 from pipeline.quality.align import align
 
@@ -31,6 +32,8 @@ class Adopted:
     stored: int = 0
     unchanged: int = 0
     conflicts: list[str] = field(default_factory=list)  # sources already reviewed with another text
+    differing: dict[str, list[str]] = field(default_factory=dict)  # sources the file translates in several ways: each kept at its place
+    placed: dict[tuple[int, int], str] = field(default_factory=dict)  # (start, end) of a stored source sentence -> its human text
     unpaired: list[tuple[int, str]] = field(default_factory=list)  # (source line, text) not paired one to one
 
 
@@ -47,14 +50,17 @@ def adopt(translation: Path, source: Path, memory: Memory, config: Config, revie
     alignment = align(source_doc, translation_doc)
     sentences = {s.source for s in source_doc.segments}
     result = Adopted(source_doc.src_lang, translation_doc.src_lang)
-    pairs = []
+    pairs, places = [], []
+    by_position = {(s.start, s.end): c for s, c in zip(source_doc.segments, contexts(source_doc))}
     for unit in alignment.document.segments:
         line = line_of(source_doc.text, unit.start)
         if unit.target is None:
             result.unpaired.append((line, unit.source))
-        elif unit.source in sentences and unit.target.strip() and "\n\n" not in unit.target.strip():  # one paragraph for one sentence
+        elif unit.source in sentences and unit.target.strip() and "\n\n" not in unit.target.strip() and (unit.start, unit.end) in by_position:  # one paragraph for one sentence
             pairs.append((unit.source, unit.target))
+            places.append(by_position[(unit.start, unit.end)])
+            result.placed[(unit.start, unit.end)] = unit.target
         else:
             result.unpaired.append((line, unit.source))
-    result.stored, result.unchanged, result.conflicts = memory.store_human(result.src, result.tgt, pairs, reviewer, f"human:{translation.name}")
+    result.stored, result.unchanged, result.conflicts, result.differing = memory.store_human(result.src, result.tgt, pairs, reviewer, f"human:{translation.name}", places)
     return result

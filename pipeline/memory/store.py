@@ -26,6 +26,7 @@ from pathlib import Path
 from pipeline.cache import in_chunks
 from pipeline.document.record import Document, Flag, Segment
 from pipeline.errors import UserError
+from pipeline.memory.context import Context, Stored, choose, contexts, shown
 
 BUSY_TIMEOUT_S = 30  # how long a write waits for another process's transaction
 
@@ -72,6 +73,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             issue TEXT NOT NULL, tgt TEXT NOT NULL, key TEXT NOT NULL, document TEXT NOT NULL,
             summary_key TEXT, summary TEXT,
             PRIMARY KEY (issue, tgt)
+        ) WITHOUT ROWID""",
+    ),
+    (  # 2 -> 3: human translations where they stand (memory/context.py), so one "source" is not every "source"
+        """CREATE TABLE human_context (
+            src TEXT NOT NULL, tgt TEXT NOT NULL, source TEXT NOT NULL,
+            document TEXT NOT NULL, kind TEXT NOT NULL, previous TEXT NOT NULL, next TEXT NOT NULL,
+            text TEXT NOT NULL, reviewer TEXT NOT NULL, stored_at TEXT NOT NULL,
+            PRIMARY KEY (src, tgt, source, document, kind, previous, next)
         ) WITHOUT ROWID""",
     ),
 )
@@ -135,6 +144,25 @@ def _store_review(db: sqlite3.Connection, row: tuple) -> None:
         row,
     )
     db.execute("INSERT INTO review_log (src, tgt, source, status, text, reviewer, reviewed_at, revision, model, target) VALUES (?,?,?,?,?,?,?,?,?,?)", row)
+
+
+def _placed(segment: Segment, candidates: list[Stored], here: Context, entry: Entry | None) -> bool:
+    """Fill ``segment`` from the human translations stored with their contexts, where they decide: the one
+    stored at this very place, else (no reviewed text for the source) the best-fitting one. Where they
+    disagree, the others are offered in a warning. False: the reviewed entry (or the machine) decides."""
+    best, others, exact = choose(candidates, here)
+    reviewed = entry is not None and entry.reviewed
+    if not exact and reviewed:
+        others = [text for text in dict.fromkeys(c.text for c in candidates) if text != entry.final]
+        if others:
+            segment.flags.append(Flag("alternatives", "warning", f"the memory has other human translations of this sentence: {shown(others)}; the reviewed one is used"))
+        return False
+    segment.target, segment.origin, segment.status = best.text, f"review:{best.reviewer}", "edited"
+    segment.back, segment.scores, segment.lang, segment.flags, segment.checked = None, {}, None, [], None
+    if others:
+        where = "the one stored at this place" if exact else f"the one stored where the context fits best ({best.context.kind}, {best.context.document or 'a text'})"
+        segment.flags.append(Flag("alternatives", "warning", f"the memory has other human translations of this sentence: {shown(others)}; {where} is used"))
+    return True
 
 
 def issue_key(name: str) -> str:
@@ -312,9 +340,13 @@ class Memory:
         """
         with self._guard():
             found = self._effective(document.src_lang, tgt, [s.source for s in document.segments], model)
+            placed = self._in_context(document.src_lang, tgt, [s.source for s in document.segments])
         filled = 0
-        for segment in document.segments:
+        for segment, here in zip(document.segments, contexts(document)):
             entry = found.get(segment.source)
+            if segment.source in placed and _placed(segment, placed[segment.source], here, entry):
+                filled += 1
+                continue
             if entry is None:
                 continue
             segment.target = entry.final
@@ -392,15 +424,28 @@ class Memory:
             _store_review(db, (src, tgt, source, status, text, reviewer, _now(), current.revision + 1, current.model, current.target))
             return self._effective(src, tgt, [source], None)[source]
 
-    def store_human(self, src: str, tgt: str, pairs: list[tuple[str, str]], reviewer: str, origin: str) -> tuple[int, int, list[str]]:
-        """Store human translations ``(source, text)`` as reviewed text (``origin``: where they come from,
-        e.g. ``human:issue-05.pt.md``), in one transaction. Returns (stored, unchanged, conflicts): a source
-        already reviewed with another text is a conflict, listed and never overwritten."""
+    def store_human(
+        self, src: str, tgt: str, pairs: list[tuple[str, str]], reviewer: str, origin: str, contexts: list[Context] | None = None
+    ) -> tuple[int, int, list[str], dict[str, list[str]]]:
+        """Store human translations ``(source, text)`` (``origin``: where they come from, e.g.
+        ``human:issue-05.pt.md``), in one transaction, each at its place when ``contexts`` gives it.
+
+        A source translated one way throughout the pairs is stored as reviewed text, used wherever the
+        source stands; one translated in several ways is stored at each place only, never one text for all
+        (no last one wins). Returns (stored, unchanged, conflicts, differing): a source already reviewed
+        with another text is a conflict, listed and never overwritten; ``differing`` maps each source the
+        pairs translate in several ways to those ways."""
+        texts: dict[str, list[str]] = {}
+        for source, text in pairs:
+            texts.setdefault(source, []).append(text)
+        differing = {source: list(dict.fromkeys(found)) for source, found in texts.items() if len(set(found)) > 1}
         stored, unchanged, conflicts = 0, 0, []
         with self._guard(), self._write() as db:
-            current = self._effective(src, tgt, [source for source, _ in pairs], None)
-            for source, text in pairs:
-                entry = current.get(source)
+            current = self._effective(src, tgt, list(texts), None)
+            for source, found in texts.items():
+                if source in differing:
+                    continue
+                entry, text = current.get(source), found[0]
                 if entry is not None and entry.reviewed:
                     if entry.final == text:
                         unchanged += 1
@@ -409,7 +454,34 @@ class Memory:
                     continue
                 _store_review(db, (src, tgt, source, "edited", text, reviewer, _now(), (entry.revision if entry else 0) + 1, entry.model if entry else origin, entry.target if entry else text))
                 stored += 1
-        return stored, unchanged, conflicts
+            for (source, text), where in zip(pairs, contexts or ()):
+                if source in conflicts:
+                    continue  # reviewed with another text: that one stays, everywhere
+                key = (src, tgt, source, where.document, where.kind, where.previous, where.next)
+                row = db.execute(
+                    "SELECT text FROM human_context WHERE src = ? AND tgt = ? AND source = ? AND document = ? AND kind = ? AND previous = ? AND next = ?", key
+                ).fetchone()
+                if row is not None:
+                    if row[0] != text and source not in conflicts:
+                        conflicts.append(source)  # another text at this very place: kept, never replaced
+                    elif source in differing:
+                        unchanged += 1
+                    continue
+                db.execute("INSERT INTO human_context (src, tgt, source, document, kind, previous, next, text, reviewer, stored_at) VALUES (?,?,?,?,?,?,?,?,?,?)", (*key, text, reviewer, _now()))
+                stored += source in differing
+        return stored, unchanged, conflicts, differing
+
+    def _in_context(self, src: str, tgt: str, sources: list[str]) -> dict[str, list[Stored]]:
+        found: dict[str, list[Stored]] = {}
+        for chunk in in_chunks(list(dict.fromkeys(sources))):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT source, document, kind, previous, next, text, reviewer FROM human_context WHERE src = ? AND tgt = ? AND source IN ({marks}) ORDER BY stored_at",
+                [src, tgt, *chunk],
+            )
+            for source, document, kind, previous, next_, text, reviewer in rows:
+                found.setdefault(source, []).append(Stored(text, Context(document, kind, previous, next_), reviewer))
+        return found
 
     # -- what a re-run reuses ----------------------------------------------------------------
 
