@@ -432,9 +432,11 @@ class Memory:
 
         A source translated one way throughout the pairs is stored as reviewed text, used wherever the
         source stands; one translated in several ways is stored at each place only, never one text for all
-        (no last one wins). Returns (stored, unchanged, conflicts, differing): a source already reviewed
-        with another text is a conflict, listed and never overwritten; ``differing`` maps each source the
-        pairs translate in several ways to those ways."""
+        (no last one wins). Every pair is also kept at its place, where it is what is published; another
+        text already at that very place stays (a conflict, never overwritten). Returns (stored, unchanged,
+        conflicts, differing): ``differing`` maps each source translated in several ways (in the pairs, or
+        in them and the reviewed text) to those ways; without ``contexts`` (a TMX), a source reviewed with
+        another text is a conflict."""
         texts: dict[str, list[str]] = {}
         for source, text in pairs:
             texts.setdefault(source, []).append(text)
@@ -449,14 +451,14 @@ class Memory:
                 if entry is not None and entry.reviewed:
                     if entry.final == text:
                         unchanged += 1
+                    elif contexts is None:
+                        conflicts.append(source)  # no place to keep it at: the reviewed text stays
                     else:
-                        conflicts.append(source)
+                        differing[source] = [entry.final, text]  # the reviewed text stays; this one at its place
                     continue
                 _store_review(db, (src, tgt, source, "edited", text, reviewer, _now(), (entry.revision if entry else 0) + 1, entry.model if entry else origin, entry.target if entry else text))
                 stored += 1
             for (source, text), where in zip(pairs, contexts or ()):
-                if source in conflicts:
-                    continue  # reviewed with another text: that one stays, everywhere
                 key = (src, tgt, source, where.document, where.kind, where.previous, where.next)
                 row = db.execute(
                     "SELECT text FROM human_context WHERE src = ? AND tgt = ? AND source = ? AND document = ? AND kind = ? AND previous = ? AND next = ?", key
@@ -469,7 +471,7 @@ class Memory:
                     continue
                 db.execute("INSERT INTO human_context (src, tgt, source, document, kind, previous, next, text, reviewer, stored_at) VALUES (?,?,?,?,?,?,?,?,?,?)", (*key, text, reviewer, _now()))
                 stored += source in differing
-        return stored, unchanged, conflicts, differing
+        return stored, unchanged, list(dict.fromkeys(conflicts)), differing
 
     def _in_context(self, src: str, tgt: str, sources: list[str]) -> dict[str, list[Stored]]:
         found: dict[str, list[Stored]] = {}
