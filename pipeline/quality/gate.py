@@ -142,15 +142,24 @@ def skeleton(document: Document, dialect: Dialect) -> list[tuple[str, str, int, 
                 key = " ".join(key.replace("'", '"').removesuffix(";").split())
             elif syntax.what in ("attribute list", "heading anchor"):  # `{ #id }` is `{#id}`, `{ .a .b}` is `{.a .b}`
                 key = "{" + " ".join(key[1:-1].split()) + "}"
+            elif syntax.what == "component tag":  # `<Card title="x"/>` is `<Card title="x" />`
+                key = re.sub(r"\s*(/?>)$", r" \1", " ".join(key.split()))
             found.append((syntax.what, key, line_of(text, syntax.start), _TITLE_AT_END.sub("", prose_values_hidden(syntax.skeleton(text))).strip()))
     return found
+
+
+def _localized(pieces: list[tuple[str, str, int, str]], lang: str) -> list[tuple[str, str, int, str]]:
+    """The pieces with a path's language segment ("/en/", "ja/recipes") as {lang}: a site's pages link to their own language."""
+    segment = re.compile(rf"(?<![\w-]){re.escape(lang)}(?:-[a-z]{{2,4}})?(?=/)", re.I)
+    return [(what, segment.sub("{lang}", key), line, written) for what, key, line, written in pieces]
 
 
 def _syntax_findings(source: Document, translation: Document, dialect: Dialect, result: PairResult, config: Config) -> tuple[list[Finding], list[Suppressed]]:
     """The toolchain syntax of the source that the translation lacks (an error: an anchor renamed, an include
     cut, unless ``gate.syntax_omissions`` allows it) and syntax the translation adds (a warning); titles and
     props inside syntax are prose and may differ; so does indentation."""
-    wanted, have = skeleton(source, dialect), skeleton(translation, dialect)
+    wanted = _localized(_localized(skeleton(source, dialect), result.src), result.tgt)
+    have = _localized(_localized(skeleton(translation, dialect), result.src), result.tgt)
     # imports may come in any order (the same module); the rest of the syntax in the order of the page
     imports = Counter(key for what, key, _, _ in wanted if what == "import or export line") - Counter(key for what, key, _, _ in have if what == "import or export line")
     unmatched = Counter(key for what, key, _, _ in have if what == "import or export line") - Counter(key for what, key, _, _ in wanted if what == "import or export line")

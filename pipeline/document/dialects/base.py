@@ -123,18 +123,29 @@ def span_rule(pattern: str, what: str | Callable[[re.Match], str], prose: Callab
 
 # Attribute values a site's translators translate: a title, alternative text, a caption... A `label`,
 # `header` or `text` of one word ("npm", "Go", "beta") names a thing and is kept.
-_PROSE_ATTRIBUTE = re.compile(r"""(?<![\w-])(title|alt|caption|description|summary|aria-label|placeholder|content|label|header|text)\s*=\s*(?:"([^"\n]*)"|'([^'\n]*)')""")
-_ALWAYS_PROSE = {"title", "alt", "caption", "description", "summary", "aria-label", "placeholder", "content"}
+_PROSE_ATTRIBUTE = re.compile(r"""(?<![\w-])(title|alt|caption|description|summary|aria-label|placeholder|content|cta|heading|subtitle|tagline|label|header|text)\s*=\s*(?:"([^"\n]*)"|'([^'\n]*)')""")
+_ALWAYS_PROSE = {"title", "alt", "caption", "description", "summary", "aria-label", "placeholder", "content", "cta", "heading", "subtitle", "tagline"}
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-# Any value of those attributes, which a translator may translate whatever it is (one word too)
-_ANY_PROSE_VALUE = re.compile(r"""((?<![\w-])(?:title|alt|caption|description|summary|aria-label|placeholder|content|label|header|text)\s*=\s*["'])[^"'\n]*(["'])""")
+# Attribute values a translator may translate: any but those that name code (a class, a path, a slot, a
+# type) or hold no word (a number, a colour)
+_ATTRIBUTE_VALUE = re.compile(r"""((?<![\w-])([\w:-]+)\s*=\s*(["']))([^"'\n]*)(\3)""")
+_PROSE_NAMES = {*_ALWAYS_PROSE, "label", "header", "text"}
+_CODE_NAMES = {"class", "classname", "id", "src", "href", "slot", "type", "value", "lang", "language", "style", "rel", "target", "for", "key", "ref"}
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
 def prose_values_hidden(markup: str) -> str:
-    """``markup`` (a tag, a shortcode) with the values of its prose attributes as "…": what a translation keeps."""
-    return _ANY_PROSE_VALUE.sub(r"\1…\2", markup)
+    """``markup`` (a tag, a shortcode) with the attribute values a translator may translate as "…": what a
+    translation keeps."""
+
+    def hidden(match: re.Match) -> str:
+        name, value = match.group(2).lower(), match.group(4)
+        prose = name in _PROSE_NAMES or (name not in _CODE_NAMES and _LETTERS.search(value) is not None and "/" not in value)
+        return f"{match.group(1)}…{match.group(5)}" if prose else match.group()
+
+    return _ATTRIBUTE_VALUE.sub(hidden, markup)
 
 
 def prose_attributes(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
