@@ -234,3 +234,13 @@ def test_text_in_braces_may_be_translated_outside_mdx_and_code_spans_are_no_synt
     mdx = "Use {props.title} in the page.\n"
     result = check_text(mdx, "Use {titulo} na página.\n", gate_config("starlight"), None, "en", "pt")
     assert [f.source for f in result.findings if f.check == "syntax" and f.severity == "error"] == ["{props.title}"]  # MDX: JavaScript
+
+
+def test_a_shortcode_over_several_lines_is_one_piece_of_syntax():
+    from pipeline.quality.gate import check_text
+
+    source = '{{< figure src="/img/a.png" caption="A diagram of the pipeline" >}}\n\nThe collector receives the data.\n'
+    translation = '{{< figure\n    src="/img/a.png"\n    caption="Um diagrama do pipeline" >}}\n\nO coletor recebe os dados.\n'
+    assert not [f for f in check_text(source, translation, gate_config("hugo"), None, "en", "pt").findings if f.check == "syntax"]
+    document = segment(translation, src_lang="pt", dialect=DIALECTS["hugo"])
+    assert [s.source for s in document.segments] == ["Um diagrama do pipeline", "O coletor recebe os dados."]

@@ -144,6 +144,8 @@ def skeleton(document: Document, dialect: Dialect) -> list[tuple[str, str, int, 
                 key = "{" + " ".join(key[1:-1].split()) + "}"
             elif syntax.what == "component tag":  # `<Card title="x"/>` is `<Card title="x" />`
                 key = re.sub(r"\s*(/?>)$", r" \1", " ".join(key.split()))
+            elif syntax.what == "shortcode":  # written on one line or over several
+                key = " ".join(key.split())
             found.append((syntax.what, key, line_of(text, syntax.start), _TITLE_AT_END.sub("", prose_values_hidden(syntax.skeleton(text))).strip()))
     return found
 

@@ -191,6 +191,15 @@ def _brace_kind(match: re.Match) -> str:
 
 
 braces = span_rule(_BRACES.pattern, _brace_kind, lambda m: prose_attributes(m.string, m.start(), m.end()))
+_LONG_SHORTCODE = re.compile(r"\{\{<(?:(?!>\}\}).){0,2000}?>\}\}|\{\{%(?:(?!%\}\}).){0,2000}?%\}\}", re.S)
+
+
+def long_shortcodes(lines: Lines) -> Iterator[Syntax]:
+    """Shortcodes written over several lines (``{{< figure\n  src="..." >}}``), outside code."""
+    text, code = lines.text, [(line.start, line.end) for line in lines if line.in_code]
+    for match in _LONG_SHORTCODE.finditer(text):
+        if "\n" in match.group() and not any(a <= match.start() <= b for a, b in code):
+            yield Syntax(match.start(), match.end(), "shortcode", tuple(prose_attributes(text, match.start(), match.end())))
 
 
 @dataclass(frozen=True)
@@ -211,7 +220,7 @@ class Dialect:
     def scan(self, text: str, lines: Lines | None = None) -> list[Syntax]:
         """Every syntax of the page, in order, none inside another."""
         lines = lines or Lines(text)
-        found = sorted((s for rule in (*self.rules, braces) for s in rule(lines)), key=lambda s: (s.start, -s.end))
+        found = sorted((s for rule in (*self.rules, long_shortcodes, braces) for s in rule(lines)), key=lambda s: (s.start, -s.end))
         kept: list[Syntax] = []
         for syntax in found:
             if kept and syntax.start < kept[-1].end:
