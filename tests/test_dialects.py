@@ -48,6 +48,16 @@ def translated(name: str, engine: str) -> tuple[str, str, object]:
     return text, render(document), document
 
 
+def rewritten(text: str, **options) -> str:
+    """``text`` segmented with ``options`` and translated by the word-rewriting engine."""
+    engines = Engines(load_config(), "rewriting")
+    engines._instances["rewriting"] = Rewriting()
+    document = segment(text, src_lang="en", **options)
+    protect(document)
+    translate(document, "pt", engines)
+    return render(document)
+
+
 def test_every_dialect_has_a_fixture_and_its_oracle():
     assert sorted(NAMES) == sorted(n for n in DIALECTS if n not in ("markdown", "mdx"))
     for name in NAMES:
@@ -145,12 +155,7 @@ def test_every_dialect_keeps_unknown_brace_constructs(text):
 
     constructs = re.findall(r"\{\{<.*?>\}\}|\{%.*?%\}|\{\{.*?\}\}|\{\*.*?\*\}|\{[^{}]*\}", text)
     for dialect in DIALECTS.values():
-        engines = Engines(load_config(), "rewriting")
-        engines._instances["rewriting"] = Rewriting()
-        document = segment(text, src_lang="en", dialect=dialect)
-        protect(document)
-        translate(document, "pt", engines)
-        out = render(document)
+        out = rewritten(text, dialect=dialect)
         assert out != text and all(out.count(c) == text.count(c) for c in constructs), (dialect.name, out)
 
 
@@ -200,12 +205,7 @@ def test_syntax_a_page_asks_translators_to_remove_is_declared_and_reported_as_su
 @pytest.mark.parametrize("code_comments", [False, True])
 def test_code_comments_are_translated_only_on_request_and_code_never(code_comments):
     text = '# Setup\n\n```python\n# Create the application first\napp = create_app()  # the default settings\ncolor = "#fff"  # not "# a comment" in a string\n```\n\n- Item:\n\n  ```js\n  // Load the module before anything else\n  import x from "y"; // x is the main export\n  ```\n'
-    engines = Engines(load_config(), "rewriting")
-    engines._instances["rewriting"] = Rewriting()
-    document = segment(text, src_lang="en", code_comments=code_comments)
-    protect(document)
-    translate(document, "pt", engines)
-    out = render(document)
+    out = rewritten(text, code_comments=code_comments)
     code_lines = ['app = create_app()  # ', 'color = "#fff"  # ', '  import x from "y"; // ']
     assert all(line in out for line in code_lines)
     comments = ["Create the application first", "the default settings", 'not "# a comment" in a string', "Load the module before anything else", "x is the main export"]
