@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+
 if TYPE_CHECKING:  # the modules load on first use: `import pipeline` stays fast
     from pipeline.quality.findings import PairResult
     from pipeline.run import Pipeline, Translation
@@ -38,14 +39,20 @@ def translate(text: str, to: str, src: str | None = None, *, engine: str | None 
     with ``target``, ``scores`` and ``flags``) and ``.report`` (the JSON report as a dict, None
     without ``backcheck``). Models load once per (config, memory, engine) in a process.
     """
-    return _pipeline(config, memory, engine).translate(text, to, src, backcheck=backcheck)
+    from pipeline.errors import api_errors  # (imported on use: `import pipeline` loads nothing else)
+
+    with api_errors():
+        return _pipeline(config, memory, engine).translate(text, to, src, backcheck=backcheck)
 
 
 def translate_file(path: str | Path, to: str, src: str | None = None, *, out: str | Path | None = None, overwrite: bool = False, bilingual: bool = False, engine: str | None = None, config: str | Path | None = None, memory: str | Path | None = None, backcheck: bool = True) -> Translation:
     """Translate the issue at ``path`` and write it as ``pipeline translate`` does: ``NAME.TO.md`` next to
     it (an existing file there is an error unless ``overwrite``) or in the directory ``out``, with its
     report ``NAME.TO.report.json``. Returns what ``translate`` returns, with ``.output``."""
-    return _pipeline(config, memory, engine).translate_file(path, to, src, out=out, overwrite=overwrite, bilingual=bilingual, backcheck=backcheck)
+    from pipeline.errors import api_errors  # (imported on use: `import pipeline` loads nothing else)
+
+    with api_errors():
+        return _pipeline(config, memory, engine).translate_file(path, to, src, out=out, overwrite=overwrite, bilingual=bilingual, backcheck=backcheck)
 
 
 def check(source: str | Path, translation: str | Path, src: str | None = None, to: str | None = None, *, config: str | Path | None = None, engine: str | None = None) -> PairResult:
@@ -54,7 +61,10 @@ def check(source: str | Path, translation: str | Path, src: str | None = None, t
     message and line of each), with the gate's configuration (configs/ci.toml) unless ``config``."""
     from pipeline.config import CI_CONFIG
 
-    return _pipeline(config or CI_CONFIG, None, engine).check(source, translation, src, to)
+    from pipeline.errors import api_errors  # (imported on use: `import pipeline` loads nothing else)
+
+    with api_errors():
+        return _pipeline(config or CI_CONFIG, None, engine).check(source, translation, src, to)
 
 
 @lru_cache(maxsize=8)

@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from pipeline.config import Config, Inputs, prepare_memory_folder, project_config
 from pipeline.document.dialects import page_dialect
@@ -22,7 +25,7 @@ from pipeline.errors import UserError
 from pipeline.files import limit_bytes, read_source, write_atomic
 from pipeline.lang.detect import LanguageTag, language_tag, tagged_language
 from pipeline.memory.store import Memory
-from pipeline.run import Job, load_checked_config, never_replace, run_jobs, with_dialect
+from pipeline.run import Job, check_destinations, load_checked_config, never_replace, run_jobs, with_dialect
 from pipeline.terms.protect import protect
 from pipeline.translation.route import Engines
 
@@ -146,9 +149,10 @@ def translate_command(
         raise UserError("--out - (stdout) takes a single input and a single target language")
     if as_json and (out == "-" or None in inputs and out is None):
         raise UserError("--json prints on stdout: write the translation to a file with --out DIR")
+    jobs = [Job(source, target.lang, target.tag, root=root, layout=layout if source is not None else None) for source in inputs for target in targets]
+    check_destinations(jobs, config, src, out, overwrite)  # an output folder that cannot be written: before any work
     stdin = sys.stdin.buffer.read(limit_bytes(config.segment.max_input_mb)) if None in inputs else None
     engines = Engines(config, engine)
-    jobs = [Job(source, target.lang, target.tag, root=root, layout=layout if source is not None else None) for source in inputs for target in targets]
     summaries, failures = [], []
     with Memory(_memory_file(config, memory_path, paths)) as memory, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True, disable=len(jobs) < 2) as progress:
         task = progress.add_task(_describe(jobs[0]), total=len(jobs))
@@ -158,8 +162,7 @@ def translate_command(
             if isinstance(done, UserError):  # one job's bad input or missing model: the others still run
                 if len(jobs) == 1:
                     raise done
-                failures.append((job, done))
-                err.print(f"error: {job.source or 'stdin'} -> {job.named}: {done}", highlight=False, markup=False, soft_wrap=True)
+                failures.append((job, done))  # listed once, in the closing table
                 continue
             summary = done.summary
             summaries.append(summary)
@@ -172,30 +175,135 @@ def translate_command(
                 err.print(f"{done.output} existed and differed: kept it as {done.backup}", highlight=False)
             if not as_json and summary["output"] != "-":
                 err.print(f"{summary['input']} ({summary['from']}) -> {summary['output']}: {summary['segments']} segments ({summary['from_memory']} from memory), {summary['seconds']:.1f}s")
-    if as_json:
-        print(json.dumps(summaries, ensure_ascii=False, indent=2))
+    if as_json:  # a failed job's entry has its full reason, which the table may shorten
+        failed = [{"input": str(job.source or "<stdin>"), "to": job.named, "error": str(error)} for job, error in failures]
+        print(json.dumps(summaries + failed, ensure_ascii=False, indent=2))
     elif any("checks" in summary for summary in summaries):
-        err.print(_checks_table(summaries))
+        err.print(_checks_table(summaries, err.width))
     if failures:
-        table = Table("input", "to", "why it failed (nothing was written for it)", title=f"{len(failures)} of {len(jobs)} translation(s) failed", title_justify="left")
-        for job, error in failures:
-            table.add_row(str(job.source or "stdin"), job.named, str(error))
-        err.print(table)
+        err.print(_failures_table(failures, len(jobs), err.width))
         raise typer.Exit(failures[0][1].exit_code)
 
 
-def _checks_table(summaries: list[dict]) -> Table:
-    """Segments, flagged segments and flags by reason, one row per output."""
-    table = Table("output", "segments", "flagged", "reasons", "back chrF", "language", title="back-check", title_justify="left")
+ROW_LINES = 3  # the most lines a row of a closing table takes
+_NARROWEST = 12  # no column of a closing table is squeezed below this (or what its cells need, if less)
+
+
+def _checks_table(summaries: list[dict], width: int = 80) -> Table:
+    """Segments, flagged segments and flags by reason, one row per output, in ``width`` columns."""
+    rows = []
     for summary in summaries:
         if checks := summary.get("checks"):
-            reasons = ", ".join(f"{name} {count}" for name, count in checks["by_check"].items()) or "-"
-            language = checks["language"] or "?"
+            reasons = [f"{name} {count}" for name, count in checks["by_check"].items()] or ["-"]
+            language = Text(checks["language"] or "?")
             if checks["document_flags"]:
-                language = f"[red]{language} (expected {summary['to']})[/red]"
+                language = Text(f"{language} (expected {summary['to']})", style="red")
             chrf = f"{checks['scores']['chrf']:.1f}" if "chrf" in checks["scores"] else "-"
-            table.add_row(Path(summary["report"] or summary["output"]).name, str(checks["segments"]), str(checks["flagged"]), reasons, chrf, language)
+            rows.append([summary["output"], str(checks["segments"]), str(checks["flagged"]), reasons, chrf, language])
+    columns = [
+        ("output", "path"), ("segments", "fixed"), ("flagged", "fixed"), ("reasons", "list"), ("back chrF", "fixed"), ("language", "fixed"),
+    ]
+    return _fitting_table("back-check", columns, rows, width)
+
+
+def _failures_table(failures: list[tuple[Job, UserError]], jobs: int, width: int = 80) -> Table:
+    """The failed jobs, each with its reason's first clauses (``--json`` has it whole), in ``width`` columns."""
+    rows = []
+    for job, error in failures:
+        reason = str(error)
+        if job.source is not None and reason.startswith(f"{job.source}: "):
+            reason = reason[len(f"{job.source}: ") :]  # the input column names the file
+        rows.append([str(job.source or "stdin"), job.named, reason])
+    columns = [("input", "path"), ("to", "fixed"), ("why it failed (nothing was written for it)", "text")]
+    return _fitting_table(f"{len(failures)} of {jobs} translation(s) failed", columns, rows, width)
+
+
+def _fitting_table(title: str, columns: list[tuple[str, str]], rows: list[list], width: int) -> Table:
+    """A table of ``rows`` in ``width`` columns whose rows take at most ``ROW_LINES`` lines, rich wrapping them.
+
+    "fixed" cells are shown whole; "path" cells shortened from the left (``…/guide/index.md``); "text" cells
+    cut to their first clauses and "list" cells (lists of strings) to their first items; the room left by
+    the fixed columns is shared between the others, each at least ``_NARROWEST`` wide where the terminal allows.
+    """
+
+    def needs(index: int, word: bool = False) -> int:  # the widest cell (word: the widest word), header's words too
+        header, kind = columns[index]
+        cells = [", ".join(row[index]) if kind == "list" else str(row[index]) for row in rows]
+        pieces = [w for cell in cells for w in cell.split()] if word else cells
+        return max([cell_len(piece) for piece in pieces] + [cell_len(w) for w in header.split()] + [1])
+
+    def weight(index: int) -> int:
+        return 1 if columns[index][1] == "path" else 2  # a shortened path still says which file; words need room
+
+    fixed = [i for i, (_, kind) in enumerate(columns) if kind == "fixed"]
+    flexible = [i for i, (_, kind) in enumerate(columns) if kind != "fixed"]
+    widths = {i: needs(i) for i in fixed} | {i: min(needs(i), _NARROWEST) for i in flexible}
+    short = sum(widths.values()) + 3 * len(columns) + 1 - width  # 3 columns of border and padding per column, and one
+    for index in sorted(fixed, key=lambda i: needs(i, word=True) - needs(i)):  # too wide: fixed cells wrap at their words
+        cut = max(0, min(short, widths[index] - needs(index, word=True)))
+        widths[index], short = widths[index] - cut, short - cut
+    cells_word = {i: max([cell_len(w) for row in rows for w in str(row[i]).split()] + [1]) for i in fixed}
+    for floor in ({i: 8 for i in flexible}, cells_word, dict.fromkeys(widths, 3)):  # a narrow terminal: down to each floor
+        while short > 0 and (above := [i for i in floor if widths[i] > floor[i]]):
+            widest = max(above, key=lambda i: widths[i])
+            widths[widest], short = widths[widest] - 1, short - 1
+    room, weights = max(0, -short), sum(map(weight, flexible))
+    for index in sorted(flexible, key=lambda i: (needs(i) - widths[i]) / weight(i)):  # what is left, shared by weight
+        more = min(needs(index) - widths[index], room * weight(index) // weights)
+        widths[index], room, weights = widths[index] + more, room - more, weights - weight(index)
+    table = Table(title=title, title_justify="left")
+    for index, (header, kind) in enumerate(columns):
+        table.add_column(header, width=widths[index], no_wrap=kind == "path", overflow="fold")
+    fit = {"path": _left_cut, "list": _first_items, "text": _first_clauses, "fixed": lambda cell, _: cell}
+    for row in rows:
+        table.add_row(*(fit[columns[index][1]](cell, widths[index]) for index, cell in enumerate(row)))
     return table
+
+
+def _lines(text: str, width: int) -> int:
+    """How many lines rich wraps ``text`` into at ``width`` columns."""
+    return len(Text(text).wrap(err, width, overflow="fold"))
+
+
+def _left_cut(path: str, width: int) -> str:
+    """``path`` in ``width`` columns, shortened from the left: whole folders dropped first (``…/guide/index.md``),
+    then the start of the name (its end, with the language and extension, stays)."""
+    if cell_len(path) <= width:
+        return path
+    parts = path.replace(os.sep, "/").split("/")
+    for start in range(1, len(parts)):
+        if cell_len(shorter := "…/" + "/".join(parts[start:])) <= width:
+            return shorter
+    name = parts[-1]
+    while name and cell_len(name) > width - 1:
+        name = name[1:]
+    return "…" + name
+
+
+_PATH = re.compile(r"(?<!\S)[\w.~@+-]*(?:/[\w.~@+-]+)+/?")
+
+
+def _first_clauses(text: str, width: int) -> str:
+    """``text`` when it fits ``ROW_LINES`` lines of ``width``; else its first clauses (cut at ``: ``, ``; ``, ``. ``)
+    that do, else its first words, ending with "…". A long path in it is shortened from the left, never folded."""
+    text = _PATH.sub(lambda m: _left_cut(m[0], max(_NARROWEST, width * 2 // 3)), text)
+    if _lines(text, width) <= ROW_LINES:
+        return text
+    ends = [m.start() for m in re.finditer(r"[:;.](?=\s)", text)] + [m.start() for m in re.finditer(r"\s", text)]
+    clauses = [end for end in ends if text[end] in ":;."]
+    for end in sorted(clauses, reverse=True) + sorted(set(ends) - set(clauses), reverse=True):
+        if _lines(shorter := text[:end].rstrip() + "…", width) <= ROW_LINES:
+            return shorter
+    return text[: max(1, width * ROW_LINES - 1)] + "…"
+
+
+def _first_items(items: list[str], width: int) -> str:
+    """``items`` joined with commas, as many as fit ``ROW_LINES`` lines of ``width``, then "+N more"."""
+    for count in range(len(items), 0, -1):
+        shown = ", ".join(items[:count]) + (f", +{len(items) - count} more" if count < len(items) else "")
+        if _lines(shown, width) <= ROW_LINES:
+            return shown
+    return f"+{len(items)} more"
 
 
 @app.command("export")
@@ -246,7 +354,8 @@ def export_command(
                 entries = memory.entries(document.src_lang, tgt, [s.source for s in document.segments])
                 fuzzy = memory.fuzzy(document.src_lang, tgt, [s.source for s in document.segments], config.memory.fuzzy) if fmt == "xliff" else None
                 history = {s.source: memory.history(document.src_lang, tgt, s.source) for s in document.segments} if fmt != "tmx" else {}
-                result = dump_units(bundle_for(document, tgt, entries, everything or fmt == "tmx", fuzzy, history), fmt)
+                placed = memory.human_alternatives(document.src_lang, tgt, [s.source for s in document.segments]) if fmt == "xliff" else None
+                result = dump_units(bundle_for(document, tgt, entries, everything or fmt == "tmx", fuzzy, history, placed), fmt)
             if out == "-":
                 sys.stdout.write(result)
                 continue

@@ -22,9 +22,9 @@ from pipeline.document.export import output_path, render
 from pipeline.document.layout import translation_path
 from pipeline.document.record import Document, Segment
 from pipeline.document.segment import segment
-from pipeline.errors import InternalError, UserError
+from pipeline.errors import InternalError, UserError, api_errors
 from pipeline.files import decode_source, read_source, write_atomic
-from pipeline.lang.detect import detect_language, language_tag
+from pipeline.lang.detect import detect_language, language_tag, tagged_language
 from pipeline.lang.lexicon import load_dictionary
 from pipeline.memory.store import Memory
 from pipeline.quality.backcheck import backcheck
@@ -121,7 +121,13 @@ def segmented(text: str, name: str, src_lang: str | None, tgt: str, config: Conf
 
 def run_jobs(jobs: list[Job], config: Config, engines: Engines, src_lang: str | None, out: str | None, memory: Memory, **options) -> Iterator[tuple[Job, Translation | UserError]]:
     """``run_job`` on each job in turn, with its translation or the error that stopped it: one job's bad input,
-    missing model or a bug met on its page does not stop the others (PIPELINE_DEBUG=1 lets a bug through)."""
+    missing model or a bug met on its page does not stop the others (PIPELINE_DEBUG=1 lets a bug through).
+    An output folder that cannot be written is an error before any job starts (``check_destinations``)."""
+    check_destinations(jobs, config, src_lang, out, options.get("overwrite", True))
+    return _each_job(jobs, config, engines, src_lang, out, memory, **options)
+
+
+def _each_job(jobs: list[Job], config: Config, engines: Engines, src_lang: str | None, out: str | None, memory: Memory, **options):
     for job in jobs:
         try:
             yield job, run_job(job, config, engines, src_lang, out, memory, **options)
@@ -131,6 +137,89 @@ def run_jobs(jobs: list[Job], config: Config, engines: Engines, src_lang: str | 
             if os.environ.get("PIPELINE_DEBUG"):
                 raise
             yield job, InternalError(f"internal error: {type(error).__name__}: {error} (set PIPELINE_DEBUG=1 for a traceback)")
+
+
+def output_for(job: Job, src: str, out: str | None, config: Config) -> Path | None:
+    """Where ``run_job`` writes ``job`` translated from ``src``: None for stdout (``out`` "-") or a text without ``out``."""
+    if out == "-" or (job.source is None and out is None):
+        return None
+    if job.layout and job.source is not None:
+        dialect = page_dialect(config.segment.dialect, job.source).name
+        return translation_path(job.source, job.root or job.source.parent, src, job.named, job.layout, dialect, Path(out) if out else None)
+    return output_path(job.source or Path("stdin.md"), src, job.named, Path(out) if out else None)
+
+
+def check_destinations(jobs: list[Job], config: Config, src_lang: str | None, out: str | None, overwrite: bool = True):
+    """Before any work: every folder the jobs write in can be written in (or made, when missing), and no output they
+    would replace is read-only; else a one-line error. A source language not given is guessed from the file name
+    (else en); a job whose destination cannot be told yet is left to its own run."""
+    folders: set[Path] = set()
+    for job in jobs:
+        guess = src_lang or (tagged_language(job.source.name) if job.source else None) or "en"
+        try:
+            path = output_for(job, guess, out, config)
+        except UserError:
+            continue  # run_job says why, with the language it detects
+        if path is None:
+            continue
+        if path.parent not in folders:
+            _writable_folder(path)
+            folders.add(path.parent)
+        if (out is not None or overwrite) and _read_only(path):
+            raise UserError(f"cannot write {path}: it is read-only; make it writable (chmod u+w), or write elsewhere with --out DIR")
+
+
+def _writable_folder(path: Path) -> None:
+    """A one-line error unless ``path`` can be written in its folder: a file stands in the folder's way, the folder
+    cannot be made, or it cannot be written in. A missing folder is made to be sure, then removed: a run that fails
+    leaves nothing behind (writing the translation makes it again)."""
+    folder, made = path.parent, []
+    try:
+        existing, missing = folder, []
+        while not existing.exists() and existing != existing.parent:
+            existing, missing = existing.parent, [existing, *missing]
+        if not existing.is_dir():
+            raise UserError(f"cannot write {path}: {existing} is a file, not a folder")
+        for step in missing:
+            step.mkdir()
+            made.append(step)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise UserError(f"cannot write {path}: no permission to write in {folder}")
+    except OSError as error:
+        raise UserError(f"cannot write {path}: {error.strerror or error}") from None
+    finally:
+        for step in reversed(made):
+            try:
+                step.rmdir()
+            except OSError:
+                pass
+
+
+def _read_only(path: Path) -> bool:
+    """Whether ``path`` is an existing file that is not to be written (its mode says so even to root)."""
+    try:
+        return path.is_file() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222)
+    except OSError:
+        return False
+
+
+def _reads_as(segments: list[Segment], src_lang: str) -> str | None:
+    """The language the segments read as, when clearly another than ``src_lang``."""
+    seen = detect_language(" ".join(s.source for s in segments))
+    return seen if seen not in (None, src_lang) else None
+
+
+def _no_route(error: UserError, text: str, name: str, src_lang: str, config: Config) -> UserError:
+    """``error`` (no engine for ``src_lang`` into the target) naming the language the text reads as, if another."""
+    try:
+        document = segment(
+            text, name=name, src_lang=src_lang, front_matter_keys=tuple(config.segment.front_matter_keys),
+            dialect=page_dialect(config.segment.dialect, name), code_comments=config.segment.code_comments,
+        )
+    except UserError:
+        return error
+    seen = _reads_as(document.segments, src_lang)
+    return UserError(f"{error}; the text reads as {seen}: pass --from {seen}") if seen else error
 
 
 def never_replace(path: Path, out: str | None, overwrite: bool) -> None:
@@ -150,21 +239,22 @@ def run_job(
     to it chunk by chunk, so a killed run resumes where it stopped.
     """
     started = time.perf_counter()
+    check_destinations([job], config, src_lang, out, overwrite)
     name = str(job.source) if job.source else "<stdin>" if text is None else "<text>"
     if text is None:
         text = decode_source(stdin, name, config.segment.max_input_mb) if job.source is None else read_source(job.source, config.segment.max_input_mb)
+    if src_lang:  # no engine for --from's pair: say so before any work, with the language the text reads as
+        try:
+            engines.route(src_lang, job.tgt)
+        except UserError as error:
+            raise _no_route(error, text, name, src_lang, config) from None
     if check:
         load_dictionary(job.tgt)  # the spelling check's, loaded beside segmentation
     document = prepare(text, name, job.tgt, src_lang, config, engines, memory)
-    if src_lang and (seen := detect_language(" ".join(s.source for s in document.segments))) not in (None, src_lang):
+    if src_lang and (seen := _reads_as(document.segments, src_lang)):
         document.notes.append(f"the text reads as {seen}, not {src_lang}: translated from {src_lang} as --from says (check the file, or pass --from {seen})")
-    path = None
-    if not (out == "-" or (job.source is None and out is None)):
-        if job.layout and job.source is not None:
-            dialect = page_dialect(config.segment.dialect, job.source).name
-            path = translation_path(job.source, job.root or job.source.parent, document.src_lang, job.named, job.layout, dialect, Path(out) if out else None)
-        else:
-            path = output_path(job.source or Path("stdin.md"), document.src_lang, job.named, Path(out) if out else None)
+    path = output_for(job, document.src_lang, out, config)
+    if path is not None:
         never_replace(path, out, overwrite)
     model = model_id(engines.route(document.src_lang, job.tgt))
     recalled = memory.recall(document, job.tgt, model)
@@ -241,10 +331,11 @@ class Pipeline:
     """
 
     def __init__(self, config: Config | str | Path | None = None, memory: str | Path | None = None, engine: str | None = None):
-        self.config = config if isinstance(config, Config) else load_checked_config(Path(config) if config else None)
-        self.engines = Engines(self.config, engine)
-        self.memory_override = memory
-        self.memory_path = self.config.memory_path(memory)  # for texts; a file's may be its project's
+        with api_errors():
+            self.config = config if isinstance(config, Config) else load_checked_config(Path(config) if config else None)
+            self.engines = Engines(self.config, engine)
+            self.memory_override = memory
+            self.memory_path = self.config.memory_path(memory)  # for texts; a file's may be its project's
 
     def memory_for(self, path: str | Path | None = None) -> Path:
         """The memory file a translation of ``path`` (None: a text) uses, its folder ready."""
@@ -253,26 +344,29 @@ class Pipeline:
     def translate(self, text: str, to: str, src: str | None = None, *, backcheck: bool = True) -> Translation:
         """Translate a Markdown (or plain) ``text`` into ``to`` (a language tag: "pt", "pt-BR");
         ``src`` is detected when not given. Nothing is written but the memory."""
-        target = language_tag(to)
-        with Memory(self.memory_for(None)) as memory:
-            return run_job(Job(None, target.lang, target.tag), self.config, self.engines, language_tag(src).lang if src else None, None, memory, text=text, check=backcheck and self.config.backcheck.enabled)
+        with api_errors():
+            target = language_tag(to)
+            with Memory(self.memory_for(None)) as memory:
+                return run_job(Job(None, target.lang, target.tag), self.config, self.engines, language_tag(src).lang if src else None, None, memory, text=text, check=backcheck and self.config.backcheck.enabled)
 
     def translate_file(self, path: str | Path, to: str, src: str | None = None, *, out: str | Path | None = None, overwrite: bool = False, bilingual: bool = False, backcheck: bool = True) -> Translation:
         """Translate the issue at ``path`` and write it as the command line does: ``NAME.TO.md`` next to it
         (never over an existing file unless ``overwrite``) or in the directory ``out``, with its report."""
-        target = language_tag(to)
-        with Memory(self.memory_for(path)) as memory:
-            return run_job(
-                Job(Path(path), target.lang, target.tag), self.config, self.engines, language_tag(src).lang if src else None,
-                str(out) if out is not None else None, memory, bilingual=bilingual, check=backcheck and self.config.backcheck.enabled, overwrite=overwrite,
-            )
+        with api_errors():
+            target = language_tag(to)
+            with Memory(self.memory_for(path)) as memory:
+                return run_job(
+                    Job(Path(path), target.lang, target.tag), self.config, self.engines, language_tag(src).lang if src else None,
+                    str(out) if out is not None else None, memory, bilingual=bilingual, check=backcheck and self.config.backcheck.enabled, overwrite=overwrite,
+                )
 
     def check(self, source: str | Path, translation: str | Path, src: str | None = None, to: str | None = None):
         """The quality gate on a translation of ``source`` (texts, or files given as ``Path``): a result with
         ``.passed`` (no error) and ``.findings``. Languages come from the file names or the texts when not given."""
         from pipeline.quality.gate import check_text
 
-        return check_text(source, translation, self.config, self.engines, language_tag(src).lang if src else None, language_tag(to).lang if to else None)
+        with api_errors():
+            return check_text(source, translation, self.config, self.engines, language_tag(src).lang if src else None, language_tag(to).lang if to else None)
 
 
 # -- `pipeline check` -------------------------------------------------------------------

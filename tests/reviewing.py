@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.config import load_config
+from pipeline.document.record import Flag
 from pipeline.document.segment import segment
 from pipeline.memory.store import Memory
 from pipeline.quality.backcheck import backcheck
@@ -40,6 +41,19 @@ def hand_translated(folder: Path, memory: Path) -> Path:
     for seg in document.segments:
         seg.target, seg.origin = TRANSLATIONS[seg.source], "test:hand"
     backcheck(document, "pt", None, load_config().backcheck)
+    with Memory(memory) as store:
+        store.remember(document, "pt")
+    return path
+
+
+def flagged_by_hand(folder: Path, memory: Path, flags: dict[int, list[Flag]], backs: dict[int, str] | None = None) -> Path:
+    """Write ISSUE to ``folder`` and store TRANSLATIONS with the given flags (and back-translations) by segment index."""
+    path = folder / "notes.en.md"
+    path.write_text(ISSUE, encoding="utf-8")
+    document = segment(ISSUE, name=str(path), src_lang="en")
+    protect(document)
+    for seg in document.segments:
+        seg.target, seg.origin, seg.flags, seg.back = TRANSLATIONS[seg.source], "test:hand", flags.get(seg.index, []), (backs or {}).get(seg.index)
     with Memory(memory) as store:
         store.remember(document, "pt")
     return path

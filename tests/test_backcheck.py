@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from corpus import SAMPLE_ISSUE
 from hypothesis import given
@@ -11,7 +12,7 @@ from test_translate import Recording, engines_with
 
 from pipeline.config import BackcheckConfig, Config
 from pipeline.document.segment import segment
-from pipeline.quality.backcheck import BACK_CHUNK, LAST_CHUNK, Scorer, _chunks, backcheck, check_key, tokenizer_for
+from pipeline.quality.backcheck import BACK_CHUNK, LAST_CHUNK, Scorer, _chunks, backcheck, check_key, remask, tokenizer_for, without_placeholders
 from pipeline.terms.protect import protect
 from pipeline.translation.route import Engines, translate
 
@@ -46,7 +47,7 @@ def checked(source: str = SOURCE, engine=None, settings: BackcheckConfig | None 
 def test_back_translation_restores_markup_and_scores_every_segment():
     document, summary, engine = checked()
     first, second = document.segments
-    assert first.target == "leia o [completo artigo](https://example.org/a) no nosso blogue hoje."
+    assert first.target == "Leia o [completo artigo](https://example.org/a) no nosso blogue hoje."
     assert first.back == "read the [full article](https://example.org/a) on our blog today."
     assert engine.batches[-1][:2] == ("pt", "en")  # one batched reverse call
     assert first.scores["chrf"] > 60 and second.scores["bleu"] > 30
@@ -135,7 +136,7 @@ def test_translate_writes_a_report_next_to_the_output(tmp_path, monkeypatch, cap
     assert report["document_flags"][0]["check"] == "language"
     first = report["segments"][0]
     assert first.keys() >= {"id", "line", "block", "source", "target", "back", "scores", "lang", "status", "flags"}
-    assert "back-check" in err and "untranslated" in err
+    assert "back-check" in err and "language 12" in err  # the commonest reasons (the report has them all)
 
 
 def test_no_backcheck_writes_no_report(tmp_path, monkeypatch, capsys):
@@ -188,3 +189,31 @@ def test_back_translation_chunks_shrink_towards_the_end(count):
     assert all(0 < size <= BACK_CHUNK for size in sizes)
     assert all(later <= earlier and 2 * later >= min(earlier, LAST_CHUNK) for earlier, later in zip(sizes, sizes[1:]))
     assert not sizes or sizes[-1] <= LAST_CHUNK or len(sizes) == 1
+
+
+class Gluing(Dictionary):
+    """The Dictionary, but its back-translations glue placeholders to words ("theZZA1", "atXq3") and double one."""
+
+    def translate(self, texts, src, tgt):
+        out = super().translate(texts, src, tgt)
+        if src == "en":
+            return out
+        self.back = [re.sub(r" (ZZA1|Xq3)", r"\1", text).replace("ZZB1", "ZZZZB1") for text in out]
+        return self.back
+
+
+def test_placeholders_left_in_a_back_translation_are_mapped_back_before_display_and_scoring():
+    source = "Read the [full article](https://example.org/a) at https://example.org/b today.\n"
+    (clean,) = checked(source)[0].segments
+    document, summary, engine = checked(source, engine=Gluing())
+    (seg,) = document.segments
+    assert engine.back == ["read theZZA1 full article ZZZZB1 atXq3 today."]  # what the engine gave back
+    assert not re.search(r"Xq|ZZ|Z[AB]\d", seg.back), seg.back
+    assert seg.back == clean.back and seg.back.endswith("the [full article](https://example.org/a) at https://example.org/b today.")
+    assert seg.scores == clean.scores and seg.scores["chrf"] > 90  # scored on the clean text
+
+
+def test_a_value_shared_by_an_opening_and_a_closing_placeholder_is_remasked_in_turn():
+    placeholders = {"ZZA1 ": "*", " ZZB1": "*", "Xq2": "https://example.org/"}
+    assert remask("Os *seis benchmarks* em https://example.org/ hoje.", placeholders) == "Os ZZA1 seis benchmarks ZZB1 em Xq2 hoje."
+    assert without_placeholders("on the *six benchmarksZZA1 at zzb1 Xq3 ZZZZB1", placeholders) == "on the *six benchmarks* at * *"

@@ -84,3 +84,19 @@ def test_a_sentence_translated_one_way_is_used_everywhere_as_before(tmp_path):
         document = segment("Thanks for reading this issue.\n", name=str(tmp_path / "issue-09.en.md"), src_lang="en")
         assert memory.recall(document, "pt", None) == 1
     assert document.segments[0].target == "Obrigado por ler esta edição." and not document.segments[0].flags
+
+
+def test_xliff_offers_the_other_places_translations_as_alt_trans(tmp_path, monkeypatch, capsys):
+    from test_cli import run
+
+    memory, source = imported(tmp_path)
+    memory.close()
+    (tmp_path / "issue-05.pt.md").unlink()
+    code, _, err = run(monkeypatch, capsys, "translate", str(source), "--to", "pt", "--engine", "identity", "--no-backcheck", "--memory", str(tmp_path / "memory.sqlite"), "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    code, _, err = run(monkeypatch, capsys, "export", str(source), "--to", "pt", "--format", "xliff", "--all", "--memory", str(tmp_path / "memory.sqlite"), "--out", str(tmp_path / "xliff"))
+    assert code == 0, err
+    xliff = next((tmp_path / "xliff").glob("*.xlf*")).read_text(encoding="utf-8")
+    unit = xliff[xliff.index("<source>source</source>") :]
+    unit = unit[: unit.index("</trans-unit>")]
+    assert "<target" in unit and ">fonte</target>" in unit and "<alt-trans" in unit and ">source</target>" in unit.split("<alt-trans", 1)[1]

@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import re
 import socket
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
 from corpus import run_cli as run
-from reviewing import TRANSLATIONS, URL_SOURCE, XSS, hand_translated
+from reviewing import TRANSLATIONS, URL_SOURCE, XSS, flagged_by_hand, hand_translated
 
 from pipeline.config import load_config
+from pipeline.document.record import Flag
 from pipeline.memory.store import Memory
 from pipeline.review.app import allowed_hosts, background, create_app
 from pipeline.review.render import highlight
@@ -135,6 +138,52 @@ def test_several_issues_are_listed_and_addressed_by_number(issue, memory_path, t
         status, _, page = request(url, "GET", "/issues/1")
         assert status == 200 and "0 of 0 flagged reviewed · 0 of 1 in all" in page and "1 segment(s) have no translation" in page
         assert request(url, "GET", "/issues/2")[0] == 404
+
+
+def test_flagged_segments_come_most_urgent_first_or_in_document_order(tmp_path, memory_path):
+    """Errors before warnings, then by the check's likelihood (urls 1, word-order 13, numbers 23), then by
+    position; ?order=document keeps document order; a review does not move a row; no placeholder shows."""
+    word_order, numbers = Flag("word-order", "warning", "odd order"), Flag("numbers", "error", "lost 2", "2")
+    urls = Flag("urls", "error", "lost URL", "https://example.org/data")
+    flags = {0: [word_order], 1: [numbers], 2: [word_order], 3: [word_order, urls]}
+    backs = {1: "The new dataset is available atXq1for everyone ZZZZA7."}  # residue an older back-check stored
+    issue = flagged_by_hand(tmp_path, memory_path, flags, backs)
+    with Review([issue], "pt", load_config(), memory_path) as review, background(create_app(review, token=TOKEN, reviewer="ann", hosts=allowed_hosts("127.0.0.1"))) as url:
+        index = {s.id: s.index for s in review.issues[0].document().segments}
+
+        def order(query: str = "") -> list[int]:
+            status, _, page = request(url, "GET", f"/issues/0{query}")
+            assert status == 200
+            return [index[attrs["data-id"]] for tag, attrs in tags(page) if tag == "article"]
+
+        assert order() == order("?order=severity") == [3, 1, 0, 2, 4]
+        assert order("?order=document") == [0, 1, 2, 3, 4]
+        assert request(url, "GET", "/issues/0?order=random")[0] == 422
+        _, _, page = request(url, "GET", "/issues/0")
+        articles = [attrs for tag, attrs in tags(page) if tag == "article"]
+        assert [a["data-rank"] for a in articles] == ["0", "1", "2", "3", "4"] and [a["data-position"] for a in articles] == ["3", "1", "0", "2", "4"]
+        assert "The new dataset is available at https://example.org/data for everyone." in page and "Xq1" not in page and "ZZZZA7" not in page
+        segment_id = next(i for i, n in index.items() if n == 3)
+        assert save(url, segment_id, status="edited", text="Cuidado com isto nesta frase.", revision=0)[0] == 200
+        assert order() == [3, 1, 0, 2, 4]  # ranked by the machine output's flags
+
+
+def test_the_index_shows_each_issues_counts_languages_and_last_change(issue, memory_path, tmp_path):
+    other = tmp_path / "other" / "notes.en.md"
+    other.parent.mkdir()
+    other.write_text("# Other notes\n\nThanks for reading the newsletter today.\n", encoding="utf-8")
+    os.utime(other, (1_700_000_000, 1_700_000_000))  # 2023-11-14 22:13 UTC
+    with Memory(memory_path) as memory:
+        saved = memory.save_review("en", "pt", URL_SOURCE, status="approved", text=None, reviewer="bob", revision=0)
+    with Review([issue, other], "pt", load_config(), memory_path) as review, background(create_app(review, token=TOKEN, reviewer="ann", hosts=allowed_hosts("127.0.0.1"))) as url:
+        status, _, page = request(url, "GET", "/")
+        assert status == 200
+        rows = re.findall(r"<tr data-issue=.*?</tr>", page, re.S)
+        cells = [[" ".join(re.sub(r"<[^>]+>", "", cell).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows]
+        when = saved.reviewed_at.replace("T", " ").replace("Z", " UTC")
+        assert cells[0] == [review.issues[0].name, "en → pt", "1", "1", "0", "1 of 5", f"{when} review by bob"]
+        assert cells[1] == [review.issues[1].name, "en → pt", "0", "0", "0", "0 of 1 (1 not translated)", "2023-11-14 22:13:20 UTC source"]
+        assert [attrs["href"] for tag, attrs in tags(page) if tag == "a"] == ["/issues/0", "/issues/1"]
 
 
 def test_static_files_stay_in_their_folder(server):

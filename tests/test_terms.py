@@ -67,7 +67,7 @@ def test_a_term_the_engine_translates_as_pinned_is_left_to_it(glossary):
     engine = WordForWord(phrases={"neural networks": "redes neurais"})
     document, used = run("The neural networks are fast. Read the paper.\n", glossary, engine)
     assert len(engine.calls) == 1 and engine.calls[0] == ["The neural networks are fast.", "Read the paper."]  # as text, not placeholders
-    assert [s.target for s in document.segments] == ["as redes neurais são rápidas.", "leia o artigo."]  # "o": the glossary says f, plural
+    assert [s.target for s in document.segments] == ["As redes neurais são rápidas.", "Leia o artigo."]  # "o": the glossary says f, plural
     assert used == {"free": 2}
 
 
@@ -76,8 +76,8 @@ def test_a_term_the_engine_gets_wrong_is_imposed_and_the_determiner_agrees(gloss
     document, used = run("The neural networks are fast. This issue covers PyTorch.\n", glossary, engine)
     first, second = document.segments
     assert engine.calls[1] == ["The Xq1 are fast.", "This Xq1 covers Xq2."]  # only the lacking terms; names always
-    assert first.target == "as redes neurais são rápidas."  # "o Xq1": made to agree with "redes neurais" (f, plural)
-    assert second.target == "esta edição cobre PyTorch."
+    assert first.target == "As redes neurais são rápidas."  # "o Xq1": made to agree with "redes neurais" (f, plural)
+    assert second.target == "Esta edição cobre PyTorch."
     assert used == {"placeholder": 2} and not missing(first) and not missing(second)
 
 
@@ -85,13 +85,13 @@ def test_inline_writes_the_pinned_form_in_the_source(glossary):
     engine = WordForWord()
     document, used = run("This issue covers PyTorch.\n", glossary, engine, passes=("free", "inline"))
     assert engine.calls[1] == ["This edição covers Xq1."]
-    assert document.segments[0].target == "esta edição cobre PyTorch." and used == {"inline": 1}
+    assert document.segments[0].target == "Esta edição cobre PyTorch." and used == {"inline": 1}
 
 
 def test_imposed_from_the_start_sends_every_term_as_a_placeholder(glossary):
     engine = WordForWord(phrases={"neural networks": "redes neurais"})
     document, used = run("The neural networks are fast.\n", glossary, engine, passes=("placeholder",))
-    assert engine.calls == [["The Xq1 are fast."]] and document.segments[0].target == "as redes neurais são rápidas."
+    assert engine.calls == [["The Xq1 are fast."]] and document.segments[0].target == "As redes neurais são rápidas."
     assert used == {"placeholder": 1}
 
 
@@ -103,7 +103,7 @@ def test_a_pass_that_does_not_help_is_not_kept(glossary):
 
     document, used = run("Read the paper about neural networks.\n", glossary, Fickle())
     seg = document.segments[0]
-    assert seg.target == "leia o artigo about neural redes."  # the second pass lacks "artigo": no better, not kept
+    assert seg.target == "Leia o artigo about neural redes."  # the second pass lacks "artigo": no better, not kept
     assert [s.text for s in missing(seg)] == ["neural networks"] and used == {"free": 1}  # left to the glossary check
 
 

@@ -93,19 +93,27 @@ def _notes(entry: Entry) -> list[str]:
     return notes
 
 
-def bundle_for(document: Document, tgt: str, entries: dict[str, Entry], everything: bool, fuzzy: dict[str, tuple[float, str, str]] | None = None, history: dict[str, list[Entry]] | None = None) -> Bundle:
+def bundle_for(
+    document: Document, tgt: str, entries: dict[str, Entry], everything: bool, fuzzy: dict[str, tuple[float, str, str]] | None = None,
+    history: dict[str, list[Entry]] | None = None, placed: dict[str, list[str]] | None = None,
+) -> Bundle:
     """The units of ``document`` (each distinct source once): those needing review, or all; ``fuzzy``
-    gives each source its similar sentence's reviewed translation (XLIFF ``<alt-trans>``), ``history``
-    every review saved for it (notes: who, when, what)."""
+    gives each source its similar sentence's reviewed translation and ``placed`` the human translations
+    it has at other places (XLIFF ``<alt-trans>``), ``history`` every review saved for it (notes: who,
+    when, what). A segment the memory filled in context (``recall``) is exported with that text."""
     units, seen = [], set()
     for segment in document.segments:
         entry = entries.get(segment.source)
+        if entry is None and (segment.origin or "").startswith("review:") and segment.target:  # a human text kept at its place only
+            entry = Entry(document.src_lang, tgt, segment.source, segment.origin, segment.target, status="edited", text=segment.target, reviewer=segment.origin.removeprefix("review:"))
         if entry is None or segment.source in seen or not (everything or needs_review(entry)):
             continue
         seen.add(segment.source)
+        target = segment.target if (segment.origin or "").startswith("review:") and segment.target else entry.final
         alternatives = [fuzzy[segment.source]] if fuzzy and segment.source in fuzzy else []
+        alternatives += [(100.0, segment.source, text) for text in (placed or {}).get(segment.source, []) if text != target]
         past = [f"history: {e.reviewed_at} {e.reviewer} {e.status}" + (f": {e.text}" if e.text else "") for e in (history or {}).get(segment.source, [])]
-        units.append(Unit(segment.id, segment.source, entry.final, entry.status, needs_review(entry), entry.revision, _notes(entry) + past, alternatives))
+        units.append(Unit(segment.id, segment.source, target, entry.status, needs_review(entry), entry.revision, _notes(entry) + past, alternatives))
     return Bundle(document.src_lang, tgt, Path(document.name).name, units)
 
 

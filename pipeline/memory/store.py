@@ -473,6 +473,12 @@ class Memory:
                 stored += source in differing
         return stored, unchanged, list(dict.fromkeys(conflicts)), differing
 
+    def human_alternatives(self, src: str, tgt: str, sources: list[str]) -> dict[str, list[str]]:
+        """The human translations each source has at its places, where it has more than one (in the order stored)."""
+        with self._guard():
+            stored = self._in_context(src, tgt, sources)
+        return {source: texts for source, found in stored.items() if len(texts := list(dict.fromkeys(c.text for c in found))) > 1}
+
     def _in_context(self, src: str, tgt: str, sources: list[str]) -> dict[str, list[Stored]]:
         found: dict[str, list[Stored]] = {}
         for chunk in in_chunks(list(dict.fromkeys(sources))):

@@ -18,15 +18,20 @@ from functools import cached_property, lru_cache
 
 from pipeline.cache import fingerprint
 from pipeline.config import BackcheckConfig
-from pipeline.document.record import Document, Flag, Segment, SpanKind
+from pipeline.document.record import PREFIXES, Document, Flag, Segment, SpanKind
 from pipeline.errors import UserError
 from pipeline.lang.lexicon import load_dictionary
 from pipeline.quality.checks import CHECKS, Context, run_checks
 from pipeline.quality.checks.form import judge_language, prose, telling_words
-from pipeline.terms.protect import TOKEN, recased, unmask
+from pipeline.terms.protect import TOKEN, unmask
 from pipeline.translation.route import Engines, Hop, model_id
 
 _SPACES = re.compile(r" {2,}")
+# A placeholder as an engine may leave it in a back-translation: re-cased or with letters doubled
+# ("zza1", "ZZZZA1", "Xqq3"), or glued to a word ("realizationZZA1"; then only in capitals, so that
+# no word ending in "za" is taken for one).
+_RESIDUE = re.compile(r"(?:(?<![^\W\d_])(?i:x{1,2}q{1,3}|z{1,4}[ab])|X{1,2}[Qq]{1,3}|Z{1,4}[AB])(\d+)(?!\d)")
+_CODE = re.compile(rf"(?:{'|'.join(PREFIXES)})\d+(?!\d)")  # a placeholder as sent, glued to a word or not
 
 
 @dataclass
@@ -118,16 +123,51 @@ class Scorer:
 
 
 def remask(text: str, placeholders: dict[str, str]) -> str:
-    """``text`` with the segment's markup and terms put back into their placeholders."""
-    for key, value in sorted(placeholders.items(), key=lambda kv: len(kv[1]), reverse=True):
+    """``text`` with the segment's markup and terms put back into their placeholders; a value that
+    several keys share (the ``*`` opening and closing emphasis) takes them in turn, in source order."""
+    keys: dict[str, list[str]] = {}
+    for key, value in placeholders.items():
         if value.strip():
-            text = text.replace(value.strip(), key)
+            keys.setdefault(value.strip(), []).append(key)
+    for value, shared in sorted(keys.items(), key=lambda kv: len(kv[0]), reverse=True):
+        first, *rest = text.split(value)
+        text = first + "".join(shared[min(n, len(shared) - 1)] + part for n, part in enumerate(rest))
     return _SPACES.sub(" ", text).strip()
 
 
 def scored_text(text: str) -> str:
     """Text as scored: placeholders gone, whitespace collapsed (markup is equal by construction)."""
-    return " ".join(TOKEN.sub(" ", text).split())
+    return " ".join(_CODE.sub(" ", text).split())
+
+
+def _code(match: re.Match[str]) -> str:
+    """The placeholder a ``_RESIDUE`` match stands for, as it was sent ("ZZZZa1" -> "ZZA1")."""
+    letter = match[0][match.start(1) - match.start() - 1].casefold()
+    return {"q": PREFIXES[0], "a": PREFIXES[1], "b": PREFIXES[2]}[letter] + str(int(match[1]))
+
+
+def _canonical(output: str) -> str:
+    """``output`` with every placeholder written as it was sent, apart from a word it was glued to."""
+    return _RESIDUE.sub(lambda m: (" " if m.start() and output[m.start() - 1].isalnum() else "") + _code(m), output)
+
+
+def without_placeholders(text: str, placeholders: dict[str, str]) -> str:
+    """``text`` with each placeholder left in it, however garbled, replaced by the text of its span
+    (``placeholders``' value), or dropped when the segment has none by that code; spaces collapsed."""
+    values = {key.strip(): value.strip() for key, value in placeholders.items()}
+
+    def put(match: re.Match[str]) -> str:
+        value = values.get(_code(match), "")
+        if value[:1].isalnum() and text[match.start() - 1 : match.start()].isalnum():
+            value = " " + value  # "atXq1": "at https://..."
+        return value + " " if value[-1:].isalnum() and text[match.end() : match.end() + 1].isalnum() else value
+
+    return " ".join(_RESIDUE.sub(put, text).split())
+
+
+def has_placeholders(text: str) -> bool:
+    """Whether ``text`` holds a placeholder, however garbled."""
+    return _RESIDUE.search(text) is not None
 
 
 BACK_CHUNK = 32  # segments back-translated at a time: each is checked while the next one is translated
@@ -184,14 +224,15 @@ def in_source_language(segment: Segment) -> dict[str, str]:
 
 
 def _restore_leniently(output: str, placeholders: dict[str, str]) -> str:
-    """Placeholders back to their text, even when the engine repeated, dropped or re-cased some ("XQ2"): a
-    back-translation is only read, by checks and reviewers, who must never see a placeholder."""
-    output = recased(output)
-    restored = unmask(output, {k: v for k, v in placeholders.items() if k.strip() in output})
-    if not restored.problems:
+    """Placeholders back to their text, even when the engine repeated, dropped, re-cased ("XQ2"),
+    doubled ("ZZZZA1") or glued some to a word ("realizationZZA1"): a back-translation is only read,
+    by checks, scores and reviewers, who must never see a placeholder."""
+    canonical = _canonical(output)
+    found = {f"{m[1]}{int(m[2])}" for m in TOKEN.finditer(canonical)}
+    restored = unmask(canonical, {k: v for k, v in placeholders.items() if k.strip() in found})
+    if not restored.problems and not has_placeholders(restored.text):
         return restored.text
-    values = {key.strip(): value.strip() for key, value in placeholders.items()}
-    return " ".join(TOKEN.sub(lambda m: values.get(m[0], ""), output).split())
+    return without_placeholders(output, placeholders)
 
 
 def terms_of(segment: Segment) -> set[str]:

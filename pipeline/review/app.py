@@ -112,8 +112,8 @@ def create_app(review: Review, *, token: str, reviewer: str, hosts: list[str]) -
         return HTMLResponse(index_page(review))
 
     @app.get("/issues/{number}", response_class=HTMLResponse)
-    def page(number: int):
-        return HTMLResponse(review_page(review, number, token, reviewer))
+    def page(number: int, order: Literal["severity", "document"] = "severity"):
+        return HTMLResponse(review_page(review, number, token, reviewer, order))
 
     @app.post("/api/issues/{number}/segments/{segment_id}", dependencies=[Depends(require_token)])
     def save(number: int, segment_id: SegmentId, body: SaveBody):

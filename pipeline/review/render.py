@@ -8,7 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from pipeline.review.view import Review
+from pipeline.review.view import ORDERS, Review
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -30,6 +30,7 @@ def highlight(text: str, needles: list[str]) -> Markup:
 
 ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined, trim_blocks=False)
 ENV.filters["highlight"] = highlight
+ENV.filters["when"] = lambda stamp: stamp.replace("T", " ").replace("Z", " UTC")  # ISO 8601 UTC, readable
 
 
 def reasons(rows) -> dict[str, int]:
@@ -37,13 +38,14 @@ def reasons(rows) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def review_page(review: Review, number: int, token: str, reviewer: str) -> str:
-    issue, document, rows, progress = review.rows(number)
+def review_page(review: Review, number: int, token: str, reviewer: str, order: str = ORDERS[0]) -> str:
+    issue, document, rows, progress = review.rows(number, order)
     return ENV.get_template("review.html").render(
         issue=issue, issues=review.issues, number=number, rows=rows, progress=progress, reasons=reasons(rows),
-        src=document.src_lang, tgt=review.tgt, token=token, reviewer=reviewer,
+        src=document.src_lang, tgt=review.tgt, token=token, reviewer=reviewer, order=order,
     )
 
 
 def index_page(review: Review) -> str:
-    return ENV.get_template("index.html").render(issues=review.issues, tgt=review.tgt)
+    overviews = [review.overview(number) for number in range(len(review.issues))]
+    return ENV.get_template("index.html").render(overviews=overviews, tgt=review.tgt)

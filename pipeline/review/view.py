@@ -1,5 +1,8 @@
 """What a reviewer sees of an issue: its segments beside their memory entries, flagged first.
 
+Flagged segments are listed most urgent first: errors before warnings, then by how likely a
+finding of their check needs action (``likelihood``), then in document order.
+
 The issue file is re-segmented and protected (no model is loaded); translations, back-check
 results and review state come from the translation memory. Shared by the review app and the
 static report.
@@ -8,18 +11,29 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.config import Config
+from pipeline.document.export import output_path
 from pipeline.document.record import Document, Flag, Segment
 from pipeline.errors import UserError
 from pipeline.files import read_source
 from pipeline.memory.store import REVIEWED, Entry, Memory
-from pipeline.quality.checks import Context, run_checks
+from pipeline.quality.backcheck import has_placeholders, in_source_language, without_placeholders
+from pipeline.quality.checks import LIKELIHOOD, Context, likelihood, run_checks
 from pipeline.run import segmented
 
 _LANG = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
+ORDERS = ("severity", "document")  # flagged segments most urgent first, or in document order
+_SEVERITY = {"error": 0, "warning": 1}
+
+
+def urgency(flags: list[Flag]) -> tuple[int, int]:
+    """Sort key of flags: the most severe one's severity (errors first), then its check's likelihood."""
+    return min(((_SEVERITY.get(f.severity, 2), likelihood(f.check)) for f in flags), default=(3, len(LIKELIHOOD)))
 
 
 class NotFound(LookupError):
@@ -35,6 +49,9 @@ class Row:
     flags: list[Flag]  # the checks of what export writes: the machine output, or the reviewer's text
     flagged: bool  # the machine output was flagged: listed first and counted in the progress
     history: list[Entry] = field(default_factory=list)  # every review saved for it, oldest first (who, when, what)
+    urgency: tuple[int, int] = (3, len(LIKELIHOOD))  # of the machine output's flags (a review does not move it)
+    position: int = 0  # place in document order (flagged first)
+    rank: int = 0  # place in severity order
 
     @property
     def id(self) -> str:
@@ -56,6 +73,14 @@ class Row:
     def evidence(self) -> list[str]:
         return [flag.evidence for flag in self.flags if flag.evidence]
 
+    @property
+    def back(self) -> str | None:
+        """The stored back-translation; placeholders an older run left in it mapped to the source's text."""
+        back = self.entry.back if self.entry else None
+        if back and has_placeholders(back):
+            return without_placeholders(back, in_source_language(self.segment))
+        return back
+
 
 @dataclass
 class Progress:
@@ -69,11 +94,36 @@ class Progress:
     def summary(self) -> str:
         return f"{self.flagged_reviewed} of {self.flagged} flagged reviewed · {self.reviewed} of {self.translated} in all"
 
+    @property
+    def left(self) -> int:
+        """Flagged segments not reviewed yet."""
+        return self.flagged - self.flagged_reviewed
+
     def as_dict(self) -> dict:
         return {**self.__dict__, "summary": self.summary}
 
 
-def progress(segments: list[Segment], entries: dict[str, Entry], flagged_sources: set[str]) -> Progress:
+@dataclass
+class Overview:
+    """An issue as the index lists it: its language pair, progress and when it last changed."""
+
+    number: int
+    name: str
+    src: str
+    tgt: str
+    progress: Progress
+    changed: str | None  # ISO 8601 UTC
+    changed_by: str  # what changed then: "review by NAME", "translation", "source"
+
+
+def _mtime(path: Path) -> str | None:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except OSError:
+        return None
+
+
+def progress(segments: list[Segment], entries: dict[str, Entry], flagged_sources: Collection[str]) -> Progress:
     """How far the review of these segments is (``flagged_sources``: their machine output was flagged)."""
     found = [entries[s.source] for s in segments if s.source in entries]
     flagged = [entry for entry in found if entry.source in flagged_sources]
@@ -198,23 +248,24 @@ class Review:
             return Row(segment, entry, self.recheck(segment, entry.text, src), flagged)
         return Row(segment, entry, list(entry.flags), flagged)
 
-    def _entries(self, memory: Memory, document: Document) -> tuple[dict[str, Entry], set[str]]:
-        """The memory entry of each source, and the sources whose machine output was flagged.
+    def _entries(self, memory: Memory, document: Document) -> tuple[dict[str, Entry], dict[str, list[Flag]]]:
+        """The memory entry of each source, and the flags of each source whose machine output was flagged.
 
         An edited entry carries the checks of the reviewer's text, so the flags of the machine
         output it replaced are read from that output's own row.
         """
         entries = memory.entries(document.src_lang, self.tgt, [s.source for s in document.segments])
-        flagged = set()
+        flagged = {}
         for source, entry in entries.items():
             if entry.status == "edited":
                 entry = memory.machine(document.src_lang, self.tgt, [source], entry.model).get(source, entry)
             if entry.flags or entry.status == "flagged":
-                flagged.add(source)
+                flagged[source] = list(entry.flags)
         return entries, flagged
 
-    def rows(self, number: int) -> tuple[Issue, Document, list[Row], Progress]:
-        """The issue's rows (flagged ones first, each group in document order) and its progress."""
+    def rows(self, number: int, order: str = "severity") -> tuple[Issue, Document, list[Row], Progress]:
+        """The issue's rows, flagged ones first (most urgent first, or with ``order`` "document" in
+        document order; the others in document order), and its progress."""
         issue = self.issue(number)
         document = issue.document()
         entries, flagged = self._entries(self.memory(), document)
@@ -223,8 +274,30 @@ class Review:
         for row in rows:
             if row.entry is not None and row.entry.revision:  # reviewed at least once: what was saved, by whom
                 row.history = memory.history(document.src_lang, self.tgt, row.segment.source)
+            if row.flagged:
+                row.urgency = urgency(flagged[row.segment.source])
         rows.sort(key=lambda row: not row.flagged)
-        return issue, document, rows, progress(document.segments, entries, flagged)
+        for position, row in enumerate(rows):
+            row.position = position
+        ranked = sorted(rows, key=lambda row: (not row.flagged, row.urgency))  # stable: then by position
+        for rank, row in enumerate(ranked):
+            row.rank = rank
+        return issue, document, rows if order == "document" else ranked, progress(document.segments, entries, flagged)
+
+    def overview(self, number: int) -> Overview:
+        """What the index shows of an issue. It changed last when a review was saved, the translation
+        next to it was written, or the issue file itself changed, whichever came last."""
+        issue = self.issue(number)
+        document = issue.document()
+        entries, flagged = self._entries(self.memory(), document)
+        changes = [(e.reviewed_at, 2, f"review by {e.reviewer}") for e in entries.values() if e.reviewed_at]
+        translation = output_path(issue.path, document.src_lang, self.tgt, None)
+        for rank, (path, what) in enumerate([(issue.path, "source"), (translation, "translation")]):
+            if at := _mtime(path):
+                changes.append((at, rank, what))
+        changed, _, by = max(changes, default=(None, 0, ""))  # in the same second: a review, then a file
+        counts = progress(document.segments, entries, flagged)
+        return Overview(number, issue.name, document.src_lang, self.tgt, counts, changed, by)
 
     def save(self, number: int, segment_id: str, *, status: str, text: str | None, reviewer: str, revision: int | None) -> tuple[Row, list[str], Progress]:
         """Store a review (ReviewConflict on a stale revision): the new row, the ids sharing its source, the progress."""

@@ -158,10 +158,30 @@ def _translate_pass(pending: list[Segment], route: list[Hop], engines: Engines, 
         if result.problems:
             failed.append((segment, result.problems))
         else:
-            segment.target, segment.origin = _line_breaks_inside(result.text, segment.source), origin
+            text = _capitalized(result.text, outputs[segment.masked], segment.source, route[-1].tgt)
+            segment.target, segment.origin = _line_breaks_inside(text, segment.source), origin
             _no_garbled_placeholder(segment)
     if failed:
         _recover(failed, route, engines, origin)
+
+
+NO_CAPITAL_AT_START = frozenset({"ka"})  # a cased script whose sentences start in lower case (Georgian prose)
+_URL_START = re.compile(r"(?:[a-z][\w+.-]*://|www\.|mailto:)", re.IGNORECASE)
+
+
+def _capitalized(text: str, output: str, source: str, tgt: str) -> str:
+    """``text`` (the restored ``output``) with its first letter upper-cased where the source starts with a capital and
+    the engine lower-cased it ("# Tools" -> "ferramentas"); not when the translation starts with markup, a placeholder
+    (a code span, a name kept as it is) or a URL, nor into a language whose sentences start in lower case."""
+    start, lead = source.lstrip(), output.lstrip()
+    if tgt in NO_CAPITAL_AT_START or not start[:1].isupper() or not lead[:1].islower():
+        return text
+    if GARBLED.match(lead) or _URL_START.match(lead):
+        return text
+    at = len(text) - len(text.lstrip())
+    if text[at : at + 1] != lead[:1] or text[at].upper() == text[at] or len(text[at].upper()) != 1:
+        return text  # the restored text does not start with the engine's word (or that letter has no single capital)
+    return text[:at] + text[at].upper() + text[at + 1 :]
 
 
 _EDGE_BREAK = re.compile(r"\A[ \t]*(\n[ \t]*)|[ \t]*(\n[ \t]*)\Z")
@@ -256,7 +276,8 @@ def _recover(failed: list[tuple[Segment, list[str]]], route: list[Hop], engines:
                 text_now = _restored(outputs[number], atomic)
                 restored.text = text_now + "".join(f" {value}" for value in atomic.values() if value.strip() not in text_now)
             text.append(lead + " ".join(restored.text.split()) + trail)
-        segment.target, segment.origin = "".join(text), origin
+        first = outputs[plan[0][0]] if plan and isinstance(plan[0], tuple) else ""
+        segment.target, segment.origin = _capitalized("".join(text), first, segment.source, route[-1].tgt), origin
         segment.flag("placeholders", "warning", "the engine lost inline markup; the sentence was translated in pieces around it: check the wording", "; ".join(problems))
     for segment, _ in failed:
         _no_garbled_placeholder(segment)

@@ -1,4 +1,6 @@
-// Review page: keyboard navigation, saving reviews, re-checking edits as they are typed.
+// Review page: keyboard navigation, saving reviews, re-checking edits as they are typed, the order
+// of the segments (most urgent first or document order, kept in the URL and localStorage) and text
+// boxes that grow with their text.
 // Everything from the server is put in the page with textContent, never as HTML.
 "use strict";
 (() => {
@@ -7,6 +9,7 @@
   const reviewer = document.getElementById("reviewer");
   const filter = document.getElementById("filter");
   const progress = document.getElementById("progress");
+  const order = document.getElementById("order");
   const REVIEWED = ["approved", "edited", "rejected"];
   const allRows = () => Array.from(document.querySelectorAll("article.seg"));
   const visibleRows = () => allRows().filter((row) => !row.classList.contains("hidden"));
@@ -16,6 +19,29 @@
   const remembered = localStorage.getItem("review-reviewer");
   if (remembered) reviewer.value = remembered;
   reviewer.addEventListener("change", () => localStorage.setItem("review-reviewer", reviewer.value.trim()));
+
+  // Text boxes as tall as their text: all heights reset, then all read (one layout), then all set.
+  function grow(areas) {
+    const shown = areas.filter((area) => area.offsetParent !== null);
+    for (const area of shown) area.style.height = "auto";
+    const heights = shown.map((area) => area.scrollHeight + area.offsetHeight - area.clientHeight);
+    shown.forEach((area, k) => (area.style.height = `${heights[k]}px`));
+  }
+  const growAll = () => grow(Array.from(document.querySelectorAll("article.seg textarea")));
+
+  // Order: "severity" (the server's default) or "document"; the URL's ?order= wins over localStorage.
+  function applyOrder(value, remember = true) {
+    const key = value === "document" ? "position" : "rank";
+    const rows = allRows().sort((a, b) => Number(a.dataset[key]) - Number(b.dataset[key]));
+    document.querySelector(".segments").append(...rows);
+    order.value = value;
+    const url = new URL(window.location.href);
+    if (value === "document") url.searchParams.set("order", value);
+    else url.searchParams.delete("order");
+    history.replaceState(null, "", url);
+    if (remember) localStorage.setItem("review-order", value);
+    if (current) current.scrollIntoView({ block: "center" });
+  }
 
   async function post(url, body) {
     const response = await fetch(url, {
@@ -90,6 +116,7 @@
       }
       by.textContent = `by ${data.reviewer}, ${data.reviewed_at}`;
       row.querySelector("textarea").value = data.text;
+      grow([row.querySelector("textarea")]);
       row.querySelector(".conflict")?.remove();
       showFlags(row, data.flags);
     }
@@ -156,9 +183,19 @@
       row.classList.toggle("hidden", !shown);
     }
     if (current && current.classList.contains("hidden")) move(0);
+    growAll();
   }
 
   filter.addEventListener("change", applyFilter);
+  order.addEventListener("change", () => applyOrder(order.value));
+  const stored = localStorage.getItem("review-order");
+  if (!new URL(window.location.href).searchParams.has("order") && stored === "document") applyOrder(stored, false);
+  growAll();
+  let resizing = 0;
+  window.addEventListener("resize", () => {
+    cancelAnimationFrame(resizing);
+    resizing = requestAnimationFrame(growAll);
+  });
 
   document.addEventListener("click", (event) => {
     const row = event.target.closest("article.seg");
@@ -171,6 +208,7 @@
   document.addEventListener("input", (event) => {
     if (!event.target.matches("article.seg textarea")) return;
     const row = event.target.closest("article.seg");
+    grow([event.target]);
     clearTimeout(checkTimers.get(row));
     checkTimers.set(row, setTimeout(() => check(row), 250));
   });
