@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	# CPU build of torch first: a range admitting newer releases would pull GBs of CUDA packages.
 	$(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -e ".[bergamot,ctranslate2,test]"
+	$(BIN)/python -m pip install -q -e ".[bergamot,ctranslate2,test,ray]"
 	touch $(STAMP)
 
 # A memory of its own under out/, new every time: the same bytes on every run, nothing from other runs.

@@ -138,6 +138,9 @@ def first_run(workdir: Path) -> dict:
 
     with contextlib.ExitStack() as patches:
         patches.enter_context(mock.patch.object(run, "run_job", job))
+        import pipeline.cli as cli  # one file after another (run_job per file), which this measures
+
+        patches.enter_context(mock.patch.object(cli, "run_jobs", functools.partial(run.run_jobs, across_files=False)))
         def recorded(engine, texts, src, tgt):
             calls.append({"texts": list(texts), "src": src, "tgt": tgt})
             return engine_translate(engine, texts, src, tgt)

@@ -22,7 +22,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-
 if TYPE_CHECKING:  # the modules load on first use: `import pipeline` stays fast
     from pipeline.quality.findings import PairResult
     from pipeline.run import Pipeline, Translation
@@ -60,7 +59,6 @@ def check(source: str | Path, translation: str | Path, src: str | None = None, t
     ``pathlib.Path`` to read. Returns ``.passed`` (no error) and ``.findings`` (check, severity,
     message and line of each), with the gate's configuration (configs/ci.toml) unless ``config``."""
     from pipeline.config import CI_CONFIG
-
     from pipeline.errors import api_errors  # (imported on use: `import pipeline` loads nothing else)
 
     with api_errors():

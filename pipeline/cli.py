@@ -126,6 +126,11 @@ def translate_command(
         Optional[str],
         typer.Option("--layout", help="Where translations go: suffix (NAME.LANG.md; a directory's tree mirrored under --out, the default for a directory), folder (docs/en/ -> docs/pt/), auto (what the docs toolchain expects: MkDocs docs/LANG/, Docusaurus i18n/LANG/..., Starlight src/content/docs/LANG/, Hugo content/LANG/)."),
     ] = None,
+    ray: Annotated[
+        Optional[str],
+        typer.Option("--ray", metavar="[ADDRESS]", help='Run the engines in Ray actors: a cluster\'s ADDRESS (auto, HOST:6379, ray://HOST:10001), or without one a local Ray (needs pip install ".[ray]"; default: run.executor).'),
+    ] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --ray: engine actors per language pair (default: run.workers, else one per node, or per GPU).")] = None,
 ) -> None:
     """Translate newsletter issues and documentation pages, keeping their exact Markdown structure."""
     config = with_dialect(_config(config_path, paths), dialect)
@@ -152,8 +157,51 @@ def translate_command(
     jobs = [Job(source, target.lang, target.tag, root=root, layout=layout if source is not None else None) for source in inputs for target in targets]
     check_destinations(jobs, config, src, out, overwrite)  # an output folder that cannot be written: before any work
     stdin = sys.stdin.buffer.read(limit_bytes(config.segment.max_input_mb)) if None in inputs else None
-    engines = Engines(config, engine)
+    engines = _engines(config, engine, ray, workers, len(targets) * (2 if check and config.backcheck.enabled else 1))
     summaries, failures = [], []
+    try:
+        _translate_jobs(jobs, config, engines, src, out, memory_path, paths, stdin, bilingual, check, overwrite, as_json, summaries, failures)
+    finally:
+        if describe := getattr(engines, "describe", None):
+            err.print(describe(), highlight=False, markup=False, soft_wrap=True)
+            engines.close()
+    if as_json:  # a failed job's entry has its full reason, which the table may shorten
+        failed = [{"input": str(job.source or "<stdin>"), "to": job.named, "error": str(error)} for job, error in failures]
+        print(json.dumps(summaries + failed, ensure_ascii=False, indent=2))
+    elif any("checks" in summary for summary in summaries):
+        err.print(_checks_table(summaries, err.width))
+    if failures:
+        err.print(_failures_table(failures, len(jobs), err.width))
+        raise typer.Exit(failures[0][1].exit_code)
+
+
+RAY_LOCAL = "\0local"  # a bare --ray (``main`` rewrites it): a local Ray
+
+
+def _engines(config: Config, engine: str | None, ray: str | None, workers: int | None, pools: int) -> Engines:
+    """The run's engines: here, or in Ray actors with --ray (or run.executor = "ray")."""
+    if ray is None and config.run.executor != "ray":
+        if workers is not None:
+            raise UserError('--workers goes with --ray (or [run] executor = "ray" in the config)')
+        return Engines(config, engine)
+    from pipeline.translation.ray_engines import RayEngines
+
+    return RayEngines(config, engine, address=None if ray in (None, RAY_LOCAL) else ray, workers=workers, pools=pools)
+
+
+def _optional_values(args: list[str]) -> list[str]:
+    """``args`` with a bare ``--ray`` (last, or before another option or an existing path) made ``--ray=<local>``."""
+    found = []
+    for index, arg in enumerate(args):
+        following = args[index + 1] if index + 1 < len(args) else None
+        if arg == "--ray" and (following is None or following.startswith("-") or Path(following).exists()):
+            arg = f"--ray={RAY_LOCAL}"
+        found.append(arg)
+    return found
+
+
+def _translate_jobs(jobs, config, engines, src, out, memory_path, paths, stdin, bilingual, check, overwrite, as_json, summaries, failures) -> None:
+    """Run the jobs, printing each one's line; their summaries and failures are added to the lists."""
     with Memory(_memory_file(config, memory_path, paths)) as memory, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True, disable=len(jobs) < 2) as progress:
         task = progress.add_task(_describe(jobs[0]), total=len(jobs))
         ran = run_jobs(jobs, config, engines, src, out, memory, stdin=stdin, bilingual=bilingual, check=check and config.backcheck.enabled, overwrite=overwrite)
@@ -175,14 +223,6 @@ def translate_command(
                 err.print(f"{done.output} existed and differed: kept it as {done.backup}", highlight=False)
             if not as_json and summary["output"] != "-":
                 err.print(f"{summary['input']} ({summary['from']}) -> {summary['output']}: {summary['segments']} segments ({summary['from_memory']} from memory), {summary['seconds']:.1f}s")
-    if as_json:  # a failed job's entry has its full reason, which the table may shorten
-        failed = [{"input": str(job.source or "<stdin>"), "to": job.named, "error": str(error)} for job, error in failures]
-        print(json.dumps(summaries + failed, ensure_ascii=False, indent=2))
-    elif any("checks" in summary for summary in summaries):
-        err.print(_checks_table(summaries, err.width))
-    if failures:
-        err.print(_failures_table(failures, len(jobs), err.width))
-        raise typer.Exit(failures[0][1].exit_code)
 
 
 ROW_LINES = 3  # the most lines a row of a closing table takes
@@ -687,7 +727,7 @@ def check_command(
 def main() -> None:
     """Entry point: every UserError becomes `error: ...` on one line and exit code 2."""
     try:
-        exit_code = app(standalone_mode=False, prog_name="pipeline")  # click returns an Exit's code in this mode
+        exit_code = app(args=_optional_values(sys.argv[1:]), standalone_mode=False, prog_name="pipeline")  # click returns an Exit's code in this mode
         if isinstance(exit_code, int):
             sys.exit(exit_code)
     except UserError as error:

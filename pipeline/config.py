@@ -185,6 +185,15 @@ class GateConfig(_Section):
     syntax_omissions: list[OmissionRule] = []
 
 
+class RunConfig(_Section):
+    """Where the engines run: in this process, or in the actors of a Ray cluster (``--ray``)."""
+
+    executor: Literal["local", "ray"] = "local"
+    ray_address: str | None = None  # "auto", "HOST:6379", "ray://HOST:10001"; unset: a local Ray (or $RAY_ADDRESS)
+    workers: int | None = Field(None, ge=1)  # engine actors per language pair; unset: the cluster's CPUs (GPUs)
+    max_restarts: int = Field(3, ge=0)  # how often Ray restarts a dead engine actor (and retries its batch)
+
+
 class Config(_Section):
     segment: SegmentConfig = SegmentConfig()
     translate: TranslateConfig = TranslateConfig()
@@ -194,6 +203,7 @@ class Config(_Section):
     bergamot: BergamotConfig = BergamotConfig()
     ctranslate2: CTranslate2Config = CTranslate2Config()
     gate: GateConfig = GateConfig()
+    run: RunConfig = RunConfig()
     source: Path | None = None  # the file it was read from; relative paths resolve against it
 
     def engine_for(self, src: str, tgt: str) -> str:

@@ -7,8 +7,11 @@ the reports (``reports/``).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import queue
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,7 +35,7 @@ from pipeline.quality.checks import severity_overrides
 from pipeline.reports.json_report import build_report, counts, dumps, report_path
 from pipeline.terms.glossary import glossary_for, project_glossary_dir
 from pipeline.terms.protect import protect
-from pipeline.translation.route import Engines, model_id, translate_in_chunks
+from pipeline.translation.route import Engines, model_id, translate_documents, translate_in_chunks
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -98,7 +101,7 @@ def prepare(text: str, name: str, tgt: str, src_lang: str | None, config: Config
     """``text`` segmented and protected for ``tgt``; from the memory when it was prepared from the same inputs before."""
     dialect = page_dialect(config.segment.dialect, name)
     own = project_glossary_dir(Path(name), src_lang or "", tgt) if not name.startswith("<") else None
-    key = fingerprint(text, src_lang, tgt, engines.override, config.model_dump(mode="json"), _glossary_contents(config), dialect.name, _folder_contents(own))
+    key = fingerprint(text, src_lang, tgt, engines.override, config.model_dump(mode="json", exclude={"run"}), _glossary_contents(config), dialect.name, _folder_contents(own))
     document = memory.prepared(name, tgt, key)
     if document is None:
         document = segmented(text, name, src_lang, tgt, config, engines)
@@ -119,24 +122,150 @@ def segmented(text: str, name: str, src_lang: str | None, tgt: str, config: Conf
     return document
 
 
-def run_jobs(jobs: list[Job], config: Config, engines: Engines, src_lang: str | None, out: str | None, memory: Memory, **options) -> Iterator[tuple[Job, Translation | UserError]]:
-    """``run_job`` on each job in turn, with its translation or the error that stopped it: one job's bad input,
-    missing model or a bug met on its page does not stop the others (PIPELINE_DEBUG=1 lets a bug through).
-    An output folder that cannot be written is an error before any job starts (``check_destinations``)."""
+def run_jobs(
+    jobs: list[Job], config: Config, engines: Engines, src_lang: str | None, out: str | None, memory: Memory, *, across_files: bool = True, **options
+) -> Iterator[tuple[Job, Translation | UserError]]:
+    """Each job's translation, in order, or the error that stopped it: one job's bad input, missing model
+    or a bug met on its page does not stop the others (PIPELINE_DEBUG=1 lets a bug through). An output
+    folder that cannot be written is an error before any job starts (``check_destinations``).
+
+    ``across_files``: every job is prepared (segmented, protected, recalled from the memory) first, then
+    the pending texts of all the jobs of a language pair go through the engine together
+    (``translate_documents``), then each job is finished as ``run_job`` finishes it, with the same
+    bytes; else ``run_job`` on each job in turn.
+    """
     check_destinations(jobs, config, src_lang, out, options.get("overwrite", True))
+    if across_files:
+        return _batched_jobs(jobs, config, engines, src_lang, out, memory, **options)
     return _each_job(jobs, config, engines, src_lang, out, memory, **options)
+
+
+def _job_error(error: Exception) -> UserError:
+    """What a job's failure is reported as: a UserError as it is, a bug as one line (PIPELINE_DEBUG=1: raised)."""
+    if isinstance(error, UserError):
+        return error
+    if os.environ.get("PIPELINE_DEBUG"):
+        raise error
+    return InternalError(f"internal error: {type(error).__name__}: {error} (set PIPELINE_DEBUG=1 for a traceback)")
 
 
 def _each_job(jobs: list[Job], config: Config, engines: Engines, src_lang: str | None, out: str | None, memory: Memory, **options):
     for job in jobs:
         try:
             yield job, run_job(job, config, engines, src_lang, out, memory, **options)
-        except UserError as error:
-            yield job, error
         except Exception as error:
-            if os.environ.get("PIPELINE_DEBUG"):
-                raise
-            yield job, InternalError(f"internal error: {type(error).__name__}: {error} (set PIPELINE_DEBUG=1 for a traceback)")
+            yield job, _job_error(error)
+
+
+def _batched_jobs(
+    jobs: list[Job], config: Config, engines: Engines, src_lang: str | None, out: str | None, memory: Memory, *,
+    text: str | None = None, stdin: bytes | None = None, bilingual: bool = False, check: bool = True, overwrite: bool = True,
+):
+    """``run_jobs`` across files: all jobs started, each pair's pending texts translated together, each job finished.
+
+    A segment whose source an earlier job of its pair had is recalled from the memory once that job is
+    finished, as a run of one job after another recalls it; a pair whose translation fails is
+    translated again job by job, so that the failure is each job's own.
+    """
+    started: list[Started | UserError] = []
+    for job in jobs:
+        try:
+            started.append(start_job(job, config, engines, src_lang, out, memory, text=text, stdin=stdin, check=check, overwrite=overwrite))
+        except Exception as error:
+            started.append(_job_error(error))
+    pairs: dict[tuple[str, str], list[Started]] = {}
+    for item in started:
+        if isinstance(item, Started):
+            pairs.setdefault(item.pair, []).append(item)
+    alone: set[int] = set()  # the jobs translated on their own (their pair's translation failed)
+    for pair, error in _translate_pairs(pairs, config, engines, memory).items():
+        if len(pairs[pair]) == 1:
+            pairs[pair][0].error = _job_error(error)
+        alone.update(id(i) for i in pairs[pair])
+    earlier: dict[tuple[str, str], set[str]] = {}  # the sources of each pair's jobs finished so far
+    for job, item in zip(jobs, started):
+        if isinstance(item, UserError):
+            yield job, item
+            continue
+        if item.error is not None:
+            yield job, item.error
+            continue
+        try:
+            if id(item) in alone:
+                translate_job(item, config, engines, memory)
+            seen = earlier.setdefault(item.pair, set())
+            again = {p for p, s in enumerate(item.document.segments) if s.source in seen}
+            if again:  # recalled as a run of one job after another recalls them: what the earlier job stored
+                before = {p for p in item.recalled_at if p in again}
+                item.recalled += memory.recall(item.document, item.job.tgt, item.model, only=again) - len(before)
+            seen.update(s.source for s in item.document.segments)
+            yield job, finish_job(item, config, engines, memory, bilingual=bilingual, check=check)
+        except Exception as error:
+            yield job, _job_error(error)
+
+
+def _translate_pairs(pairs: dict[tuple[str, str], list[Started]], config: Config, engines: Engines, memory: Memory) -> dict:
+    """Each pair's pending segments translated together (``_translate_pair``): one pair after another, or all
+    pairs at once where the engines say so (``concurrent_pairs``: Ray's pools, one per pair), their chunks
+    still committed by this thread, one at a time. Returns the error of each pair whose translation failed."""
+    failed: dict[tuple[str, str], Exception] = {}
+
+    def one(pair: tuple[str, str], items: list[Started], commit) -> None:
+        begun, pending = time.perf_counter(), [i.pending for i in items]
+        try:
+            _translate_pair(items, pair[1], config, engines, commit)
+        except Exception as error:
+            failed[pair] = error
+        for item, count in zip(items, pending):  # the pair's time, shared by the segments each job sent
+            item.seconds += (time.perf_counter() - begun) * count / (sum(pending) or 1)
+
+    if len(pairs) < 2 or not getattr(engines, "concurrent_pairs", False):
+        for pair, items in pairs.items():
+            one(pair, items, lambda pieces, tgt=pair[1]: memory.remember_many(pieces, tgt))
+        return failed
+    commits: queue.Queue = queue.Queue()
+
+    def commit(pieces, tgt: str) -> None:  # on a pair's thread: wait until this thread has written them
+        written, problem = threading.Event(), []
+        commits.put((pieces, tgt, written, problem))
+        written.wait()
+        if problem:
+            raise problem[0]
+
+    threads = [threading.Thread(target=one, args=(pair, items, functools.partial(commit, tgt=pair[1])), daemon=True) for pair, items in pairs.items()]
+    for thread in threads:
+        thread.start()
+    while any(thread.is_alive() for thread in threads) or not commits.empty():
+        try:
+            pieces, tgt, written, problem = commits.get(timeout=0.05)
+        except queue.Empty:
+            continue
+        try:
+            memory.remember_many(pieces, tgt)
+        except Exception as error:
+            problem.append(error)
+        finally:
+            written.set()
+    return failed
+
+
+def _translate_pair(items: list[Started], tgt: str, config: Config, engines: Engines, commit) -> None:
+    """The pending segments of ``items`` (one pair) translated together, each chunk handed to ``commit``; on an
+    error, the segments not committed are as they were before (each job then translates them on its own)."""
+    before = {id(s): (s, s.target, s.origin, list(s.flags)) for i in items for s in i.document.segments if s.target is None}
+    stored: set[int] = set()
+
+    def committed(pieces) -> None:
+        commit(pieces)
+        stored.update(id(s) for _, segments in pieces for s in segments)
+
+    try:
+        translate_documents([i.document for i in items], tgt, engines, config.memory.commit_every, committed)
+    except BaseException:
+        for key, (segment, target, origin, flags) in before.items():
+            if key not in stored:
+                segment.target, segment.origin, segment.flags = target, origin, flags
+        raise
 
 
 def output_for(job: Job, src: str, out: str | None, config: Config) -> Path | None:
@@ -228,6 +357,29 @@ def never_replace(path: Path, out: str | None, overwrite: bool) -> None:
         raise UserError(f"{path} already exists (perhaps a human translation): write elsewhere with --out DIR, or replace it with --overwrite (the old file is kept as a .bak)")
 
 
+@dataclass
+class Started:
+    """A job prepared for translation (``start_job``): its document protected and recalled from the memory."""
+
+    job: Job
+    name: str
+    document: Document
+    path: Path | None
+    model: str  # the route's model id, as the memory knows it
+    recalled: int  # segments filled from the memory
+    recalled_at: set[int]  # their positions
+    seconds: float  # the time spent on it so far
+    error: UserError | None = None  # its translation failed
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return self.document.src_lang, self.job.tgt
+
+    @property
+    def pending(self) -> int:
+        return sum(1 for s in self.document.segments if s.target is None)
+
+
 def run_job(
     job: Job, config: Config, engines: Engines, src_lang: str | None, out: str | None, memory: Memory, *,
     text: str | None = None, stdin: bytes | None = None, bilingual: bool = False, check: bool = True, overwrite: bool = True,
@@ -238,6 +390,16 @@ def run_job(
     Segments already in the memory are recalled, not translated; new translations are committed
     to it chunk by chunk, so a killed run resumes where it stopped.
     """
+    started = start_job(job, config, engines, src_lang, out, memory, text=text, stdin=stdin, check=check, overwrite=overwrite)
+    translate_job(started, config, engines, memory)
+    return finish_job(started, config, engines, memory, bilingual=bilingual, check=check)
+
+
+def start_job(
+    job: Job, config: Config, engines: Engines, src_lang: str | None, out: str | None, memory: Memory, *,
+    text: str | None = None, stdin: bytes | None = None, check: bool = True, overwrite: bool = True,
+) -> Started:
+    """The work before translation: read, segment and protect the input, find where it goes, recall from the memory."""
     started = time.perf_counter()
     check_destinations([job], config, src_lang, out, overwrite)
     name = str(job.source) if job.source else "<stdin>" if text is None else "<text>"
@@ -260,7 +422,22 @@ def run_job(
     recalled = memory.recall(document, job.tgt, model)
     if check:
         engines.prefetch(job.tgt, document.src_lang)  # the back-check's model loads while the issue is translated
-    translate_in_chunks(document, job.tgt, engines, config.memory.commit_every, lambda done: memory.remember(document, job.tgt, done))
+    recalled_at = {p for p, s in enumerate(document.segments) if s.target is not None}
+    return Started(job, name, document, path, model, recalled, recalled_at, time.perf_counter() - started)
+
+
+def translate_job(started: Started, config: Config, engines: Engines, memory: Memory) -> None:
+    """Translate the job's pending segments on their own, committing them to the memory chunk by chunk."""
+    begun = time.perf_counter()
+    document, tgt = started.document, started.job.tgt
+    translate_in_chunks(document, tgt, engines, config.memory.commit_every, lambda done: memory.remember(document, tgt, done))
+    started.seconds += time.perf_counter() - begun
+
+
+def finish_job(started: Started, config: Config, engines: Engines, memory: Memory, *, bilingual: bool = False, check: bool = True) -> Translation:
+    """The work after translation: fuzzy matches, back-check, memory, render, write the output and its report."""
+    begun = time.perf_counter()
+    job, name, document, path, model = started.job, started.name, started.document, started.path, started.model
     fuzzy = offer_fuzzy(document, job.tgt, memory, config.memory.fuzzy)
     checked = backcheck(document, job.tgt, engines, config.backcheck, lambda key: memory.summary(name, job.tgt, key)) if check else None
     memory.remember(document, job.tgt, model=model)
@@ -282,11 +459,11 @@ def run_job(
         "report": str(report_file) if report_file else None,
         "segments": len(document.segments),
         **({"checks": counts(document.segments) | {"language": checked.lang, "scores": checked.scores, "document_flags": [f.message for f in checked.flags]}} if checked else {}),
-        "from_memory": recalled,
+        "from_memory": started.recalled,
         "fuzzy": fuzzy,
         "recovered": sum(1 for s in document.segments if any(f.check == "placeholders" for f in s.flags)),
         "notes": document.notes,
-        "seconds": round(time.perf_counter() - started, 3),
+        "seconds": round(started.seconds + time.perf_counter() - begun, 3),
     }
     return Translation(result, document.src_lang, job.named, document.segments, report, path, backup, summary)
 

@@ -176,3 +176,22 @@ def test_a_docs_tree_is_written_where_its_toolchain_expects_and_a_nested_tree_is
     assert (site / "docs" / "pt" / "reference" / "index.md").read_text(encoding="utf-8").startswith("# The reference { #reference }")
     code, _, _ = run(monkeypatch, capsys, "translate", str(site / "docs" / "en"), "--to", "pt", "--engine", "identity", "--out", str(tmp_path / "out"), "--no-backcheck")
     assert code == 0 and sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*.md")) == ["guide/index.pt.md", "reference/index.pt.md"]
+
+
+def test_ray_without_the_extra_is_one_line_saying_how_to_install_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` fails as where it is not installed
+    code, _, err = run(monkeypatch, capsys, "translate", str(SAMPLE_ISSUE), "--to", "pt", "--out", str(tmp_path), "--ray")
+    assert code == 2 and err.strip().count("\n") == 0 and 'pip install ".[ray]"' in err, err
+    assert not list(tmp_path.iterdir())
+    code, _, err = run(monkeypatch, capsys, "translate", str(SAMPLE_ISSUE), "--to", "pt", "--out", str(tmp_path), "--workers", "2")
+    assert code == 2 and "--workers goes with --ray" in err, err
+
+
+def test_a_bare_ray_option_means_a_local_ray():
+    from pipeline.cli import RAY_LOCAL, _optional_values
+
+    local = f"--ray={RAY_LOCAL}"
+    assert _optional_values(["translate", "x.md", "--to", "pt", "--ray"])[-1] == local
+    assert _optional_values(["translate", "--ray", "--to", "pt"])[1] == local
+    assert _optional_values(["translate", "--ray", str(SAMPLE_ISSUE)])[1] == local
+    assert _optional_values(["translate", "x.md", "--ray", "auto"])[2:] == ["--ray", "auto"]

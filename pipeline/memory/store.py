@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -332,17 +332,21 @@ class Memory:
     def entry(self, src: str, tgt: str, source: str) -> Entry | None:
         return self.entries(src, tgt, [source]).get(source)
 
-    def recall(self, document: Document, tgt: str, model: str | None) -> int:
+    def recall(self, document: Document, tgt: str, model: str | None, only: Collection[int] | None = None) -> int:
         """Fill each segment stored for ``model`` (or reviewed) from the memory; return how many.
 
         A reviewed entry wins whatever the model (origin ``review:<reviewer>``); else the machine
         entry of exactly ``model`` (origin ``memory``); ``model=None`` takes the most recent one.
+        ``only``: the positions of the segments to fill (None: all); each is placed in the whole document.
         """
+        wanted = document.segments if only is None else [s for p, s in enumerate(document.segments) if p in only]
         with self._guard():
-            found = self._effective(document.src_lang, tgt, [s.source for s in document.segments], model)
-            placed = self._in_context(document.src_lang, tgt, [s.source for s in document.segments])
+            found = self._effective(document.src_lang, tgt, [s.source for s in wanted], model)
+            placed = self._in_context(document.src_lang, tgt, [s.source for s in wanted])
         filled = 0
-        for segment, here in zip(document.segments, contexts(document)):
+        for position, (segment, here) in enumerate(zip(document.segments, contexts(document))):
+            if only is not None and position not in only:
+                continue
             entry = found.get(segment.source)
             if segment.source in placed and _placed(segment, placed[segment.source], here, entry):
                 filled += 1
@@ -369,20 +373,32 @@ class Memory:
         ``memory`` are stored under ``model`` when given (their back-check may be new).
         Returns the number of machine translations stored.
         """
-        rows, checks = [], []
-        for segment in document.segments if segments is None else segments:
-            if segment.target is None or not segment.origin:
-                continue
-            flags = json.dumps([flag.__dict__ for flag in segment.flags], ensure_ascii=False)
-            if segment.origin.startswith("review:"):
-                if segment.status == "edited":
-                    checks.append((document.src_lang, tgt, segment.source, segment.target, segment.back, json.dumps(segment.scores), segment.lang, flags, segment.checked))
-                continue
-            stored_model = model if segment.origin == "memory" else segment.origin
-            if stored_model is None:
-                continue
-            status = segment.status if segment.status in MACHINE else ("flagged" if segment.flags else "new")
-            rows.append((document.src_lang, tgt, segment.source, stored_model, segment.target, segment.back, json.dumps(segment.scores), segment.lang, flags, status, segment.checked))
+        return self.remember_many([(document, segments)], tgt, model)
+
+    def remember_many(self, pieces: Iterable[tuple[Document, Iterable[Segment] | None]], tgt: str, model: str | None = None) -> int:
+        """``remember`` for the segments of several documents (one source language) in one transaction: a
+        source met in several documents is stored from the first, as a run of one file after another
+        would have stored it (the later files recall it)."""
+        rows, checks, issues, earlier = [], [], [], set()
+        for document, segments in pieces:
+            mine = set()
+            for segment in document.segments if segments is None else segments:
+                if segment.target is None or not segment.origin or segment.source in earlier:
+                    continue
+                mine.add(segment.source)
+                flags = json.dumps([flag.__dict__ for flag in segment.flags], ensure_ascii=False)
+                if segment.origin.startswith("review:"):
+                    if segment.status == "edited":
+                        checks.append((document.src_lang, tgt, segment.source, segment.target, segment.back, json.dumps(segment.scores), segment.lang, flags, segment.checked))
+                    continue
+                stored_model = model if segment.origin == "memory" else segment.origin
+                if stored_model is None:
+                    continue
+                status = segment.status if segment.status in MACHINE else ("flagged" if segment.flags else "new")
+                rows.append((document.src_lang, tgt, segment.source, stored_model, segment.target, segment.back, json.dumps(segment.scores), segment.lang, flags, status, segment.checked))
+            earlier |= mine
+            key = issue_key(document.name)
+            issues.append((key, [(key, document.src_lang, tgt, position, s.id, s.block, s.source) for position, s in enumerate(document.segments)]))
         with self._guard(), self._write() as db:
             seq = db.execute("SELECT coalesce(max(seq), 0) FROM translations").fetchone()[0]
             db.executemany(
@@ -392,12 +408,9 @@ class Memory:
                 [(*row, seq + number) for number, row in enumerate(rows, 1)],
             )
             db.executemany("INSERT OR REPLACE INTO edit_checks (src, tgt, source, text, back, scores, lang, flags, checked) VALUES (?,?,?,?,?,?,?,?,?)", checks)
-            key = issue_key(document.name)
-            db.execute("DELETE FROM issue_segments WHERE issue = ? AND tgt = ?", (key, tgt))
-            db.executemany(
-                "INSERT INTO issue_segments (issue, src, tgt, position, segment_id, block, source) VALUES (?,?,?,?,?,?,?)",
-                [(key, document.src_lang, tgt, position, s.id, s.block, s.source) for position, s in enumerate(document.segments)],
-            )
+            for key, positions in issues:
+                db.execute("DELETE FROM issue_segments WHERE issue = ? AND tgt = ?", (key, tgt))
+                db.executemany("INSERT INTO issue_segments (issue, src, tgt, position, segment_id, block, source) VALUES (?,?,?,?,?,?,?)", positions)
         return len(rows)
 
     def save_review(self, src: str, tgt: str, source: str, *, status: str, text: str | None, reviewer: str, revision: int | None) -> Entry:

@@ -93,6 +93,11 @@ class Engines:
             if prefetch := getattr(hop.engine, "prefetch", None):
                 prefetch(hop.src, hop.tgt)
 
+    def in_flight(self, src: str, tgt: str) -> int:
+        """How many chunks ``translate_documents`` sends the pair's engines at once: the least any hop takes
+        (an engine's ``in_flight``: one, unless it is safe and faster to call from several threads)."""
+        return min((getattr(hop.engine, "in_flight", 1) for hop in self.route(src, tgt)), default=1)
+
     def run(self, route: list[Hop], texts: list[str]) -> list[str]:
         for hop in route:
             if texts:
@@ -210,15 +215,63 @@ def translate_in_chunks(document: Document, tgt: str, engines: Engines, size: in
     Chunks are cut over all the document's distinct sources, pending or not, so a run resumed from
     what ``done`` stored sends the engine exactly the batches an uninterrupted run sends.
     """
-    groups: dict[str, list[Segment]] = {}
-    for segment in document.segments:
-        groups.setdefault(segment.source, []).append(segment)
+    translate_documents([document], tgt, engines, size, lambda pieces: done(pieces[0][1]), in_flight=1)
+
+
+Pieces = list[tuple[Document, list[Segment]]]  # segments of a chunk, by document (in the documents' order)
+
+
+def translate_documents(documents: Sequence[Document], tgt: str, engines: Engines, size: int, done: Callable[[Pieces], None], in_flight: int | None = None) -> None:
+    """``translate`` the pending segments of ``documents`` (one source language) into ``tgt`` together,
+    ``size`` distinct source texts at a time, handing each chunk's segments to ``done`` by document.
+
+    Chunks are cut over the distinct sources of all the documents, pending or not, so a run resumed
+    from what ``done`` stored sends the engine exactly the batches an uninterrupted run sends; a
+    source in several documents is translated once per distinct masked text. ``in_flight`` chunks are
+    translated at once (default: what the route's engines take, ``Engines.in_flight``), each chunk
+    handed to ``done`` on this thread as it is finished; an error stops the chunks not begun.
+    """
+    if not documents:
+        return
+    groups: dict[str, list[tuple[int, Segment]]] = {}
+    for number, document in enumerate(documents):
+        for segment in document.segments:
+            groups.setdefault(segment.source, []).append((number, segment))
     sources = list(groups)
+    chunks = []
     for start in range(0, len(sources), size):
-        pending = [s for source in sources[start : start + size] for s in groups[source] if s.target is None]
+        pending = [(n, s) for source in sources[start : start + size] for n, s in groups[source] if s.target is None]
         if pending:
-            translate(replace(document, segments=pending), tgt, engines)
-            done(pending)
+            chunks.append(pending)
+    first = documents[0]
+
+    def run(chunk: list[tuple[int, Segment]]) -> Pieces:
+        translate(replace(first, segments=[s for _, s in chunk]), tgt, engines)
+        return [(documents[n], [s for m, s in chunk if m == n]) for n in sorted({n for n, _ in chunk})]
+
+    width = min(len(chunks), in_flight or engines.in_flight(first.src_lang, tgt))
+    if width <= 1:
+        for chunk in chunks:
+            done(run(chunk))
+        return
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    with ThreadPoolExecutor(width, thread_name_prefix="chunk") as pool:
+        waiting, running = iter(chunks), set()
+        try:
+            for chunk in waiting:
+                running.add(pool.submit(run, chunk))
+                if len(running) < width:
+                    continue
+                finished, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    done(future.result())
+            for future in running:
+                done(future.result())
+        except BaseException:
+            for future in running:
+                future.cancel()
+            raise
 
 
 _ONE_WORD = re.compile(r"[^\W\d_][\w'’-]*")

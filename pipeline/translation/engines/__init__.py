@@ -6,10 +6,27 @@ from pipeline.errors import UserError
 from pipeline.translation.engines.base import Engine
 
 ENGINE_NAMES = ("marian", "ctranslate2", "bergamot", "identity")
+FACTORIES: dict[str, str] = {}  # engine name -> "module:callable", called with the config (``register_engine``)
+
+
+def register_engine(name: str, factory: str) -> None:
+    """Let ``create_engine`` build ``name`` by calling ``factory`` ("package.module:callable") with the config.
+    A name, not an object, so that a process elsewhere (a Ray worker) can build the same engine."""
+    FACTORIES[name] = factory
+
+
+def build_from(factory: str, config: Config) -> Engine:
+    """The engine ``factory`` ("module:callable") makes from ``config``."""
+    from importlib import import_module
+
+    module, _, attribute = factory.partition(":")
+    return getattr(import_module(module), attribute)(config)
 
 
 def create_engine(name: str, config: Config) -> Engine:
     """A new engine instance for ``name``, set up from ``config``."""
+    if name in FACTORIES:
+        return build_from(FACTORIES[name], config)
     if name == "marian":
         from pipeline.translation.engines.marian import MarianEngine
 
@@ -42,4 +59,4 @@ def create_engine(name: str, config: Config) -> Engine:
     raise UserError(f"unknown engine {name!r}: choose one of {', '.join(ENGINE_NAMES)}")
 
 
-__all__ = ["ENGINE_NAMES", "Engine", "create_engine"]
+__all__ = ["ENGINE_NAMES", "FACTORIES", "Engine", "build_from", "create_engine", "register_engine"]

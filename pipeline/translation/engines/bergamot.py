@@ -17,6 +17,7 @@ class BergamotEngine:
     models load on one thread of the process's, in the background when asked ahead (``prefetch``)."""
 
     name = "bergamot"
+    in_flight = 2  # calls from two threads share the pool: one call's last sentences leave no thread idle
 
     def __init__(self, threads: int | None = None, postprocess: bool = True):
         self.threads = threads or available_cpus()
@@ -81,6 +82,7 @@ class BergamotEngine:
         expected, self._expected = self._expected, []
         for ahead in expected:
             self._loading(ahead)
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="bergamot")
+        with _LOCK:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="bergamot")
         return list(self._pool.map(one, texts))
