@@ -250,3 +250,19 @@ def test_without_a_loadable_hunspell_spelling_goes_by_the_word_lists(monkeypatch
     finally:
         lexicon._libhunspell.cache_clear()
         lexicon.spelled.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("tgt", "target", "flagged"),
+    [
+        ("de", "Die Regel, die die Daten prüft, läuft zuerst.", False),  # relative pronoun, then the article
+        ("de", "Wenn Sie sie brauchen, installieren Sie das Paket.", False),
+        ("de", "Die Regel prüft die die Daten zuerst.", False),  # an article doubled by mistake reads the same: not caught
+        ("de", "Das Paket Paket prüft die Daten.", True),
+        ("pt", "A regra verifica os os dados primeiro.", True),
+    ],
+)
+def test_a_word_the_language_writes_twice_is_no_doubled_word(tgt, target, flagged):
+    seg = translated("The rule that checks the data runs first.", target)
+    found = [f for f in run_checks(seg, Context("en", tgt, CONTEXT.thresholds)) if f.check == "doubled"]
+    assert bool(found) == flagged, found
