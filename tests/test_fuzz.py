@@ -191,6 +191,7 @@ def test_identity_round_trip_is_byte_exact_and_keeps_urls(text):
 @given(documents())
 @example("---\r\ntitle: A\r\nlayout: post\r\n---\r\nThe model.\r\n")  # CRLF front matter was translated as Markdown
 @example("the\n\n[Other Ref]: https://a.b/c\n\n[Other Ref] and [Other Ref][] too.\n")  # translated text broke the label
+@example("the\n\n[] Dr.][ref]\n")  # two sentences with no space between, in English: no space put there
 def test_rewritten_words_keep_urls_structure_and_segment_count(text):
     document, output = run_pipeline(text, "rewriting")
     before, after = inventory(text), inventory(output)

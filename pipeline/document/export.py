@@ -90,7 +90,7 @@ def render(document: Document, *, bilingual: bool = False) -> str:
         else:
             if segment.quote and segment.quote in target:
                 target = _without_quote(target, segment.quote)
-            if segment.start == previous_end and target != segment.source and _needs_space(next((p for p in reversed(pieces) if p), "")[-1:], target[:1]):
+            if segment.start == previous_end and target != segment.source and document.src_lang in _UNSPACED_LANGUAGES and _needs_space(next((p for p in reversed(pieces) if p), "")[-1:], target[:1]):
                 target = " " + target  # sentences the source wrote without a space between (Chinese), translated into a spaced script
             pieces.append(target)
         cursor = previous_end = segment.end
@@ -108,6 +108,7 @@ def output_path(source: Path, src: str, tgt: str, out_dir: Path | None) -> Path:
     return (out_dir or source.parent) / name
 
 
+_UNSPACED_LANGUAGES = {"zh", "ja", "ko", "th", "lo", "km", "my"}  # scripts whose sentences follow each other without a space
 _UNSPACED = re.compile(r"[\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
 
