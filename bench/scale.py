@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from pipeline.translation.engines.identity import IdentityEngine
+
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "nlp-newsletter"
 RESULTS = Path(__file__).with_name("scale.json")
@@ -29,19 +31,14 @@ ROUNDS = int(os.environ.get("SCALE_ROUNDS", "3"))
 TARGET = 1.3  # batches across files over file by file
 
 
-class Echo:
-    """An engine that costs nothing: what is left of a run is the driver's own work."""
+class Echo(IdentityEngine):
+    """An engine that costs nothing: what is left of a run is the driver's own work. The identity engine under
+    another name: a route of "identity" alone skips the glossary, which a run with a real engine does not."""
 
     name = "echo"
 
-    def supports(self, src: str, tgt: str) -> bool:
-        return True
-
     def model_id(self, src: str, tgt: str) -> str:
         return "echo"
-
-    def translate(self, texts: list[str], src: str, tgt: str) -> list[str]:
-        return list(texts)
 
 
 def echo(config) -> Echo:

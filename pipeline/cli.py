@@ -21,7 +21,7 @@ from pipeline.document.dialects import page_dialect
 from pipeline.document.export import output_path, render
 from pipeline.document.layout import LAYOUTS
 from pipeline.document.segment import segment
-from pipeline.errors import UserError
+from pipeline.errors import InternalError, UserError
 from pipeline.files import limit_bytes, read_source, write_atomic
 from pipeline.lang.detect import LanguageTag, language_tag, tagged_language
 from pipeline.memory.store import Memory
@@ -746,5 +746,6 @@ def main() -> None:
         if isinstance(error, TyperException) and hasattr(error, "show"):  # a usage slip: usage line, one-line reason
             error.show()
             sys.exit(getattr(error, "exit_code", 2) or 2)
-        err.print(f"internal error: {type(error).__name__}: {error} (set PIPELINE_DEBUG=1 for a traceback)", highlight=False, markup=False, soft_wrap=True)
-        sys.exit(70)
+        bug = InternalError.of(error)
+        err.print(str(bug), highlight=False, markup=False, soft_wrap=True)
+        sys.exit(bug.exit_code)

@@ -19,6 +19,11 @@ class InternalError(UserError):
 
     exit_code = 70
 
+    @classmethod
+    def of(cls, bug: Exception) -> InternalError:
+        """The one line a bug is reported as, wherever it is met."""
+        return cls(f"internal error: {type(bug).__name__}: {bug} (set PIPELINE_DEBUG=1 for a traceback)")
+
 
 _PARAMETERS = {"from": "src", "to": "to", "engine": "engine", "config": "config", "memory": "memory", "out": "out"}
 # an option, and the value after it: a placeholder (LANG, DIR), a quoted value, an engine or a language tag (pt-BR)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.cache import fingerprint
 from pipeline.config import CI_CONFIG, Config, load_config, prepare_memory_folder
-from pipeline.document.dialects import dialect_named, page_dialect
+from pipeline.document.dialects import Dialect, dialect_named, page_dialect
 from pipeline.document.export import output_path, render
 from pipeline.document.layout import translation_path
 from pipeline.document.record import Document, Segment
@@ -104,18 +104,16 @@ def prepare(text: str, name: str, tgt: str, src_lang: str | None, config: Config
     key = fingerprint(text, src_lang, tgt, engines.override, config.model_dump(mode="json", exclude={"run"}), _glossary_contents(config), dialect.name, _folder_contents(own))
     document = memory.prepared(name, tgt, key)
     if document is None:
-        document = segmented(text, name, src_lang, tgt, config, engines)
+        document = segmented(text, name, src_lang, tgt, config, engines, dialect)
         memory.store_prepared(document, tgt, key)
     return document
 
 
-def segmented(text: str, name: str, src_lang: str | None, tgt: str, config: Config, engines: Engines | None = None) -> Document:
+def segmented(text: str, name: str, src_lang: str | None, tgt: str, config: Config, engines: Engines | None = None, dialect: Dialect | None = None) -> Document:
     """The first two stages, where translating, reviewing and checking all start: ``text`` segmented (its language
-    detected unless ``src_lang``), then its markup and the glossary's terms for ``tgt`` protected."""
-    dialect = page_dialect(config.segment.dialect, name)
-    document = segment(
-        text, name=name, src_lang=src_lang, front_matter_keys=tuple(config.segment.front_matter_keys), dialect=dialect, code_comments=config.segment.code_comments
-    )
+    detected unless ``src_lang``; ``dialect``: the page's, found when not given), then its markup and the glossary's
+    terms for ``tgt`` protected."""
+    document = _segmented_page(text, name, src_lang, config, dialect)
     copy_only = engines is not None and engines.copies_only(document.src_lang, tgt)
     page = Path(name) if not name.startswith("<") else None
     protect(document, glossary_for(config, document.src_lang, tgt, copy_only=copy_only, page=page))
@@ -146,13 +144,13 @@ def _job_error(error: Exception) -> UserError:
         return error
     if os.environ.get("PIPELINE_DEBUG"):
         raise error
-    return InternalError(f"internal error: {type(error).__name__}: {error} (set PIPELINE_DEBUG=1 for a traceback)")
+    return InternalError.of(error)
 
 
 def _each_job(jobs: list[Job], config: Config, engines: Engines, src_lang: str | None, out: str | None, memory: Memory, **options):
     for job in jobs:
         try:
-            yield job, run_job(job, config, engines, src_lang, out, memory, **options)
+            yield job, _one_job(job, config, engines, src_lang, out, memory, **options)
         except Exception as error:
             yield job, _job_error(error)
 
@@ -338,13 +336,18 @@ def _reads_as(segments: list[Segment], src_lang: str) -> str | None:
     return seen if seen not in (None, src_lang) else None
 
 
+def _segmented_page(text: str, name: str, src_lang: str | None, config: Config, dialect: Dialect | None = None) -> Document:
+    """``text`` segmented as the config says (front matter keys, dialect, code comments)."""
+    return segment(
+        text, name=name, src_lang=src_lang, front_matter_keys=tuple(config.segment.front_matter_keys),
+        dialect=dialect or page_dialect(config.segment.dialect, name), code_comments=config.segment.code_comments,
+    )
+
+
 def _no_route(error: UserError, text: str, name: str, src_lang: str, config: Config) -> UserError:
     """``error`` (no engine for ``src_lang`` into the target) naming the language the text reads as, if another."""
     try:
-        document = segment(
-            text, name=name, src_lang=src_lang, front_matter_keys=tuple(config.segment.front_matter_keys),
-            dialect=page_dialect(config.segment.dialect, name), code_comments=config.segment.code_comments,
-        )
+        document = _segmented_page(text, name, src_lang, config)
     except UserError:
         return error
     seen = _reads_as(document.segments, src_lang)
@@ -390,6 +393,15 @@ def run_job(
     Segments already in the memory are recalled, not translated; new translations are committed
     to it chunk by chunk, so a killed run resumes where it stopped.
     """
+    check_destinations([job], config, src_lang, out, overwrite)
+    return _one_job(job, config, engines, src_lang, out, memory, text=text, stdin=stdin, bilingual=bilingual, check=check, overwrite=overwrite)
+
+
+def _one_job(
+    job: Job, config: Config, engines: Engines, src_lang: str | None, out: str | None, memory: Memory, *,
+    text: str | None = None, stdin: bytes | None = None, bilingual: bool = False, check: bool = True, overwrite: bool = True,
+) -> Translation:
+    """``run_job`` once its destination is checked (``run_jobs`` checks all of them first)."""
     started = start_job(job, config, engines, src_lang, out, memory, text=text, stdin=stdin, check=check, overwrite=overwrite)
     translate_job(started, config, engines, memory)
     return finish_job(started, config, engines, memory, bilingual=bilingual, check=check)
@@ -399,9 +411,9 @@ def start_job(
     job: Job, config: Config, engines: Engines, src_lang: str | None, out: str | None, memory: Memory, *,
     text: str | None = None, stdin: bytes | None = None, check: bool = True, overwrite: bool = True,
 ) -> Started:
-    """The work before translation: read, segment and protect the input, find where it goes, recall from the memory."""
+    """The work before translation: read, segment and protect the input, find where it goes, recall from the memory
+    (its destination checked before: ``check_destinations``)."""
     started = time.perf_counter()
-    check_destinations([job], config, src_lang, out, overwrite)
     name = str(job.source) if job.source else "<stdin>" if text is None else "<text>"
     if text is None:
         text = decode_source(stdin, name, config.segment.max_input_mb) if job.source is None else read_source(job.source, config.segment.max_input_mb)

@@ -511,8 +511,9 @@ class _Segmenter:
 
     def body(self, first_line: int) -> None:
         text = self.document.text
-        body = text[self.line_starts[first_line] :] if first_line < len(self.line_starts) else ""
-        tokens = markdown_parser().parse(self.dialect.view(body) if self.dialect.parse_view else body)
+        self.body_start = self.line_starts[first_line] if first_line < len(self.line_starts) else len(text)
+        self.body_lines = Lines(text[self.body_start :])  # what the dialect's view and its syntax rules read
+        tokens = markdown_parser().parse(self.dialect.view(self.body_lines.text, self.body_lines))
         counters: list[dict[str, int]] = [{}]
         path: list[str] = []
         cell_cursor: dict[int, int] = {}
@@ -615,12 +616,10 @@ class _Segmenter:
         return offsets
 
     # -- the dialect's syntax ---------------------------------------------------------------
-    def syntax(self, first_line: int) -> None:
+    def syntax(self) -> None:
         """Cut the dialect's syntax out of the prose: inside a unit it becomes "syntax" runs (kept verbatim,
         never at a segment's edge); the prose inside syntax (titles, props) becomes units of its own."""
-        body_start = self.line_starts[first_line] if first_line < len(self.line_starts) else len(self.document.text)
-        body = self.document.text[body_start:]
-        found = [Syntax(s.start + body_start, s.end + body_start, s.what, tuple((a + body_start, b + body_start) for a, b in s.prose)) for s in self.dialect.scan(body, Lines(body))]
+        found = [s.shifted(self.body_start) for s in self.dialect.scan(self.body_lines.text, self.body_lines)]
         if not found:
             return
         starts = [s.start for s in found]
@@ -804,7 +803,7 @@ def segment(
     segmenter.document.bom = bom
     body_line = segmenter.front_matter()
     segmenter.body(body_line)
-    segmenter.syntax(body_line)
+    segmenter.syntax()
     if src_lang is None:
         sample = " ".join(
             segmenter.document.text[r.start : r.end] for _, runs in segmenter.units for r in runs if r.kind == "text"

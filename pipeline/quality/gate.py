@@ -126,10 +126,20 @@ def _check(
 _TITLE_AT_END = re.compile(r"(?:[ \t]*\|[ \t]*…|[ \t]*\"…\"|\[…\]|[ \t]+…)[ \t]*$")
 
 
+# How a piece of syntax may be written otherwise and mean the same, by kind
+_SAME_SYNTAX = {
+    "import or export line": lambda key: " ".join(key.replace("'", '"').removesuffix(";").split()),  # 'x' or "x", ; or none
+    "attribute list": lambda key: "{" + " ".join(key[1:-1].split()) + "}",  # `{ .a .b}` is `{.a .b}`
+    "heading anchor": lambda key: "{" + " ".join(key[1:-1].split()) + "}",  # `{ #id }` is `{#id}`
+    "component tag": lambda key: re.sub(r"\s*(/?>)$", r" \1", " ".join(key.split())),  # `<Card/>` is `<Card />`
+    "shortcode": lambda key: " ".join(key.split()),  # written on one line or over several
+}
+
+
 def skeleton(document: Document, dialect: Dialect) -> list[tuple[str, str, int, str]]:
     """(what, key, line, as written) of every piece of ``dialect``'s syntax in the document's body, in order; the
     key is what a translation must match: prose and labels as "…", a title at the end of a marker left out (a
-    translator may add one: `/// tip | Dica`), an import's quotes and semicolon as JavaScript reads them."""
+    translator may add one: `/// tip | Dica`), what ``_SAME_SYNTAX`` says is the same written as one."""
     text = document.text
     body = next((b.end for b in document.blocks if b.kind == "front_matter"), 0)  # front matter is data, not Markdown
     found = []
@@ -137,22 +147,15 @@ def skeleton(document: Document, dialect: Dialect) -> list[tuple[str, str, int, 
         if syntax.what == "expression" and not dialect.expressions:
             continue  # text in braces ("the {verb} {object} format"): a translator may translate it
         if syntax.start >= body:
-            key = _TITLE_AT_END.sub("", prose_values_hidden(syntax.skeleton(text))).strip()
-            if syntax.what == "import or export line":  # the same statement in JavaScript: 'x' or "x", with or without ;
-                key = " ".join(key.replace("'", '"').removesuffix(";").split())
-            elif syntax.what in ("attribute list", "heading anchor"):  # `{ #id }` is `{#id}`, `{ .a .b}` is `{.a .b}`
-                key = "{" + " ".join(key[1:-1].split()) + "}"
-            elif syntax.what == "component tag":  # `<Card title="x"/>` is `<Card title="x" />`
-                key = re.sub(r"\s*(/?>)$", r" \1", " ".join(key.split()))
-            elif syntax.what == "shortcode":  # written on one line or over several
-                key = " ".join(key.split())
-            found.append((syntax.what, key, line_of(text, syntax.start), _TITLE_AT_END.sub("", prose_values_hidden(syntax.skeleton(text))).strip()))
+            written = _TITLE_AT_END.sub("", prose_values_hidden(syntax.skeleton(text))).strip()
+            key = _SAME_SYNTAX.get(syntax.what, str)(written)
+            found.append((syntax.what, key, line_of(text, syntax.start), written))
     return found
 
 
-def _localized(pieces: list[tuple[str, str, int, str]], lang: str) -> list[tuple[str, str, int, str]]:
+def _localized(pieces: list[tuple[str, str, int, str]], *langs: str) -> list[tuple[str, str, int, str]]:
     """The pieces with a path's language segment ("/en/", "ja/recipes") as {lang}: a site's pages link to their own language."""
-    segment = re.compile(rf"(?<![\w-]){re.escape(lang)}(?:-[a-z]{{2,4}})?(?=/)", re.I)
+    segment = re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, langs))})(?:-[a-z]{{2,4}})?(?=/)", re.I)
     return [(what, segment.sub("{lang}", key), line, written) for what, key, line, written in pieces]
 
 
@@ -160,8 +163,8 @@ def _syntax_findings(source: Document, translation: Document, dialect: Dialect, 
     """The toolchain syntax of the source that the translation lacks (an error: an anchor renamed, an include
     cut, unless ``gate.syntax_omissions`` allows it) and syntax the translation adds (a warning); titles and
     props inside syntax are prose and may differ; so does indentation."""
-    wanted = _localized(_localized(skeleton(source, dialect), result.src), result.tgt)
-    have = _localized(_localized(skeleton(translation, dialect), result.src), result.tgt)
+    wanted = _localized(skeleton(source, dialect), result.src, result.tgt)
+    have = _localized(skeleton(translation, dialect), result.src, result.tgt)
     # imports may come in any order (the same module); the rest of the syntax in the order of the page
     imports = Counter(key for what, key, _, _ in wanted if what == "import or export line") - Counter(key for what, key, _, _ in have if what == "import or export line")
     unmatched = Counter(key for what, key, _, _ in have if what == "import or export line") - Counter(key for what, key, _, _ in wanted if what == "import or export line")

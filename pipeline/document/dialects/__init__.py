@@ -7,6 +7,7 @@ page (``mkdocs.yml``, ``docusaurus.config.js``, ``astro.config.mjs``, ``.vitepre
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.document.dialects.base import Dialect, Lines, Syntax
@@ -36,7 +37,13 @@ def dialect_named(name: str) -> Dialect:
 
 def detect_dialect(path: Path) -> Dialect | None:
     """The toolchain of the nearest folder above ``path`` that has a project file, up to the repository's root."""
-    folder = path.resolve().parent
+    return _toolchain_above(path.resolve().parent)
+
+
+@lru_cache(maxsize=256)
+def _toolchain_above(folder: Path) -> Dialect | None:
+    """``detect_dialect`` for the pages of ``folder``: looked up once per folder and process (a run asks for every
+    page, and its project files are globbed one and two folders down in each folder above)."""
     for candidate in (folder, *folder.parents):
         for dialect in DIALECTS.values():
             if any(next(candidate.glob(pattern), None) is not None for pattern in dialect.project_files):

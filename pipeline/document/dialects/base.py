@@ -26,6 +26,13 @@ class Syntax:
     prose: tuple[tuple[int, int], ...] = ()
     labels: tuple[tuple[int, int], ...] = ()  # titles the engine is not given ("Python 3.10+") but a translator may translate
 
+    def shifted(self, by: int) -> Syntax:
+        """The same syntax ``by`` characters further on (found in a part of the page that starts there)."""
+        def moved(ranges: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+            return tuple((a + by, b + by) for a, b in ranges)
+
+        return Syntax(self.start + by, self.end + by, self.what, moved(self.prose), moved(self.labels))
+
     def skeleton(self, text: str) -> str:
         """The syntax as written, its prose and labels replaced by "…": what a translation must keep byte for byte."""
         pieces, cursor = [], self.start
@@ -228,5 +235,6 @@ class Dialect:
             kept.append(syntax)
         return kept
 
-    def view(self, text: str) -> str:
-        return self.parse_view(text, Lines(text)) if self.parse_view else text
+    def view(self, text: str, lines: Lines | None = None) -> str:
+        """The text Markdown is parsed from (``parse_view``), ``lines`` being ``text``'s when already made."""
+        return self.parse_view(text, lines or Lines(text)) if self.parse_view else text
