@@ -7,7 +7,7 @@ target texts, so that a reader can judge it without opening the page; ``--sample
 project, language and check, a few findings not judged yet, for reading.
 
     python -m bench.calibration_harvest                     # writes bench/calibration/harvest.jsonl (not committed)
-    python -m bench.calibration_harvest --sample 6 > to_judge.tsv
+    python -m bench.calibration_harvest --sample pt,es > bench/calibration/judged/pt-es.tsv
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import csv
 import json
 import random
 import sys
+from collections import Counter
 from pathlib import Path
 
 from pipeline.config import CI_CONFIG, OmissionRule, load_config
@@ -38,7 +39,11 @@ def all_checks_reported(config):
     """``config`` with every check an error: each check's findings are all seen, whatever its severity today."""
     from pipeline.quality.checks import CHECKS
 
-    return config.model_copy(update={"backcheck": config.backcheck.model_copy(update={"severities": {name: "error" for name in CHECKS}})})
+    severities = {name: "error" for name in CHECKS}
+    return config.model_copy(update={
+        "backcheck": config.backcheck.model_copy(update={"severities": severities}),
+        "gate": config.gate.model_copy(update={"missing": "error", "extra": "warning"}),
+    })
 
 
 def pairs():
@@ -83,37 +88,52 @@ def harvest(out: Path) -> int:
     return count
 
 
-def sample(per_cell: int, judged: set) -> list[dict]:
+SHAPE = {"length", "sentences", "truncated", "backtranslation", "extra", "addition", "extra-markup", "meaning"}  # fewer of these read
+WANTED = {True: 16, False: 6}  # judged findings wanted per language and check: on the pages that set the severities, held out
+WANTED_SHAPE = {True: 4, False: 2}
+
+
+def sample(judged: dict, newsletter: dict) -> list[dict]:
+    """Per language, check and part of the corpus (pages that set the severities, pages held out), findings nobody
+    judged yet, as many as the cell lacks of ``WANTED`` judged ones (fewer for the checks of a segment's shape)."""
     rows = [json.loads(line) for line in HARVEST.read_text(encoding="utf-8").splitlines()]
     cells: dict[tuple, list[dict]] = {}
+    done: Counter = Counter()
     for row in rows:
-        if key(row) not in judged:
-            cells.setdefault((row["project"], row["language"], row["check"]), []).append(row)
+        cell = (row["language"].split("-")[0], row["check"], row["split"] in ("tune", "heldout"))
+        if key(row) in judged or (row["page"], row["line"], row["check"]) in newsletter:
+            done[cell] += 1
+        else:
+            cells.setdefault(cell, []).append(row)
     chosen = []
     for cell in sorted(cells):
-        found = cells[cell]
+        found = sorted(cells[cell], key=lambda r: (r["project"], r["page"], r["line"]))
         random.Random(repr(cell)).shuffle(found)
-        chosen += found[:per_cell]
+        wanted = (WANTED_SHAPE if cell[1] in SHAPE else WANTED)[cell[2]]
+        chosen += found[: max(0, wanted - done[cell])]
     return chosen
 
 
 def key(row: dict) -> tuple:
     """What identifies a judged finding across code changes: its page, check, evidence and texts (not its line)."""
-    return (row["project"], row["language"], row["page"], row["check"], row["evidence"], " ".join(row["source"].split()), " ".join(row["target"].split()))
+    return (row["project"], row["language"], row["page"], row["check"], *(" ".join(row[c].split()) for c in ("evidence", "source", "target")))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sample", type=int, help="print this many unjudged findings per project, language and check, as TSV")
+    parser.add_argument("--sample", metavar="LANG,LANG", help="print a sample of the unjudged findings in these languages, as TSV, for reading")
     args = parser.parse_args()
     HERE.mkdir(exist_ok=True)
     if args.sample:
-        from bench.gate_calibration import judged_keys
+        from bench.gate_calibration import judged_keys, newsletter_verdicts
 
         writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
         columns = ["project", "language", "page", "split", "check", "severity today", "message", "evidence", "source", "target"]
         writer.writerow(columns + ["verdict", "why"])
-        for row in sample(args.sample, judged_keys()):
+        languages = set(args.sample.split(","))
+        for row in sample(judged_keys(), newsletter_verdicts()):
+            if row["language"].split("-")[0] not in languages:
+                continue
             writer.writerow([" ".join(str(row[c]).split()) for c in columns] + ["", ""])
         return 0
     print(f"{harvest(HARVEST)} findings in {HARVEST}")

@@ -44,13 +44,14 @@ from pipeline.document.record import Document, Segment, Span, SpanKind
 from pipeline.quality.backcheck import backcheck
 from pipeline.quality.checks.form import prose
 from pipeline.quality.checks.meaning import _QUOTED, names
+from pipeline.quality.gate import with_measured_severities
 from pipeline.translation.route import Engines
 
 HERE = Path(__file__).with_name("qe")
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "nlp-newsletter"
 RESULTS = Path(__file__).with_name("qe.json")
 DEV = {"issue-01", "issue-02", "issue-03"}
-GATE = load_config(Path(__file__).resolve().parent.parent / "configs" / "ci.toml")
+GATE = with_measured_severities(load_config(Path(__file__).resolve().parent.parent / "configs" / "ci.toml"), "pt")  # as `pipeline check` rates pt
 KINDS = ("meaning", "omission", "addition", "grammar", "untranslated", "term", "markup")
 # A fix a reader of the published issue would be misled by, or lose content to; the gate must fail it.
 # Fixes of grammar alone (a typo, an agreement, a clumsy phrase) leave the meaning intact.
@@ -359,6 +360,36 @@ def gate(config) -> list[dict]:
     return rows
 
 
+def flagged_share(machine: list[Pair], engines: Engines) -> dict:
+    """How much of the machine output carries a flag (any severity): on the judged machine pairs, and on every
+    segment of the six corpus issues translated and back-checked as `pipeline translate` does; with the
+    reasons the summary gives (each flagged segment once, by its most likely problem)."""
+    from pipeline.quality.checks import ranked
+    from pipeline.run import segmented
+    from pipeline.translation.route import translate
+
+    config = load_config()
+    result = {"judged machine pairs": f"{sum(1 for p in machine if p.segment.flags)}/{len(machine)}"}
+    if not CORPUS.is_dir():
+        return result
+    segments = []
+    for path in sorted(CORPUS.glob("issue-*.en.md")):
+        document = segmented(path.read_text(encoding="utf-8"), path.name, None, "pt", config, engines)
+        translate(document, "pt", engines)
+        backcheck(document, "pt", engines, config.backcheck)
+        segments += document.segments
+    flagged = [s for s in segments if s.flags]
+    result.update({
+        "six issues: segments": len(segments),
+        "six issues: flagged": len(flagged),
+        "six issues: share flagged": round(len(flagged) / len(segments), 3),
+        "six issues: share with an error": round(sum(1 for s in segments if any(f.severity == "error" for f in s.flags)) / len(segments), 3),
+        "six issues: flags per flagged segment": round(sum(len(s.flags) for s in flagged) / max(1, len(flagged)), 2),
+        "six issues: summary reasons": dict(Counter(ranked(s.flags)[0].check for s in flagged).most_common()),
+    })
+    return result
+
+
 def second_reader(pairs: list[Pair]) -> dict | None:
     """Agreement of a second, independent reader with the judgements on a sample (bench/qe/second_reader.tsv):
     on "needs a fix" (fix against minor or ok), as raw agreement and Cohen's kappa, and the verdicts side by side."""
@@ -398,6 +429,7 @@ def main() -> int:
         "human (gate severities)": {"all": rates(human, gate=True)},
         "serious human defects failing the gate": serious_failing(human),
         "precision by check (machine)": precision_by_check(machine),
+        "machine output flagged": flagged_share(machine, engines),
         "precision by check (human)": precision_by_check(human),
         "injected": {"all": inject(pairs, engines), "held-out": inject([p for p in pairs if p.split == "held-out"], engines)},
         "missed fixes (machine, held-out)": [
@@ -424,6 +456,7 @@ def report(results: dict) -> None:
     serious = results["serious human defects failing the gate"]
     print(f"human pairs judged to need a serious fix that the gate fails: {serious['failing']} of {serious['serious']}")
     print("precision by check (machine):", results["precision by check (machine)"])
+    print("machine output flagged:", results["machine output flagged"])
     print("precision by check (human):", results["precision by check (human)"])
     for split, injected in results["injected"].items():
         rates_ = ", ".join(f"{k} {v['caught']}/{v['injected']} ({v['rate']:.0%})" for k, v in injected["caught"].items())

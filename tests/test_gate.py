@@ -77,6 +77,22 @@ def run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
     return done.value.code or 0, captured.out, captured.err
 
 
+# The severities these tests are about: the gate's mechanics (alignment, lines, exit codes, reports) with fixed
+# severities, whatever the measured table says for Portuguese today (tests/test_gate_calibration.py tests that).
+FIXED = {
+    "glossary": "warning", "markup": "error", "urls": "error", "untranslated": "error", "language": "error", "empty": "error", "repetition": "error",
+    "numbers": "warning", "length": "warning", "truncated": "warning", "sentences": "warning", "extra-markup": "warning", "backtranslation": "warning",
+    "omission": "warning", "addition": "warning", "negation": "warning", "wrong-number": "error", "names": "warning", "misspelt-name": "error",
+    "doubled": "error", "source-words": "warning", "spelling": "warning", "agreement": "error", "word-order": "warning", "wrong-sense": "warning",
+    "false-friend": "error", "quotes": "warning", "link-text": "warning", "meaning": "warning", "missing": "error", "extra": "warning",
+}
+
+
+@pytest.fixture(autouse=True)
+def fixed_severities(monkeypatch):
+    monkeypatch.setattr("pipeline.quality.gate.measured_severities", lambda tgt: FIXED)
+
+
 @pytest.fixture(autouse=True)
 def not_in_github_actions(monkeypatch):
     """Annotations are printed when GITHUB_ACTIONS=true: tests decide it themselves."""
@@ -306,8 +322,8 @@ def test_bad_input_is_one_line_exit_2(tmp_path, monkeypatch, capsys):
 
 def test_ci_config_is_a_complete_valid_config():
     config = load_config(CI_CONFIG)
-    assert config.gate.fail_on == "error" and config.gate.missing == "error" and config.gate.extra == "warning"
-    assert config.backcheck.severities["glossary"] == "warning"
+    assert config.gate.fail_on == "error" and config.gate.missing is None and config.gate.extra is None  # measured per language
+    assert config.backcheck.severities == {}
 
 
 # -- alignment --------------------------------------------------------------------------------

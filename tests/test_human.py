@@ -100,7 +100,7 @@ def test_an_edited_sentence_is_offered_its_old_reviewed_translation(tmp_path, mo
     assert summary["fuzzy"] == 1
     report = json.loads((tmp_path / "out" / "issue.pt.report.json").read_text(encoding="utf-8"))
     (flagged,) = [s for s in report["segments"] if any(f["check"] == "fuzzy" for f in s["flags"])]
-    message = flagged["flags"][0]["message"]
+    message = next(f["message"] for f in flagged["flags"] if f["check"] == "fuzzy")
     assert flagged["source"] == "A new tokenizer library was released." and "Uma nova biblioteca foi lançada." in message
     assert "“A new [+tokenizer+] library was released.”" in message  # what changed since, marked
     code, _, err = run(monkeypatch, capsys, "export", str(source), "--to", "pt", "--format", "xliff", "--all", "--out", str(tmp_path / "x"))

@@ -26,8 +26,9 @@ from pipeline.files import read_source
 from pipeline.lang.detect import TAGGED_NAME, tagged_language
 from pipeline.quality.align import REFERENCE_ENTRY, align, without_comments
 from pipeline.quality.backcheck import backcheck
-from pipeline.quality.checks import CHECKS, Context, likelihood
-from pipeline.quality.checks.form import _URL, inline_markup
+from pipeline.quality.checks import CHECKS, Context, likelihood, measured_severities
+from pipeline.quality.checks.form import _URL, inline_markup, localized
+from pipeline.quality.checks.meaning import number_values
 from pipeline.quality.findings import Finding, PairResult, Suppressed
 from pipeline.terms.glossary import glossary_for
 from pipeline.terms.protect import protect
@@ -111,6 +112,7 @@ def _check(
     src, tgt = source_doc.src_lang, translation_doc.src_lang
     if src == tgt:
         raise UserError(f"{target_name} and {source_name} are both in '{src}': pass the source first, or --from/--to")
+    config = with_measured_severities(config, tgt)
     page = Path(source_name) if not source_name.startswith("<") else None
     protect(source_doc, glossary_for(config, src, tgt, page=page))  # the glossary's terms, whichever engine back-translates
     alignment = align(source_doc, translation_doc)
@@ -121,6 +123,15 @@ def _check(
     found, suppressed = found + syntax_found, suppressed + syntax_suppressed
     result.findings, result.suppressed = _ignored_by_comments(found, translation_doc.text, result.translation, suppressed)
     return result
+
+
+def with_measured_severities(config: Config, tgt: str) -> Config:
+    """``config`` with the severities measured for ``tgt`` (``measured_severities``) wherever it sets none:
+    each check's, and those of blocks missing from the translation or added to it."""
+    measured = measured_severities(tgt)
+    severities = {**{check: severity for check, severity in measured.items() if check in CHECKS}, **config.backcheck.severities}
+    blocks = {key: getattr(config.gate, key) or measured.get(key, default) for key, default in (("missing", "error"), ("extra", "warning"))}
+    return config.model_copy(update={"backcheck": config.backcheck.model_copy(update={"severities": severities}), "gate": config.gate.model_construct(**{**dict(config.gate), **blocks})})
 
 
 _TITLE_AT_END = re.compile(r"(?:[ \t]*\|[ \t]*…|[ \t]*\"…\"|\[…\]|[ \t]+…)[ \t]*$")
@@ -224,10 +235,12 @@ def _findings(result: PairResult, translation: Document, config: Config) -> tupl
         for flag in unit.flags:
             severity, message = flag.severity, flag.message
             finding = Finding(flag.check, severity, message, result.translation, line, unit.id, unit.source, unit.target or "", flag.evidence)
+            if flag.check in _SEEN_IN_BLOCK and _in_paired_block(flag, contexts, result.tgt):
+                continue  # the sentences were paired differently (a wrapped line, a merged sentence): the block has it
             if kept_title and flag.check in ("untranslated", "language"):
                 severity, message = config.gate.kept_titles, f"{message} (a title kept as in the source)"
             elif flag.check in ("urls", "markup") and _URLISH.match(flag.evidence):
-                verdict = _url_verdict(flag.check, flag.evidence, unit, contexts, references, config, result.tgt, plain, line)
+                verdict = _url_verdict(flag.check, flag.evidence, unit, contexts, references, config, (result.src, result.tgt), plain, line)
                 if verdict is None:
                     continue  # the link is in the paragraph after all (the sentences were paired differently)
                 if verdict[0] == "suppressed":
@@ -247,6 +260,8 @@ def _findings(result: PairResult, translation: Document, config: Config) -> tupl
         else:
             message = f"“{excerpt}” (source line {line}) has no counterpart in {result.translation}: dropped, or moved out of order"
         severity = config.gate.missing
+        if severity == "off":
+            continue
         if (moved := _moved_to(unit, document.text, plain, result.src)) is not None:
             at, shared = moved
             severity = "warning"
@@ -261,6 +276,8 @@ def _findings(result: PairResult, translation: Document, config: Config) -> tupl
     source_blocks = _source_blocks(document)
 
     def judge(text: str, line: int, what: str, severity: str = language) -> None:  # the language check on a whole block
+        if "off" in (language, severity):
+            return
         for wrong, evidence in CHECKS["language"].run(Segment(0, "block", 0, 0, "", target=text), context):
             found.append(Finding("language", severity, f"{wrong} ({what})", result.translation, line, target=text, evidence=evidence))
 
@@ -269,7 +286,8 @@ def _findings(result: PairResult, translation: Document, config: Config) -> tupl
         message = f"this block has no counterpart in {result.source} (a translator's note, or added text)"
         if REFERENCE_ENTRY.match(lines[line - 1]):
             message = f"this entry of a list of references has no counterpart in {result.source}"
-        found.append(Finding("extra", config.gate.extra, message, result.translation, line, target=text))
+        if config.gate.extra != "off":
+            found.append(Finding("extra", config.gate.extra, message, result.translation, line, target=text))
         if REFERENCE_ENTRY.match(lines[line - 1]):
             continue  # a reference's title is the cited work's, in its own language
         if copied := _copy_of(text, source_blocks):
@@ -292,6 +310,28 @@ def _findings(result: PairResult, translation: Document, config: Config) -> tupl
         found.append(Finding(flag.check, flag.severity, flag.message, result.translation, 1, evidence=flag.evidence))
     order = lambda f: (f.file != result.translation, f.line, f.severity != "error", likelihood(f.check), f.check, f.message)  # noqa: E731
     return sorted(found, key=order), sorted(suppressed, key=lambda s: order(s.finding))
+
+
+_SEEN_IN_BLOCK = {"markup", "names", "numbers"}
+
+
+def _in_paired_block(flag, contexts: tuple[str, str], tgt: str) -> bool:
+    """Whether what ``flag`` says one sentence lacks is in the translation's block paired with the source's: the
+    same code span or inline HTML, as often and of the same kind as the source block has it (links are the URL
+    verdict's), the name, the numbers."""
+    source, target = contexts
+    if flag.check == "markup":
+        want = {kind: n for (kind, value), n in inline_markup(source).items() if value == flag.evidence}
+        have = inline_markup(target)
+        return bool(want) and not _URLISH.match(flag.evidence) and all(have[(kind, flag.evidence)] >= n for kind, n in want.items())
+    if flag.check == "names":  # a name missing (not one swapped for the translation's own: that is the evidence then)
+        return bool(flag.evidence) and _folded_in(flag.evidence, source) and _folded_in(flag.evidence, target)
+    wanted, have = number_values(source, "en"), number_values(target, tgt)
+    return bool(wanted) and all(have[n] >= c for n, c in wanted.items())
+
+
+def _folded_in(name: str, text: str) -> bool:
+    return re.sub(r"[\W_]", "", name).casefold() in re.sub(r"[\W_]", "", text).casefold()
 
 
 def _source_blocks(document: Document) -> dict[str, int]:
@@ -388,13 +428,15 @@ def _present(check: str, url: str, source: str, target: str, merged: bool = True
     return len(working) >= want or (merged and len(working) >= 1 and written <= len(working))
 
 
-def _url_verdict(check: str, url: str, unit: Segment, contexts: tuple[str, str], references: dict, config: Config, tgt: str, text: str, line: int):
+def _url_verdict(check: str, url: str, unit: Segment, contexts: tuple[str, str], references: dict, config: Config, langs: tuple[str, str], text: str, line: int):
     """None: not lost after all; ("suppressed", reason, by): a declared localization; else (severity, message)."""
     source_lines, target_lines = contexts
-    target = unit.target or ""
+    target, tgt = unit.target or "", langs[1]
     if _present(check, url, unit.source, target) or _present(check, url, source_lines, target_lines, merged=False):
         return None
     written = [u for u in dict.fromkeys(_links(target_lines) + _URL.findall(target_lines))]
+    if any(not _same_url(u, url) and localized(u, *langs) == localized(url, *langs) for u in written):
+        return None  # the same page in the translation's language, or a translated heading's anchor
     for number, rule in enumerate(config.gate.url_rules, 1):
         if any(rule.allows(url, candidate, tgt) for candidate in written):
             return ("suppressed", f"{rule.reason} (gate.url_rules[{number}])", f"gate.url_rules[{number}]")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pipeline.document.record import Document, Segment, line_of
 from pipeline.quality.backcheck import Summary
+from pipeline.quality.checks import ranked
 
 
 def report_path(output: Path) -> Path:
@@ -16,8 +17,9 @@ def report_path(output: Path) -> Path:
 
 
 def counts(segments: list[Segment]) -> dict:
-    """Segments, flagged segments, and flags by check and by severity."""
-    flags = [f for s in segments for f in s.flags]
+    """Segments, flagged segments, and flagged segments by their most likely problem (one flag each: its check
+    and its severity); each segment's report lists all its flags."""
+    flags = [ranked(s.flags)[0] for s in segments if s.flags]
     return {
         "segments": len(segments),
         "flagged": sum(1 for s in segments if s.flags),
@@ -58,7 +60,7 @@ def build_report(document: Document, summary: Summary, output: str, model: str |
                 "lang": s.lang,
                 "origin": s.origin,
                 "status": s.status,
-                "flags": [asdict(f) for f in s.flags],
+                "flags": [asdict(f) for f in ranked(s.flags)],
             }
             for s in document.segments
         ],

@@ -30,7 +30,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?]")
 _NUMBER = re.compile(r"\d+(?:[.,\u202f\u00a0 ]\d{3})*(?![\d])")
-_TERMINAL = re.compile(r"[.!?…。！？:：;；]['\"”’)\]」』*_]*(?:\s*[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+)*$")  # an emoji may follow
+_TERMINAL = re.compile(r"[.!?…。！？:：;；।॥؟۔።]['\"”’)\]」』*_]*(?:\s*[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+)*$")  # an emoji may follow
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»")
 _FOREIGN = re.compile(r"(?<![*\w])\*(?=\S)[^*\n]+?(?<=\S)\*(?![*\w])|(?<![_\w])_(?=\S)[^_\n]+?(?<=\S)_(?![_\w])|\[[^\]\n]*\]\([^)\s]*\)")
 
@@ -98,9 +98,29 @@ def empty(segment: Segment, context: Context) -> Iterable[Finding]:
 _EMPHASIS = {"bold", "italics", "strikethrough"}
 
 
+@lru_cache(maxsize=8192)
+def localized(url: str, *langs: str) -> str:
+    """``url`` with what a site changes to link to its page in another language taken out: a language
+    segment of the path (/en/, /pt-br/, en-US/), a language subdomain (en.wikipedia.org), a language
+    parameter (hl=en), and the anchor, which follows the translated heading ("#minor-changes" ->
+    "#minor-änderungen"). Two links with the same result lead to the same page in ``langs``."""
+    tags = "|".join(re.escape(lang) for lang in langs)
+    url = url.replace("&amp;", "&").split("#", 1)[0]
+    url = re.sub(rf"(?i)(?<=/)(?:{tags})(?:[-_][a-z]{{2,4}})?(?:/|$)", "", url)
+    url = re.sub(rf"(?i)^((?:https?:)?//)(?:{tags})(?:-[a-z]{{2,4}})?\.", r"\1", url)
+    return re.sub(rf"(?i)([?&](?:hl|lang|langId|locale)=)(?:{tags})(?:[-_][a-z]{{2,4}})?", r"\1", url).rstrip("/")
+
+
+def _localized_markup(found: Counter[tuple[str, str]], src: str, tgt: str) -> Counter[tuple[str, str]]:
+    return Counter({(kind, localized(value, src, tgt) if kind in ("link to", "image") else value): n for (kind, value), n in found.items()})
+
+
 @check("markup", "error", "every link, image, code span and inline HTML of the source is in the translation")
 def markup(segment: Segment, context: Context) -> Iterable[Finding]:
     have, want = inline_markup(segment.target), inline_markup(segment.source)
+    if want - have:  # a link to the page in the translation's language, or to a translated heading, is the same link
+        lost = _localized_markup(want, context.src, context.tgt) - _localized_markup(have, context.src, context.tgt)
+        want = Counter({(kind, value): n for (kind, value), n in want.items() if kind not in ("link to", "image") or (kind, localized(value, context.src, context.tgt)) in lost})
     for (kind, value), count in sorted((want - have).items()):
         if kind not in _EMPHASIS:
             yield f"{kind} {value}: missing or broken in the translation ({have[(kind, value)]} of {count})", value
@@ -137,8 +157,9 @@ def inline_markup(text: str) -> Counter[tuple[str, str]]:
 
 @check("urls", "error", "every URL of the source is in the translation")
 def urls(segment: Segment, context: Context) -> Iterable[Finding]:
+    written = {localized(u.replace("&amp;", "&"), context.src, context.tgt) for u in _URL.findall(segment.target)}
     for url, count in Counter(_URL.findall(segment.source)).items():
-        if segment.target.count(url) < count:
+        if segment.target.count(url) < count and localized(url, context.src, context.tgt) not in written:
             yield f"URL {url} is missing from the translation", url
 
 
@@ -172,9 +193,14 @@ def length(segment: Segment, context: Context) -> Iterable[Finding]:
         yield f"the translation is {ratio:.2f}x the source's length (expected {low}-{high})", f"{ratio:.2f}"
 
 
+_UNSPACED_TARGETS = {"zh", "ja", "ko"}
+
+
 @check("truncated", "warning", "a source that ends a sentence is not cut off in the translation")
 def truncated(segment: Segment, context: Context) -> Iterable[Finding]:
     source, target = prose(segment.source, segment), prose(segment.target, segment)
+    if context.tgt in _UNSPACED_TARGETS and re.search(r"list_item|heading|table", segment.block):
+        return  # Chinese, Japanese and Korean list items, headings and cells often end without a full stop
     if len(_words(source)) >= context.thresholds.min_words and _TERMINAL.search(source) and target and not _TERMINAL.search(target):
         yield "the source ends a sentence but the translation stops without final punctuation", target[-40:]
 
@@ -252,6 +278,8 @@ def judge_language(text: str, tgt: str) -> str | None:
     if tgt in NON_LATIN:
         if script == NON_LATIN[tgt] or (tgt == "zh" and script == "ja" and not re.search(r"[\u3040-\u30ff]{2}", text)):
             return tgt
+        if tgt == "ja" and script == "zh":
+            return tgt  # Japanese written in kanji alone ("基本機能", "2008年8月6日") reads as Chinese
         if script is None and letters < MIN_LETTERS:
             return None  # a name or two left in Latin letters is normal in a zh/ru translation
         return script or _latin_language(text)

@@ -17,10 +17,12 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
+import regex
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.document.record import Segment, SpanKind
-from pipeline.lang import lexicon
+from pipeline.lang import lexicon, morphology
+from pipeline.quality.checks.form import _markup as form_markup
 from pipeline.quality.checks.form import prose
 from pipeline.quality.checks.registry import Context, Finding, check
 
@@ -84,12 +86,19 @@ def _inside_pairs(segment: Segment) -> str:
     return " ".join(segment.source[opens[s.pair] : s.start] for s in segment.spans if s.kind == SpanKind.CLOSE and s.pair in opens)
 
 
+def _rendered_terms(segment: Segment) -> str:
+    """The source's glossary terms whose pinned translation the target has ("issue" where it says "edição"):
+    translated, whatever the back-translation says."""
+    target = (segment.target or "").casefold()
+    return " ".join(s.text for s in segment.spans if s.kind == SpanKind.TERM and any(form and form.casefold() in target for form in (s.target, *s.forms)))
+
+
 @check("omission", "error", "every content word of the source has a counterpart in the back-translation")
 def omission(segment: Segment, context: Context) -> Iterable[Finding]:
     if segment.back is None:
         return
     source, back, target = _tokens(_text(segment, "source", terms=False)), _tokens(_URL.sub(" ", segment.back)), _tokens(_text(segment, "target", terms=False))
-    present = _stems(back, context.src) | _stems(target, context.src)
+    present = _stems(back, context.src) | _stems(target, context.src) | _stems(_tokens(_rendered_terms(segment)), context.src)
     if _EMPTY_PAIR.search(segment.back):  # the reverse engine emptied a link or emphasis: its words are not judged
         present |= _stems(_tokens(_inside_pairs(segment)), context.src)
     runs = _missing_runs(source, context.src, present)
@@ -245,6 +254,8 @@ def _find_missing_names(source: str, target: str, translated_terms: str, kept: t
     extra = [t for t in new if t not in misspelt.values() and (t in names(target, tgt) or (t == tokens[0] and t[:1].isupper() and not lexicon.known(t, tgt)))]
     for name in missing:
         near = min((t for t in new if not t[:1].islower()), key=lambda e: Levenshtein.distance(name.casefold(), e.casefold()), default=None)
+        if near is not None and _translated_form(name, near, src, tgt):
+            continue  # "Metrics": "Metrici", a word of the target language, not a misspelt name
         if near is not None and len(name) >= 4 and Levenshtein.distance(name.casefold(), near.casefold()) <= max(1, len(name) // 5):
             yield True, f"'{name}' is written '{near}' in the translation", near
         elif len(extra) == 1 and len(missing) == 1:
@@ -264,16 +275,31 @@ def _misspelt_common_names(source: str, new: list[str], seen: set[str], src: str
         if name in seen or _folded(name) in seen:
             continue
         for word in new:
-            if 0 < Levenshtein.distance(name.casefold(), word.casefold()) <= max(1, len(name) // 5) and not lexicon.known(word, tgt) and not lexicon.known(word, src) and not _translated_form(name, word):
+            if 0 < Levenshtein.distance(name.casefold(), word.casefold()) <= max(1, len(name) // 5) and not lexicon.known(word, tgt) and not lexicon.known(word, src) and not _translated_form(name, word, src, tgt):
                 yield name, word
                 break
 
 
-def _translated_form(name: str, word: str) -> bool:
-    """The name as the target language writes it: other accents, another final vowel ("Telugu": "Telugo", "Interpretability": "Interprétabilité")."""
+def _translated_form(name: str, word: str, src: str = "en", tgt: str = "") -> bool:
+    """The name as the target language writes or inflects it: other accents, another ending ("Telugu":
+    "Telugo", "Metrics": "Metrici", "JavaScript": "JavaScriptu", "Generative": "Generativos"), word by
+    word ("Astro Project": "Astro-Projekt"). Never an identifier in capitals ("REPLACEMENT")."""
+    if name.isupper():
+        return False
+    names, words = re.split(r"[\s-]+", name), re.split(r"[\s-]+", word)
+    return len(names) == len(words) and all(_inflected(n, w, src, tgt) for n, w in zip(names, words))
+
+
+def _inflected(name: str, word: str, src: str, tgt: str) -> bool:
+    # "Integrations", "Interoperability": a word, translated from its root into a word of the target ("Benjammin" is none)
+    common = lexicon.zipf(name, src) >= 2 and (lexicon.known(word, tgt) or not lexicon.has_words(tgt))
     name, word = _unaccented(name.casefold()), _unaccented(word.casefold())
     same = len(os.path.commonprefix([name, word]))
-    return name == word or (same >= len(name) - 1 and word[-1:] in "aeo")
+    if word.startswith(name) and len(word) - len(name) <= 3:
+        return True  # an ending added: "JavaScriptu", "Dockera"
+    if same >= len(name) - 1 and len(word) - same <= 2:
+        return True  # the last letter changed: "Telugo", "Metrici", "Propagatori"
+    return common and same >= min(5, len(name) - 2) and len(word) - same <= 6
 
 
 def _unaccented(text: str) -> str:
@@ -308,21 +334,34 @@ def _in(name: str, text: str) -> bool:
 # German and Dutch relative pronouns before an article or pronoun ("die Regel, die die Daten prüft",
 # "wenn Sie sie brauchen", "het feit dat dat werkt"); English "had had", "that that". The gate called
 # each German "die die" an error on a docs site's human translations (61 of 61 wrong: issue 28).
-_DOUBLED_OK = {
-    "fr": {"vous", "nous"},
+_DOUBLED_OK = {  # words these languages repeat by grammar: relative pronouns, correlatives, reduplication
+    "fr": {"vous", "nous", "soit"},
+    "it": {"sia"},
     "de": {"die", "der", "das", "dem", "den", "des", "sie", "er", "es"},
     "nl": {"dat", "die"},
     "en": {"had", "that"},
+    "bn": {"কখনও", "মাঝে", "ধীরে", "আলাদা"},
+    "hi": {"कभी", "धीरे", "अलग", "साथ", "बार", "कुछ"},
 }
-_DOUBLED = re.compile(r"(?<![\w-])((?:[^\W\d_]+[\s,]+){0,3}?[^\W\d_]+)\s+\1(?![\w-])", re.I)
+# A word with its combining marks (Devanagari, Bengali... vowel signs), two words or more repeated in a row
+_DOUBLED = regex.compile(r"(?<![\p{L}\p{M}\p{N}_-])((?:\p{L}\p{M}*+)++(?:[\s,]+(?:\p{L}\p{M}*+)++){0,3}?)\s+\1(?![\p{L}\p{M}\p{N}_-])")
+_SEPARATOR = " \u2063 "  # stands for markup between two words: "de `x` de" is not a doubled "de"
 
 
 @check("doubled", "error", "no word or phrase doubled in the translation that is single in the source")
 def doubled(segment: Segment, context: Context) -> Iterable[Finding]:
     source = _text(segment, "source", terms=False).casefold()
-    for match in _DOUBLED.finditer(_text(segment, "target", terms=False)):
+    target = segment.target or ""
+    for piece in sorted({s.text for s in segment.spans if s.kind == SpanKind.ATOMIC and s.text.strip()}, key=len, reverse=True):
+        target = target.replace(piece, _SEPARATOR)  # code, images, HTML: not read as words
+    for piece in form_markup(segment):
+        target = target.replace(piece, " ")  # link and emphasis delimiters: read through ("le [le fichier")
+    target = " ".join(_URL.sub(_SEPARATOR, target).split())
+    for match in _DOUBLED.finditer(target):
         phrase = match[1]
-        if f"{phrase} {phrase}".casefold() not in source and phrase.casefold() not in _DOUBLED_OK.get(context.tgt, ()):
+        if (len(phrase) == 1 and phrase.isupper()) or phrase.split()[0].casefold() in _DOUBLED_OK.get(context.tgt, ()):
+            continue  # "de A A B": letters standing for something; "der der", "sia ... sia": grammar
+        if f"{phrase} {phrase}".casefold() not in source:
             yield f"'{phrase}' is written twice in a row: '{match[0]}'", match[0]
 
 
@@ -443,6 +482,16 @@ def _english_order(segment: Segment, context: Context) -> Iterable[Finding]:
             yield f"'{name} {noun}': in Portuguese the participle follows the noun ('{noun} {name}')", f"{name} {noun}"
         elif name[:1].islower() and _STRONG_NOUN.search(name) and name not in common:
             yield f"'{name} {noun}': two nouns side by side in English word order (in Portuguese the main noun comes first: '{noun.lower()} de ...' or '{noun.lower()} {name}')", f"{name} {noun}"
+    for first, second in zip(words, words[1:]):
+        name, noun = first[0], second[0]
+        if second.start() - first.end() == 1 and name[:1].islower() and noun[:1].islower() and _only_nouns(name, noun) and not lexicon.foreign(name, "en", "pt") and not lexicon.foreign(noun, "en", "pt"):
+            yield f"'{name} {noun}': two nouns side by side with nothing joining them, as English writes them ('{name} de {noun}'?)", f"{name} {noun}"
+
+
+def _only_nouns(*words: str) -> bool:
+    """Every reading the Portuguese analyser has of each word is a noun ("algoritmos", not "guia", which may be a verb)."""
+    found = morphology.analyses(w.casefold() for w in words)
+    return all(found[w.casefold()] and all(r.pos == "n" and not r.joined for r in found[w.casefold()]) for w in words)
 
 
 # -- senses -----------------------------------------------------------------------------------

@@ -8,7 +8,10 @@ The modules that fill ``CHECKS`` (``form``, ``meaning``) are imported by this pa
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Callable, Iterable, Literal
 
 from pipeline.config import Config, Thresholds
@@ -16,6 +19,7 @@ from pipeline.document.record import Flag, Segment
 from pipeline.errors import UserError
 
 Severity = Literal["error", "warning"]
+MEASURED = Path(__file__).with_name("measured.json")  # written by python -m bench.gate_calibration
 Finding = tuple[str, str]  # (message, evidence)
 
 @dataclass(frozen=True)
@@ -54,8 +58,30 @@ def run_checks(segment: Segment, context: Context, severities: dict[str, Severit
     return [
         Flag(c.name, severities.get(c.name, c.severity), message, evidence)
         for c in CHECKS.values()
+        if severities.get(c.name) != "off"
         for message, evidence in c.run(segment, context)
     ]
+
+
+@lru_cache(maxsize=1)
+def _measured() -> dict:
+    return json.loads(MEASURED.read_text(encoding="utf-8")) if MEASURED.exists() else {}
+
+
+def measured_languages() -> set[str]:
+    """The languages whose checks were measured one by one (the others get ``measured_severities``' default)."""
+    return set(_measured().get("languages", {}))
+
+
+def measured_severities(tgt: str) -> dict[str, str]:
+    """Each check's severity in ``tgt`` as measured on judged human translations: "error" where at least 95%
+    of its findings were real defects, "off" below 50%, else "warning". A language never measured gets the
+    checks that need no resources of its own, at their severity measured over all languages."""
+    table = _measured()
+    if measured := table.get("languages", {}).get(tgt):
+        return {check: cell["severity"] for check, cell in measured.items()}
+    other = {check: cell["severity"] for check, cell in table.get("other languages", {}).items()}
+    return {check: "off" for check in CHECKS if check not in other} | other if table else {}
 
 
 # How often a finding of each check needed a reviewer's action on the judged set (python -m bench.qe,
@@ -70,6 +96,11 @@ LIKELIHOOD = (
 def likelihood(check: str) -> int:
     """Rank of ``check`` in LIKELIHOOD (0: its findings most often need action)."""
     return LIKELIHOOD.index(check) if check in LIKELIHOOD else len(LIKELIHOOD)
+
+
+def ranked(flags: Iterable[Flag]) -> list[Flag]:
+    """``flags`` most likely problem first: errors before warnings, then by their check's likelihood."""
+    return sorted(flags, key=lambda flag: (flag.severity != "error", likelihood(flag.check)))
 
 
 def severity_overrides(config: Config) -> dict[str, Severity]:
