@@ -152,6 +152,25 @@ def errors(rows: list[dict], verdicts: dict, newsletter: dict, measured: dict, k
     return {lang: {**counts, "precision": round(counts["true"] / (counts["true"] + counts["false"]), 3) if counts["true"] + counts["false"] else None} for lang, counts in sorted(report.items())}
 
 
+def newsletter_true_ones(rows: list[dict], newsletter: dict, measured: dict) -> dict:
+    """Of the newsletter gate's findings judged real defects (bench/qe/gate_judgements.tsv), how many the gate still
+    reports (as an error or a warning), how many its measured severities silence, and how many it no longer finds."""
+    found = {(r["page"], r["line"], r["check"]): r for r in rows if r["project"] == "newsletter"}
+    counts, silenced = Counter(), []
+    for (page, line, check), verdict in newsletter.items():
+        if verdict != "true" or check == "syntax":
+            continue
+        if (page, line, check) not in found:
+            counts["no longer found"] += 1
+            continue
+        lang = language(page.split(".")[1])
+        severity = (measured["languages"].get(lang) or measured["other languages"]).get(check, {}).get("severity", "warning")
+        counts[severity] += 1
+        if severity == "off":
+            silenced.append(f"{page}:{line} {check}")
+    return {**counts, "silenced": sorted(silenced)}
+
+
 def markdown(measured: dict, calibration: dict, reports: dict, totals: dict) -> str:
     languages = sorted(measured["languages"])
     checks = sorted({check for row in measured["languages"].values() for check in row})
@@ -217,10 +236,10 @@ def main() -> int:
     }
     MEASURED.write_text(json.dumps(measured, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     DOC.write_text(markdown(measured, calibration, reports, totals), encoding="utf-8")
-    results = {"totals": totals, "errors": reports,
+    results = {"totals": totals, "errors": reports, "newsletter defects judged true": newsletter_true_ones(rows, newsletter, measured),
                "by language and check (calibration pages)": {f"{lang} {check}": dict(cell) for (lang, check), cell in sorted(calibration.items())}}
     RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(json.dumps({"totals": totals, "errors": reports}, indent=1))
+    print(json.dumps({"totals": totals, "errors": reports, "newsletter defects judged true": results["newsletter defects judged true"]}, indent=1))
     print(f"severities: {MEASURED.relative_to(REPO)}; table: {DOC.relative_to(REPO)}")
     return 0
 

@@ -88,3 +88,25 @@ def test_without_the_analyser_the_check_says_nothing(monkeypatch, tmp_path):
     finally:
         monkeypatch.undo()
         morphology.reset()
+
+
+@needs_analyser
+@pytest.mark.parametrize(
+    "source, target, phrase",
+    [
+        ("or follow us on [Twitter](https://twitter.com/x) for news", "ou seguir-nos na [Twitter](https://twitter.com/x) para notícias", "na Twitter"),
+        ("a list of the [10 breakthroughs](https://x.org/l) they found", "uma lista da [10 avanços](https://x.org/l) que encontraram", "da 10 avanços"),
+        ("tasks such as question answering and abstractive summarization", "tarefas como question answering e sumarização abstrato", "sumarização abstrato"),
+    ],
+)
+def test_a_platform_a_count_and_a_coordinated_noun_disagree(source, target, phrase):
+    assert [f.evidence for f in run_checks(translated(source, target), CONTEXT) if f.check == "agreement"] == [phrase]
+
+
+@needs_analyser
+@pytest.mark.parametrize(
+    "target",
+    ["siga-nos no Twitter", "a Google lançou um modelo", "os 10 melhores modelos", "no 2 de janeiro", "pesquisa e edição tediosas", "Sistema de extração de modelos aplicado"],
+)
+def test_their_correct_forms_are_silent(target):
+    assert [f for f in run_checks(translated("Some source words here.", target), CONTEXT) if f.check == "agreement"] == []

@@ -9,6 +9,7 @@ import pytest
 from corpus import REPO
 
 import pipeline
+from pipeline.config import CI_CONFIG
 
 
 def test_the_readme_python_example_runs_as_written(tmp_path, monkeypatch, capsys):
@@ -37,7 +38,10 @@ def test_translate_file_writes_like_the_command_line(tmp_path):
 
 
 def test_check_takes_texts_or_paths(tmp_path):
-    result = pipeline.check("Read the [paper](https://x.y/p) today.", "Leia o artigo hoje.", src="en", to="pt")
+    strict = tmp_path / "gate.toml"  # a project that fails on a lost URL, whatever the measured severity for pt
+    text = CI_CONFIG.read_text(encoding="utf-8").replace("severities = {}", 'severities = { urls = "error" }')
+    strict.write_text(text.replace('glossary_dir = "glossaries"', f"glossary_dir = {str(REPO / 'glossaries')!r}"), encoding="utf-8")
+    result = pipeline.check("Read the [paper](https://x.y/p) today.", "Leia o artigo hoje.", src="en", to="pt", config=strict)
     assert not result.passed and [f.check for f in result.findings if f.severity == "error"] == ["urls"]
     (tmp_path / "a.en.md").write_text("Read the [paper](https://x.y/p) today.\n", encoding="utf-8")
     (tmp_path / "a.pt.md").write_text("Leia o [artigo](https://x.y/p) hoje.\n", encoding="utf-8")

@@ -255,3 +255,13 @@ def test_a_word_the_language_writes_twice_is_no_doubled_word(tgt, target, flagge
     seg = translated("The rule that checks the data runs first.", target)
     found = [f for f in run_checks(seg, Context("en", tgt, CONTEXT.thresholds)) if f.check == "doubled"]
     assert bool(found) == flagged, found
+
+
+@pytest.mark.skipif(not morphology.available(), reason="no Portuguese analyser (apertium-por-cat)")
+def test_two_nouns_side_by_side_and_a_participle_before_a_name_are_english_word_order():
+    assert found("word-order", "It feeds the attention components of the model.", "Alimenta os componentes atenção do modelo.")
+    assert found("word-order", "Matrix Compression Operator", "Operador Compactação matricial")
+    assert found("word-order", "The Annotated GPT-2", "O Anotado GPT-2")
+    assert found("word-order", "The New BERT", "O Novo BERT") == []  # an adjective that goes first
+    assert found("word-order", "The base model.", "O modelo base.") == []  # "base": also an adjective
+    assert found("word-order", "In real time.", "Em tempo real.") == []

@@ -30,6 +30,10 @@ _COORDINATION = {"e", "ou", "nem"}
 # Nouns whose gender in these texts is not (only) the analyser's: "a modelo" is a fashion model, a machine learning
 # model is "o modelo"; Brazilian "o console" is European "a consola".
 _GENDER_HERE = {"modelo": "m", "console": "m"}
+# Platforms, masculine as places and networks in Brazilian Portuguese ("no Twitter", "no GitHub"); companies
+# (Google, Microsoft) are left out: "a Google" (a empresa) is as common as "o Google".
+_PLATFORMS = dict.fromkeys(("Twitter", "YouTube", "GitHub", "GitLab", "Reddit", "LinkedIn", "Instagram", "WhatsApp", "Telegram", "Discord", "Slack", "Mastodon"), "m")
+_PLATFORM = re.compile(rf"(?<![\w-])(\w+) (?:{_HOLE} )?({'|'.join(_PLATFORMS)})(?![\w-])")  # a link may open between them
 _NOT_HEADS = {"vez", "vezes"}  # "uma vez implantado" (once deployed), "às vezes"
 _GENDERED = re.compile(r"[oa]s?$")  # an adjective whose ending shows its gender (the analyser has "ímpar" masculine only)
 # Regular adjectives the analyser lacks ("recursivo"): their ending gives gender and number.
@@ -46,18 +50,40 @@ def agreement(segment: Segment, context: Context) -> Iterable[Finding]:
     words = list(_PT_WORD.finditer(text))
     readings = morphology.analyses(w[0] for w in words)
     seen = set()
-    for message, phrase in _disagreements(text, words, [readings[w[0]] for w in words]):
+    for message, phrase in [*_disagreements(text, words, [readings[w[0]] for w in words]), *_counted(text), *_on_platforms(_readable(segment, terms=False))]:
         if phrase not in seen:
             seen.add(phrase)
             yield message, phrase
 
 
-def _readable(segment: Segment) -> str:
-    """The target with everything that is not Portuguese prose replaced by a hole, one space between words."""
+_COUNTED = re.compile(rf"(?<![\w-])(o|a|do|da|no|na|ao|à|pelo|pela|um|uma|num|numa|dum|duma) (?:{_HOLE} )?(\d+) ([^\W\d_]+)", re.I)
+
+
+def _counted(text: str) -> Iterable[Finding]:
+    """A singular determiner before a count of two or more and its plural noun: "uma lista da 10 avanços"."""
+    for match in _COUNTED.finditer(text):
+        noun = morphology.analyses([match[3]])[match[3]]
+        if int(match[2]) >= 2 and noun and all(r.pos == "n" and r.number == "pl" for r in noun):
+            phrase = f"{match[1]} {match[2]} {match[3]}"
+            yield f"'{phrase}': the determiner does not agree with the noun", phrase
+
+
+def _on_platforms(text: str) -> Iterable[Finding]:
+    """A feminine determiner before a platform's name: "seguir-nos na [Twitter]"."""
+    for match in _PLATFORM.finditer(text):
+        found = morphology.analyses([match[1].casefold()])[match[1].casefold()]
+        if _determiner(found) and _disagree(_features(found, _DETERMINING), ({_PLATFORMS[match[2]]}, {"sg"})):
+            phrase = f"{match[1]} {match[2]}"
+            yield f"'{phrase}': the determiner does not agree with the noun", phrase
+
+
+def _readable(segment: Segment, terms: bool = True) -> str:
+    """The target with everything that is not Portuguese prose replaced by a hole, one space between words (and,
+    with ``terms``, the glossary's terms kept as the source writes them)."""
     text = segment.target or ""
     for piece in _markup(segment):
         text = text.replace(piece, f" {_HOLE} ")
-    for span in segment.spans:
+    for span in segment.spans if terms else ():
         if span.kind == SpanKind.TERM and span.target in (None, span.text):  # a term kept as the source writes it
             text = _whole_word(span.text).sub(_HOLE, text)
     return " ".join(_QUOTED.sub(f" {_HOLE} ", _URL.sub(f" {_HOLE} ", text)).split())  # a line break is a space
@@ -96,6 +122,8 @@ def _disagreements(text: str, words: list[re.Match], readings: list[frozenset[Re
                 continue
             if _after_complement(text, words, readings, i, features):
                 heads = _heads_of_complement(text, words, readings, i)  # "sumarização de textos abstrato": with none of them
+                if heads is None and _coordinated_singular(text, words, readings, i, features):
+                    heads = []  # "X e sumarização abstrato": a singular adjective goes with the last noun alone
                 if heads is None or any(_adjective_disagrees(second, readings[i + 1], head) is None for head in heads):
                     continue
             if (right := _adjective_disagrees(second, readings[i + 1], features)) is not None:
@@ -194,6 +222,15 @@ def _after_complement(text: str, words: list[re.Match], readings: list[frozenset
 
 
 _OF = {"de", "do", "da", "dos", "das"}
+
+
+def _coordinated_singular(text: str, words: list[re.Match], readings: list[frozenset[Reading]], noun: int, features: Features) -> bool:
+    """The noun comes right after "e"/"ou" and it and the adjective after it are singular: an adjective for both
+    coordinated nouns would be plural, so this one goes with the last noun alone ("perguntas e sumarização abstrato")."""
+    if noun < 1 or words[noun - 1][0].casefold() not in _COORDINATION or text[words[noun - 1].end() : words[noun].start()] != " ":
+        return False
+    adjective = readings[noun + 1] if noun + 1 < len(readings) else frozenset()
+    return features[1] == {"sg"} and bool(adjective) and {r.number for r in adjective} == {"sg"}
 
 
 def _heads_of_complement(text: str, words: list[re.Match], readings: list[frozenset[Reading]], noun: int) -> list[Features] | None:

@@ -359,8 +359,8 @@ def doubled(segment: Segment, context: Context) -> Iterable[Finding]:
     target = " ".join(_URL.sub(_SEPARATOR, target).split())
     for match in _DOUBLED.finditer(target):
         phrase = match[1]
-        if (len(phrase) == 1 and phrase.isupper()) or phrase.split()[0].casefold() in _DOUBLED_OK.get(context.tgt, ()):
-            continue  # "de A A B": letters standing for something; "der der", "sia ... sia": grammar
+        if phrase.split()[0].casefold() in _DOUBLED_OK.get(context.tgt, ()):
+            continue  # "der der", "sia ... sia": grammar ("Y y Z", "de A a B" differ in case: not matched)
         if f"{phrase} {phrase}".casefold() not in source:
             yield f"'{phrase}' is written twice in a row: '{match[0]}'", match[0]
 
@@ -442,6 +442,7 @@ _STRONG_NOUN = re.compile(r"(?:ção|ções|dade|dades|mento|mentos|dor|dores|to
 _FIELDS = r"ML|NLP|AI|IA|NLU|PLN|ML/NLP|NLP/ML|Deep Learning|Machine Learning|aprendizado de máquina|Data Science|ciência de dados|visão computacional|tradução automática|aprendizado por reforço"
 _NOUN_THEN_FIELD = re.compile(rf"(?<![\w-])([A-Za-zà-ÿ][\w-]+) ({_FIELDS})(?![\w/-])")
 _FIELD_THEN_NOUN = re.compile(rf"(?<![\w-])({_FIELDS}) ([A-Za-zà-ÿ][\w-]+)")
+_ADJECTIVE_THEN_NAME = re.compile(r"(?<![\w-])([OoAa]s?) ([A-ZÀ-Ý][a-zà-ÿ]+) ((?=\S*[A-Z]\S*[A-Z0-9])[A-Z][\w.-]*\w)")  # "O Anotado GPT-2": a participle first
 _NATIONALITY = re.compile(r"(?<![\w-])(Italiano|Grego|Alemão|Francês|Chinês|Japonês|Inglês|Espanhol|Português|Russo|Árabe|Coreano|Holandês|Brasileiro|Europeu|Americano) ((?=\S*[A-Z]\S*[A-Z0-9])[A-Z][\w-]*)")  # Italiano BERT
 
 
@@ -482,16 +483,33 @@ def _english_order(segment: Segment, context: Context) -> Iterable[Finding]:
             yield f"'{name} {noun}': in Portuguese the participle follows the noun ('{noun} {name}')", f"{name} {noun}"
         elif name[:1].islower() and _STRONG_NOUN.search(name) and name not in common:
             yield f"'{name} {noun}': two nouns side by side in English word order (in Portuguese the main noun comes first: '{noun.lower()} de ...' or '{noun.lower()} {name}')", f"{name} {noun}"
+    for match in _ADJECTIVE_THEN_NAME.finditer(target):
+        readings = morphology.analyses([match[2].casefold()])[match[2].casefold()]
+        participle = _PARTICIPLE.search(match[2].casefold()) and match[2].casefold() not in _BEFORE_NOUN  # "Novo", "Grande" may go first
+        if participle and readings and all(r.pos == "adj" or (r.pos.startswith("vb") and "pp" in r.tags) for r in readings):
+            yield f"'{match[0]}' is in English word order: '{match[1]} {match[3]} {match[2]}'", match[0]
     for first, second in zip(words, words[1:]):
         name, noun = first[0], second[0]
-        if second.start() - first.end() == 1 and name[:1].islower() and noun[:1].islower() and _only_nouns(name, noun) and not lexicon.foreign(name, "en", "pt") and not lexicon.foreign(noun, "en", "pt"):
+        if second.start() - first.end() == 1 and name[:1].isupper() == noun[:1].isupper() and _two_nouns(name, noun) and not lexicon.foreign(name, "en", "pt") and not lexicon.foreign(noun, "en", "pt"):
             yield f"'{name} {noun}': two nouns side by side with nothing joining them, as English writes them ('{name} de {noun}'?)", f"{name} {noun}"
 
 
-def _only_nouns(*words: str) -> bool:
-    """Every reading the Portuguese analyser has of each word is a noun ("algoritmos", not "guia", which may be a verb)."""
-    found = morphology.analyses(w.casefold() for w in words)
-    return all(found[w.casefold()] and all(r.pos == "n" and not r.joined for r in found[w.casefold()]) for w in words)
+def _two_nouns(first: str, second: str) -> bool:
+    """Two nouns, the Portuguese analyser says: the second only a noun, the first a noun that cannot be an adjective
+    before it (as an adjective it would not agree: "componentes atenção"; "algoritmos" is only a noun)."""
+    found = morphology.analyses((first.casefold(), second.casefold()))
+    before, after = found[first.casefold()], found[second.casefold()]
+    if not before or not after or any(r.joined for r in before | after) or not all(r.pos == "n" for r in after):
+        return False
+    if not any(r.pos == "n" for r in before) or not all(r.pos in ("n", "adj") for r in before):
+        return False
+    return not any(a.pos == "adj" and _agree(a, n) for a in before for n in after)
+
+
+def _agree(a, b) -> bool:
+    """Whether two readings may agree in gender and in number (either left open counts as agreeing)."""
+    gender = a.gender in ("mf", "", b.gender) or b.gender in ("mf", "")
+    return gender and (a.number in ("sp", "", b.number) or b.number in ("sp", ""))
 
 
 # -- senses -----------------------------------------------------------------------------------

@@ -89,7 +89,7 @@ def measured_severities(tgt: str) -> dict[str, str]:
 LIKELIHOOD = (
     "empty", "urls", "markup", "structure", "syntax", "missing", "misspelt-name", "doubled", "repetition", "wrong-number", "agreement", "false-friend", "wrong-sense",
     "word-order", "quotes", "source-words", "link-text", "language", "untranslated", "names", "spelling", "omission",
-    "negation", "numbers", "addition", "glossary", "truncated", "backtranslation", "extra-markup", "sentences", "length", "extra",
+    "negation", "numbers", "addition", "glossary", "truncated", "backtranslation", "meaning", "extra-markup", "sentences", "length", "extra",
 )
 
 
