@@ -32,10 +32,9 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from copy import deepcopy
 from pathlib import Path
 
-from bench.qe import INJECTIONS, Pair, issue_names, load, run_backcheck
+from bench.qe import INJECTIONS, Pair, damaged_copies, load, run_backcheck
 from pipeline.config import CI_CONFIG, load_config
 from pipeline.document.record import Segment
 from pipeline.lang import encoder
@@ -169,20 +168,9 @@ def unrelated(pool: list[Pair]):
 
 def injected(pairs: list[Pair], engines: Engines) -> dict:
     """``bench.qe``'s injected errors (built as ``bench.qe.inject`` builds them, same seed) and two gross ones."""
-    rng = random.Random(SEED)
-    issue = issue_names(pairs)
     clean = [p for p in pairs if p.verdict == "ok"]
     makers = {**INJECTIONS, "truncated (half the words)": truncate, "another segment's translation": unrelated(clean)}
-    damaged: list[tuple[str, Pair, Segment]] = []
-    for kind, make in makers.items():
-        for pair in clean:
-            target = make(pair, rng, issue)
-            if target is None or target == pair.segment.target:
-                continue
-            copy = deepcopy(pair.segment)
-            copy.target, copy.back, copy.flags, copy.scores, copy.checked, copy.lang = target, None, [], {}, None, None
-            damaged.append((kind, pair, copy))
-    run_backcheck([p for _, p, _ in damaged], engines, [d for _, _, d in damaged])
+    damaged = damaged_copies(pairs, makers, engines, SEED)
     result: dict[str, dict] = {}
     for kind in makers:
         for origin in ("mt", "human"):

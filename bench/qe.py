@@ -289,14 +289,13 @@ def precision_by_check(pairs: list[Pair]) -> dict[str, str]:
     return {check: f"{sum(p.verdict == 'fix' for p in hits)}/{len(hits)}" for check, hits in sorted(flagged.items())}
 
 
-def inject(pairs: list[Pair], engines: Engines, seed: int = 13) -> dict:
-    """Damage each ok segment once per applicable kind; a catch is a new error finding."""
+def damaged_copies(pairs: list[Pair], makers: dict, engines: Engines, seed: int = 13) -> list[tuple[str, Pair, Segment]]:
+    """Each ok segment damaged once per kind of ``makers`` that applies to it, as (kind, pair, back-checked copy)."""
     rng = random.Random(seed)
     issue = issue_names(pairs)
-    clean = [p for p in pairs if p.verdict == "ok"]
     damaged: list[tuple[str, Pair, Segment]] = []
-    for kind, make in INJECTIONS.items():
-        for pair in clean:
+    for kind, make in makers.items():
+        for pair in (p for p in pairs if p.verdict == "ok"):
             target = make(pair, rng, issue)
             if target is None or target == pair.segment.target:
                 continue
@@ -304,6 +303,13 @@ def inject(pairs: list[Pair], engines: Engines, seed: int = 13) -> dict:
             copy.target, copy.back, copy.flags, copy.scores, copy.checked, copy.lang = target, None, [], {}, None, None
             damaged.append((kind, pair, copy))
     run_backcheck([p for _, p, _ in damaged], engines, [d for _, _, d in damaged])
+    return damaged
+
+
+def inject(pairs: list[Pair], engines: Engines, seed: int = 13) -> dict:
+    """Damage each ok segment once per applicable kind; a catch is a new error finding."""
+    clean = [p for p in pairs if p.verdict == "ok"]
+    damaged = damaged_copies(pairs, INJECTIONS, engines, seed)
     caught: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_origin: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_gate: dict[str, list[int]] = defaultdict(lambda: [0, 0])

@@ -85,3 +85,8 @@ def test_a_hindi_sentence_ends_with_a_danda_and_cjk_list_items_need_no_full_stop
     assert found("truncated", "The build runs on every push.", "बिल्ड हर पुश पर चलता है।", "hi") == []
     assert found("truncated", "- Run the build on every push.", "- 毎回のプッシュでビルドを実行", "ja") == []
     assert found("truncated", "The build runs on every push to the main branch.", "A build roda em todo push para", "pt")
+
+
+def test_a_personal_name_one_letter_off_is_still_misspelt():  # the newsletter's judged defects
+    assert found("misspelt-name", "A post by Aman Arora on transformers.", "Um post de Amant Arora sobre transformers.", "pt")
+    assert found("misspelt-name", "Sasha Rush shared his notes on the topic.", "Sashs Rush compartilhou suas notas sobre o tema.", "pt")

@@ -240,7 +240,7 @@ def _findings(result: PairResult, translation: Document, config: Config) -> tupl
             if kept_title and flag.check in ("untranslated", "language"):
                 severity, message = config.gate.kept_titles, f"{message} (a title kept as in the source)"
             elif flag.check in ("urls", "markup") and _URLISH.match(flag.evidence):
-                verdict = _url_verdict(flag.check, flag.evidence, unit, contexts, references, config, (result.src, result.tgt), plain, line)
+                verdict = _url_verdict(flag, unit, contexts, references, config, (result.src, result.tgt), plain, line)
                 if verdict is None:
                     continue  # the link is in the paragraph after all (the sentences were paired differently)
                 if verdict[0] == "suppressed":
@@ -428,8 +428,10 @@ def _present(check: str, url: str, source: str, target: str, merged: bool = True
     return len(working) >= want or (merged and len(working) >= 1 and written <= len(working))
 
 
-def _url_verdict(check: str, url: str, unit: Segment, contexts: tuple[str, str], references: dict, config: Config, langs: tuple[str, str], text: str, line: int):
-    """None: not lost after all; ("suppressed", reason, by): a declared localization; else (severity, message)."""
+def _url_verdict(flag, unit: Segment, contexts: tuple[str, str], references: dict, config: Config, langs: tuple[str, str], text: str, line: int):
+    """None: not lost after all; ("suppressed", reason, by): a declared localization; else (severity, message): the
+    check's own severity, or a warning where the link may have moved or the source's own link is broken."""
+    check, url = flag.check, flag.evidence
     source_lines, target_lines = contexts
     target, tgt = unit.target or "", langs[1]
     if _present(check, url, unit.source, target) or _present(check, url, source_lines, target_lines, merged=False):
@@ -445,7 +447,7 @@ def _url_verdict(check: str, url: str, unit: Segment, contexts: tuple[str, str],
             for listed, at in references.get(marker, []):
                 if _same_url(listed, url):
                     return ("suppressed", f"the link is kept as the numbered reference [{marker}], listed at line {at}", f"gate.numbered_references ({tgt})")
-    severity, message = "error", _plain_message(check, url, source_lines)
+    severity, message = flag.severity, _plain_message(check, url, source_lines)
     if (near := _linked_nearby(url, text, line)) is not None:
         return "warning", f"{message}: it is linked at line {near}, next to this one (moved there?)"
     if broken := _broken_source_url(url):

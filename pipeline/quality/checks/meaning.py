@@ -290,16 +290,20 @@ def _translated_form(name: str, word: str, src: str = "en", tgt: str = "") -> bo
     return len(names) == len(words) and all(_inflected(n, w, src, tgt) for n, w in zip(names, words))
 
 
+_ENDING = re.compile(r"a|e|i|u|y|s|es|em|om|ie|ów|owi|ami|ach|ов|а|у|ом|е")  # case and plural endings of names (pl, ru, cs...)
+_VOWELS = re.compile(r"[aeiouáéíóúâêôãõàèìòù]{1,2}s?")
+
+
 def _inflected(name: str, word: str, src: str, tgt: str) -> bool:
     # "Integrations", "Interoperability": a word, translated from its root into a word of the target ("Benjammin" is none)
     common = lexicon.zipf(name, src) >= 2 and (lexicon.known(word, tgt) or not lexicon.has_words(tgt))
     name, word = _unaccented(name.casefold()), _unaccented(word.casefold())
     same = len(os.path.commonprefix([name, word]))
-    if word.startswith(name) and len(word) - len(name) <= 3:
-        return True  # an ending added: "JavaScriptu", "Dockera"
-    if same >= len(name) - 1 and len(word) - same <= 2:
-        return True  # the last letter changed: "Telugo", "Metrici", "Propagatori"
-    return common and same >= min(5, len(name) - 2) and len(word) - same <= 6
+    if word.startswith(name) and _ENDING.fullmatch(word[len(name) :]):
+        return True  # a case or plural ending added: "JavaScriptu", "Dockera" ("Amant" for "Aman" is a misspelling)
+    if same >= len(name) - 1 and _VOWELS.fullmatch(word[same:]):
+        return True  # the last letter a vowel of the target language: "Telugo", "Metrici", "Propagatori" (not "Sashs")
+    return common and same >= 5 and len(word) - same <= 6
 
 
 def _unaccented(text: str) -> str:
