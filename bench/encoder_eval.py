@@ -34,7 +34,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from bench.qe import INJECTIONS, Pair, damaged_copies, load, run_backcheck
+from bench.qe import INJECTIONS, Pair, checked, damaged_copies
 from pipeline.config import CI_CONFIG, load_config
 from pipeline.document.record import Segment
 from pipeline.lang import encoder
@@ -189,12 +189,8 @@ def injected(pairs: list[Pair], engines: Engines) -> dict:
 
 
 def qe(dump: Path | None) -> dict:
-    config = load_config()
-    engines = Engines(config)
-    pairs = load()
-    run_backcheck(pairs, engines)
-    machine = [p for p in pairs if p.record["origin"] == "mt"]
-    human = [p for p in pairs if p.record["origin"] == "human"]
+    engines = Engines(load_config())
+    pairs, machine, human = checked(engines)
     if dump:
         with dump.open("w", encoding="utf-8") as file:
             for p in pairs:

@@ -108,6 +108,13 @@ def load() -> list[Pair]:
     return pairs
 
 
+def checked(engines: Engines) -> tuple[list[Pair], list[Pair], list[Pair]]:
+    """The judged pairs back-checked with the default configuration: all, the machine ones, the human ones."""
+    pairs = load()
+    run_backcheck(pairs, engines)
+    return pairs, [p for p in pairs if p.record["origin"] == "mt"], [p for p in pairs if p.record["origin"] == "human"]
+
+
 def run_backcheck(pairs: list[Pair], engines: Engines, segments: list[Segment] | None = None) -> None:
     """The back-check, with the default configuration, of each pair's segment (or of ``segments``, one per pair)."""
     segments = segments or [p.segment for p in pairs]
@@ -425,10 +432,7 @@ def main() -> int:
         return 1
     config = load_config()
     engines = Engines(config)
-    pairs = load()
-    run_backcheck(pairs, engines)
-    machine = [p for p in pairs if p.record["origin"] == "mt"]
-    human = [p for p in pairs if p.record["origin"] == "human"]
+    pairs, machine, human = checked(engines)
     results = {
         "machine": {"all": rates(machine), "dev": rates([p for p in machine if p.split == "dev"]), "held-out": rates([p for p in machine if p.split == "held-out"])},
         "human": {"all": rates(human), "dev": rates([p for p in human if p.split == "dev"]), "held-out": rates([p for p in human if p.split == "held-out"])},
