@@ -50,14 +50,6 @@ NUMBER_WORDS = {
     "fr": {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "vingt": 20, "cent": 100, "mille": 1000, "million": 10**6, "millions": 10**6},
 }
 
-# Portuguese determiners that show gender and number unambiguously ("a", "o" and "os" do not: "a" is also a
-# preposition and "o"/"os" a pronoun before verbs), as (gender, number).
-PT_DETERMINERS = {
-    **{w: ("m", "s") for w in "um do no ao pelo este esse aquele deste desse neste nesse seu nosso meu outro todo algum nenhum".split()},
-    **{w: ("f", "s") for w in "uma da na à pela esta essa aquela desta dessa nesta nessa sua nossa minha outra toda alguma nenhuma".split()},
-    **{w: ("m", "p") for w in "uns dos nos aos pelos estes esses aqueles destes desses nestes nesses seus nossos meus outros todos alguns muitos vários".split()},
-    **{w: ("f", "p") for w in "umas das nas às pelas estas essas aquelas destas dessas nestas nessas suas nossas minhas outras todas algumas muitas várias".split()},
-}
 # Nouns whose ending says their gender (almost always, for nouns); the exceptions that matter follow.
 _PT_FEMININE = re.compile(r"(?:ção|ções|são|sões|dade|dades|agem|agens|ise|ises|ência|ências|ância|âncias|eza|ezas|tude|tudes|(?<!ist)(?<!em|om|am)as?)$")
 _PT_MASCULINE = re.compile(r"(?:mento|mentos|ismo|ismos|or|ores|ema|emas|oma|omas|grama|gramas|(?<!ã)os?)$")

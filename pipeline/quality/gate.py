@@ -28,7 +28,7 @@ from pipeline.quality.align import REFERENCE_ENTRY, align, without_comments
 from pipeline.quality.backcheck import backcheck
 from pipeline.quality.checks import CHECKS, Context, likelihood, measured_severities
 from pipeline.quality.checks.form import _URL, inline_markup, localized
-from pipeline.quality.checks.meaning import number_values
+from pipeline.quality.checks.meaning import _folded, number_values
 from pipeline.quality.findings import Finding, PairResult, Suppressed
 from pipeline.terms.glossary import glossary_for
 from pipeline.terms.protect import protect
@@ -131,7 +131,7 @@ def with_measured_severities(config: Config, tgt: str) -> Config:
     measured = measured_severities(tgt)
     severities = {**{check: severity for check, severity in measured.items() if check in CHECKS}, **config.backcheck.severities}
     blocks = {key: getattr(config.gate, key) or measured.get(key, default) for key, default in (("missing", "error"), ("extra", "warning"))}
-    return config.model_copy(update={"backcheck": config.backcheck.model_copy(update={"severities": severities}), "gate": config.gate.model_construct(**{**dict(config.gate), **blocks})})
+    return config.model_copy(update={"backcheck": config.backcheck.model_copy(update={"severities": severities}), "gate": config.gate.model_copy(update=blocks)})
 
 
 _TITLE_AT_END = re.compile(r"(?:[ \t]*\|[ \t]*…|[ \t]*\"…\"|\[…\]|[ \t]+…)[ \t]*$")
@@ -325,13 +325,9 @@ def _in_paired_block(flag, contexts: tuple[str, str], tgt: str) -> bool:
         have = inline_markup(target)
         return bool(want) and not _URLISH.match(flag.evidence) and all(have[(kind, flag.evidence)] >= n for kind, n in want.items())
     if flag.check == "names":  # a name missing (not one swapped for the translation's own: that is the evidence then)
-        return bool(flag.evidence) and _folded_in(flag.evidence, source) and _folded_in(flag.evidence, target)
+        return bool(flag.evidence) and _folded(flag.evidence) in _folded(source) and _folded(flag.evidence) in _folded(target)
     wanted, have = number_values(source, "en"), number_values(target, tgt)
     return bool(wanted) and all(have[n] >= c for n, c in wanted.items())
-
-
-def _folded_in(name: str, text: str) -> bool:
-    return re.sub(r"[\W_]", "", name).casefold() in re.sub(r"[\W_]", "", text).casefold()
 
 
 def _source_blocks(document: Document) -> dict[str, int]:

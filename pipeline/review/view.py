@@ -23,17 +23,16 @@ from pipeline.errors import UserError
 from pipeline.files import read_source
 from pipeline.memory.store import REVIEWED, Entry, Memory
 from pipeline.quality.backcheck import has_placeholders, in_source_language, without_placeholders
-from pipeline.quality.checks import LIKELIHOOD, Context, likelihood, run_checks
+from pipeline.quality.checks import LIKELIHOOD, Context, flag_rank, run_checks
 from pipeline.run import segmented
 
 _LANG = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
 ORDERS = ("severity", "document")  # flagged segments most urgent first, or in document order
-_SEVERITY = {"error": 0, "warning": 1}
 
 
 def urgency(flags: list[Flag]) -> tuple[int, int]:
     """Sort key of flags: the most severe one's severity (errors first), then its check's likelihood."""
-    return min(((_SEVERITY.get(f.severity, 2), likelihood(f.check)) for f in flags), default=(3, len(LIKELIHOOD)))
+    return min(map(flag_rank, flags), default=(3, len(LIKELIHOOD)))
 
 
 class NotFound(LookupError):

@@ -27,6 +27,7 @@ _NOUN_PHRASE = _DETERMINING | {"num", "detnt"}  # the words a noun phrase may st
 _ADJECTIVAL = {"adj", "vblex"}  # an adjective, or a verb's participle (the vblex readings must all be <pp>)
 _FINITE = {"pri", "pii", "ifi", "pmp", "fti", "cni", "prs", "pis", "fts", "imp"}  # tenses and moods of a finite verb form
 _COORDINATION = {"e", "ou", "nem"}
+_OF = {"de", "do", "da", "dos", "das"}
 # Nouns whose gender in these texts is not (only) the analyser's: "a modelo" is a fashion model, a machine learning
 # model is "o modelo"; Brazilian "o console" is European "a consola".
 _GENDER_HERE = {"modelo": "m", "console": "m"}
@@ -219,9 +220,6 @@ def _after_complement(text: str, words: list[re.Match], readings: list[frozenset
         k -= 1
     gap = text[words[k].end() : words[k + 1].start()] if k >= 0 else text[: words[0].start()]
     return gap.rstrip().endswith(_HOLE)
-
-
-_OF = {"de", "do", "da", "dos", "das"}
 
 
 def _coordinated_singular(text: str, words: list[re.Match], readings: list[frozenset[Reading]], noun: int, features: Features) -> bool:

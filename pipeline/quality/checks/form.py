@@ -157,7 +157,7 @@ def inline_markup(text: str) -> Counter[tuple[str, str]]:
 
 @check("urls", "error", "every URL of the source is in the translation")
 def urls(segment: Segment, context: Context) -> Iterable[Finding]:
-    written = {localized(u.replace("&amp;", "&"), context.src, context.tgt) for u in _URL.findall(segment.target)}
+    written = {localized(u, context.src, context.tgt) for u in _URL.findall(segment.target)}
     for url, count in Counter(_URL.findall(segment.source)).items():
         if segment.target.count(url) < count and localized(url, context.src, context.tgt) not in written:
             yield f"URL {url} is missing from the translation", url

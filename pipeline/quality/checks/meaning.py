@@ -22,7 +22,6 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.document.record import Segment, SpanKind
 from pipeline.lang import lexicon, morphology
-from pipeline.quality.checks.form import _markup as form_markup
 from pipeline.quality.checks.form import prose
 from pipeline.quality.checks.registry import Context, Finding, check
 
@@ -356,10 +355,9 @@ _SEPARATOR = " \u2063 "  # stands for markup between two words: "de `x` de" is n
 def doubled(segment: Segment, context: Context) -> Iterable[Finding]:
     source = _text(segment, "source", terms=False).casefold()
     target = segment.target or ""
-    for piece in sorted({s.text for s in segment.spans if s.kind == SpanKind.ATOMIC and s.text.strip()}, key=len, reverse=True):
-        target = target.replace(piece, _SEPARATOR)  # code, images, HTML: not read as words
-    for piece in form_markup(segment):
-        target = target.replace(piece, " ")  # link and emphasis delimiters: read through ("le [le fichier")
+    for span in sorted((s for s in segment.spans if s.kind != SpanKind.TERM and s.text.strip()), key=lambda s: len(s.text), reverse=True):
+        # code, images, HTML are not read as words; link and emphasis delimiters are read through ("le [le fichier")
+        target = target.replace(span.text, _SEPARATOR if span.kind == SpanKind.ATOMIC else " ")
     target = " ".join(_URL.sub(_SEPARATOR, target).split())
     for match in _DOUBLED.finditer(target):
         phrase = match[1]

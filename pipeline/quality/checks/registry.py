@@ -98,9 +98,17 @@ def likelihood(check: str) -> int:
     return LIKELIHOOD.index(check) if check in LIKELIHOOD else len(LIKELIHOOD)
 
 
+_SEVERITY_RANK = {"error": 0, "warning": 1}
+
+
+def flag_rank(flag: Flag) -> tuple[int, int]:
+    """Sort key of a flag: its severity (errors first), then its check's likelihood."""
+    return _SEVERITY_RANK.get(flag.severity, 2), likelihood(flag.check)
+
+
 def ranked(flags: Iterable[Flag]) -> list[Flag]:
     """``flags`` most likely problem first: errors before warnings, then by their check's likelihood."""
-    return sorted(flags, key=lambda flag: (flag.severity != "error", likelihood(flag.check)))
+    return sorted(flags, key=flag_rank)
 
 
 def severity_overrides(config: Config) -> dict[str, Severity]:
